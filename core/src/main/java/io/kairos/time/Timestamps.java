@@ -1,0 +1,174 @@
+package io.kairos.time;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+
+/** ISO-8601 timestamps to and from epoch milliseconds, with a fast path for the common shapes. */
+public final class Timestamps {
+
+  private Timestamps() {}
+
+  /**
+   * Parses an ISO-8601 date-time with an offset ({@code 2026-01-08T09:30:00Z}, {@code
+   * 2026-01-08T09:30:00.123+03:30}) to epoch milliseconds.
+   *
+   * @throws IllegalArgumentException when the text is not such a timestamp
+   */
+  public static long parse(CharSequence text) {
+    long fast = parseFast(text);
+    if (fast != Long.MIN_VALUE) {
+      return fast;
+    }
+    try {
+      return OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME)
+          .toInstant()
+          .toEpochMilli();
+    } catch (DateTimeParseException e) {
+      try {
+        return Instant.parse(text).toEpochMilli();
+      } catch (DateTimeParseException e2) {
+        throw new IllegalArgumentException("not ISO-8601");
+      }
+    }
+  }
+
+  /** Formats epoch milliseconds as ISO-8601 UTC at second resolution: 2026-01-08T00:00:00Z. */
+  public static String formatSeconds(long epochMillis) {
+    return DateTimeFormatter.ISO_INSTANT.format(
+        Instant.ofEpochSecond(Math.floorDiv(epochMillis, 1000L)));
+  }
+
+  /** Formats epoch milliseconds as ISO-8601 UTC, with milliseconds only when they are not 0. */
+  public static String format(long epochMillis) {
+    return DateTimeFormatter.ISO_INSTANT.format(Instant.ofEpochMilli(epochMillis));
+  }
+
+  // yyyy-MM-ddTHH:mm:ss[.f{1,9}](Z|+HH:MM|-HH:MM|+HHMM); returns Long.MIN_VALUE when not that
+  // shape.
+  private static long parseFast(CharSequence s) {
+    int n = s.length();
+    if (n < 20) {
+      return Long.MIN_VALUE;
+    }
+    if (s.charAt(4) != '-'
+        || s.charAt(7) != '-'
+        || (s.charAt(10) != 'T' && s.charAt(10) != 't')
+        || s.charAt(13) != ':'
+        || s.charAt(16) != ':') {
+      return Long.MIN_VALUE;
+    }
+    int year = digits(s, 0, 4);
+    int month = digits(s, 5, 2);
+    int day = digits(s, 8, 2);
+    int hour = digits(s, 11, 2);
+    int minute = digits(s, 14, 2);
+    int second = digits(s, 17, 2);
+    if (year < 0
+        || month < 1
+        || month > 12
+        || day < 1
+        || hour < 0
+        || hour > 23
+        || minute < 0
+        || minute > 59
+        || second < 0
+        || second > 59) {
+      return Long.MIN_VALUE;
+    }
+    if (day > lengthOfMonth(year, month)) {
+      return Long.MIN_VALUE;
+    }
+    int i = 19;
+    int millis = 0;
+    if (i < n && s.charAt(i) == '.') {
+      i++;
+      int start = i;
+      int scale = 100;
+      while (i < n && s.charAt(i) >= '0' && s.charAt(i) <= '9') {
+        millis += (s.charAt(i) - '0') * scale;
+        scale /= 10;
+        i++;
+      }
+      if (i == start || i - start > 9) {
+        return Long.MIN_VALUE;
+      }
+    }
+    if (i >= n) {
+      return Long.MIN_VALUE;
+    }
+    int offsetSeconds;
+    char c = s.charAt(i);
+    if (c == 'Z' || c == 'z') {
+      offsetSeconds = 0;
+      i++;
+    } else if (c == '+' || c == '-') {
+      int oh;
+      int om;
+      if (n - i == 6 && s.charAt(i + 3) == ':') {
+        oh = digits(s, i + 1, 2);
+        om = digits(s, i + 4, 2);
+      } else if (n - i == 5) {
+        oh = digits(s, i + 1, 2);
+        om = digits(s, i + 3, 2);
+      } else {
+        return Long.MIN_VALUE;
+      }
+      if (oh < 0 || oh > 18 || om < 0 || om > 59) {
+        return Long.MIN_VALUE;
+      }
+      offsetSeconds = (oh * 3600 + om * 60) * (c == '-' ? -1 : 1);
+      i = n;
+    } else {
+      return Long.MIN_VALUE;
+    }
+    if (i != n) {
+      return Long.MIN_VALUE;
+    }
+    long epochDay = epochDay(year, month, day);
+    long secs = epochDay * 86_400L + hour * 3600L + minute * 60L + second - offsetSeconds;
+    return secs * 1000L + millis;
+  }
+
+  private static int digits(CharSequence s, int from, int count) {
+    int v = 0;
+    for (int i = from; i < from + count; i++) {
+      char c = s.charAt(i);
+      if (c < '0' || c > '9') {
+        return -1;
+      }
+      v = v * 10 + (c - '0');
+    }
+    return v;
+  }
+
+  private static int lengthOfMonth(int year, int month) {
+    return switch (month) {
+      case 2 -> ((year % 4 == 0 && year % 100 != 0) || year % 400 == 0) ? 29 : 28;
+      case 4, 6, 9, 11 -> 30;
+      default -> 31;
+    };
+  }
+
+  // Same algorithm as java.time.LocalDate#toEpochDay, without the allocation.
+  private static long epochDay(int year, int month, int day) {
+    long y = year;
+    long m = month;
+    long total = 365 * y;
+    if (y >= 0) {
+      total += (y + 3) / 4 - (y + 99) / 100 + (y + 399) / 400;
+    } else {
+      total -= y / -4 - y / -100 + y / -400;
+    }
+    total += ((367 * m - 362) / 12);
+    total += day - 1;
+    if (m > 2) {
+      total--;
+      if (!((year % 4 == 0 && year % 100 != 0) || year % 400 == 0)) {
+        total--;
+      }
+    }
+    return total - 719_528L;
+  }
+}
