@@ -36,6 +36,14 @@ public interface Expression {
             + ", not a boolean");
   }
 
+  /**
+   * The field paths the expression reads, such as {@code event.properties.price}; the decision
+   * trace prints their values.
+   */
+  default java.util.List<String> references() {
+    return java.util.List.of();
+  }
+
   /** A constant written literally in YAML (a number, a boolean, a list of them). */
   static Expression literal(Object value, String source) {
     return new Literal(value, source);

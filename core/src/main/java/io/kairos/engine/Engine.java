@@ -1,0 +1,840 @@
+package io.kairos.engine;
+
+import io.kairos.event.Event;
+import io.kairos.event.EventContext;
+import io.kairos.event.EventType;
+import io.kairos.event.JsonObject;
+import io.kairos.expr.Bindings;
+import io.kairos.expr.EvaluationException;
+import io.kairos.expr.Expression;
+import io.kairos.journey.Conversion;
+import io.kairos.journey.EntryPolicy;
+import io.kairos.journey.ExitRule;
+import io.kairos.journey.Journey;
+import io.kairos.journey.Step;
+import io.kairos.journey.Trigger;
+import io.kairos.profile.Profile;
+import io.kairos.time.Span;
+import io.kairos.time.Timestamps;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayDeque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The deterministic heart of Kairos: {@code (profile state, input, now) → (new state, effects)}.
+ *
+ * <p>Inputs are events ({@link #onEvent}), fired timers ({@link #onTimer}) and explicit API
+ * triggers ({@link #trigger}). The engine changes the {@link ProfileState} it is given and reports
+ * every decision to an {@link Effects} sink, each with its reason. It reads no clock, draws no
+ * random number and does no I/O: the same state, input and {@code now} always give the same new
+ * state and the same effects. One engine serves many threads as long as each profile state is
+ * touched by one thread at a time.
+ */
+public final class Engine {
+  /** Steps one input may run for one instance before the engine calls it a loop. */
+  static final int MAX_STEPS_PER_INPUT = 1_000;
+
+  /** Events emitted by journeys in answer to one input, before the engine calls it a loop. */
+  static final int MAX_EMITTED_PER_INPUT = 100;
+
+  private volatile JourneySet journeys;
+  private final ZoneId fallbackZone;
+
+  /** An engine whose calendar waits use UTC for profiles without a time zone. */
+  public Engine(JourneySet journeys) {
+    this(journeys, ZoneOffset.UTC);
+  }
+
+  public Engine(JourneySet journeys, ZoneId fallbackZone) {
+    this.journeys = journeys;
+    this.fallbackZone = fallbackZone;
+  }
+
+  public JourneySet journeys() {
+    return journeys;
+  }
+
+  /**
+   * Publishes new journey versions. New entries use them; instances in flight finish on the version
+   * they entered.
+   */
+  public void publish(List<Journey> next) {
+    journeys = journeys.publish(next);
+  }
+
+  /** Processes one event for the profile it belongs to, at {@code now}. */
+  public void onEvent(ProfileState state, Event event, long now, Effects out) {
+    Run run = new Run(state, now, out);
+    run.event(event);
+    run.drainEmitted();
+  }
+
+  /** Processes a due timer. A stale timer (its wait is over, its instance gone) does nothing. */
+  public void onTimer(ProfileState state, Timer timer, long now, Effects out) {
+    Run run = new Run(state, now, out);
+    run.timer(timer);
+    run.drainEmitted();
+  }
+
+  /**
+   * Starts the journey {@code journeyId} for the profile, as an API call would. The entry policy
+   * applies. {@code data} is visible to the journey as {@code event.properties}.
+   *
+   * @throws IllegalArgumentException when there is no such journey, or its trigger is not {@code
+   *     api}
+   */
+  public void trigger(
+      ProfileState state, String journeyId, Map<String, Object> data, long now, Effects out) {
+    Journey j = journeys.get(journeyId);
+    if (j == null) {
+      throw new IllegalArgumentException("journey: no journey with id '" + journeyId + "'");
+    }
+    if (!(j.trigger() instanceof Trigger.Api)) {
+      throw new IllegalArgumentException(
+          "journey: '" + journeyId + "' is not triggered by the API (trigger: api)");
+    }
+    Run run = new Run(state, now, out);
+    Event e = run.syntheticEvent("Journey Triggered", data, journeyId, state.nextSeq);
+    run.enter(j, e, "triggered through the API");
+    run.drainEmitted();
+  }
+
+  /** The work of one input: carries the state, the clock and the queue of emitted events. */
+  private final class Run {
+    private final ProfileState state;
+    private final Profile profile;
+    private final long now;
+    private final Effects out;
+    private final JourneySet set = journeys;
+    private ArrayDeque<Event> emitted;
+    private int emittedCount;
+
+    Run(ProfileState state, long now, Effects out) {
+      this.state = state;
+      this.profile = state.profile();
+      this.now = now;
+      this.out = out;
+    }
+
+    void drainEmitted() {
+      while (emitted != null && !emitted.isEmpty()) {
+        event(emitted.poll());
+      }
+    }
+
+    // ---- events ------------------------------------------------------------------------------
+
+    void event(Event e) {
+      absorb(e);
+      String name = e.name();
+      for (Journey j : set.inactivityJourneys()) {
+        armInactivity(j);
+      }
+      if ((state.instanceCount > 0 || state.watching != null) && set.concernsInstances(name)) {
+        offerToInstances(e);
+      }
+      List<Journey> triggered = set.triggeredBy(name);
+      for (int i = 0; i < triggered.size(); i++) {
+        Journey j = triggered.get(i);
+        Trigger.OnEvent on = (Trigger.OnEvent) j.trigger();
+        String why = "event '" + name + "'";
+        if (on.where() != null) {
+          Bindings b = new EngineBindings(state, e, null, now);
+          Outcome o = test(on.where(), b);
+          if (!o.value) {
+            continue;
+          }
+          why += " matched where " + o.explanation;
+        } else {
+          why += " matched the trigger";
+        }
+        enter(j, e, why);
+      }
+    }
+
+    /** What an event changes on the profile itself, before journeys look at it. */
+    private void absorb(Event e) {
+      if (e.userId() != null && profile.userId() == null) {
+        profile.setUserId(e.userId());
+      }
+      if (e.anonymousId() != null && !e.anonymousId().equals(profile.id())) {
+        profile.addAnonymousId(e.anonymousId());
+      }
+      EventContext c = e.context();
+      if (c.timezone() != null) {
+        profile.setTimezone(c.timezone());
+      }
+      if (c.locale() != null) {
+        profile.setLocale(c.locale());
+      }
+      if (e.type() == EventType.IDENTIFY && !e.traits().isEmpty()) {
+        for (Map.Entry<String, Object> t : e.traits().asMap().entrySet()) {
+          profile.setTrait(t.getKey(), t.getValue());
+        }
+      }
+      profile.recordEvent(e.name(), e.timestamp());
+    }
+
+    private void offerToInstances(Event e) {
+      String name = e.name();
+      if (state.watching != null) {
+        watchConversions(e);
+      }
+      Instance[] snapshot = java.util.Arrays.copyOf(state.instances, state.instanceCount);
+      for (Instance in : snapshot) {
+        if (!in.isActive()) {
+          continue; // ended by an earlier instance's emitted event
+        }
+        Journey j = in.journey;
+        Conversion c = j.conversion();
+        if (c != null && !in.converted && c.event().equals(name)) {
+          if (convert(in, c, e) && c.exit()) {
+            exit(in, "converted", "converted: the goal was reached");
+            continue;
+          }
+        }
+        ExitRule rule = matchingExit(j, e, in);
+        if (rule != null) {
+          exit(
+              in,
+              "exit_on",
+              "event '"
+                  + name
+                  + "' matched exit_on"
+                  + (rule.where() == null ? "" : " where " + rule.where().source()));
+          continue;
+        }
+        if (in.state() == InstanceState.WAITING_FOR_EVENT
+            && in.currentStep() instanceof Step.WaitFor w
+            && w.event().equals(name)) {
+          String why = "event '" + name + "' arrived";
+          if (w.where() != null) {
+            Outcome o = test(w.where(), new EngineBindings(state, e, in, now));
+            if (!o.value) {
+              continue;
+            }
+            why += " and matched where " + o.explanation;
+          }
+          in.moveTo(InstanceState.RUNNING);
+          out.emit(new Effect.Resumed(j.id(), profile.id(), now, in.stepId(), in.seq, false, why));
+          in.step = w.onMatch();
+          runSteps(in, e);
+        }
+      }
+    }
+
+    private ExitRule matchingExit(Journey j, Event e, Instance in) {
+      for (ExitRule rule : j.exitOn()) {
+        if (rule.event().equals(e.name())
+            && (rule.where() == null
+                || test(rule.where(), new EngineBindings(state, e, in, now)).value)) {
+          return rule;
+        }
+      }
+      return null;
+    }
+
+    private void watchConversions(Event e) {
+      var it = state.watching.iterator();
+      while (it.hasNext()) {
+        Instance in = it.next();
+        Conversion c = in.journey.conversion();
+        if (now > c.within().addTo(in.enteredAt, zone())) {
+          it.remove();
+        } else if (c.event().equals(e.name()) && convert(in, c, e)) {
+          it.remove();
+        }
+      }
+      if (state.watching.isEmpty()) {
+        state.watching = null;
+      }
+    }
+
+    /** Counts the conversion if it is inside the window and matches; true when it counted. */
+    private boolean convert(Instance in, Conversion c, Event e) {
+      long deadline = c.within().addTo(in.enteredAt, zone());
+      if (now > deadline) {
+        return false;
+      }
+      Bindings b = new EngineBindings(state, e, in, now);
+      String why = "event '" + e.name() + "' within " + c.within() + " of entry";
+      if (c.where() != null) {
+        Outcome o = test(c.where(), b);
+        if (!o.value) {
+          return false;
+        }
+        why += ", where " + o.explanation;
+      }
+      Double value = null;
+      if (c.value() != null) {
+        try {
+          Object v = c.value().evaluate(b);
+          if (v instanceof Number n) {
+            value = n.doubleValue();
+          } else {
+            why += "; value " + c.value().source() + " is not a number: " + v;
+          }
+        } catch (EvaluationException ex) {
+          why += "; value " + c.value().source() + " failed: " + ex.getMessage();
+        }
+      }
+      in.converted = true;
+      if (in.holdout) {
+        why += " (holdout group)";
+      }
+      out.emit(
+          new Effect.Converted(in.journey.id(), profile.id(), now, in.seq, value, in.holdout, why));
+      return true;
+    }
+
+    // ---- timers ------------------------------------------------------------------------------
+
+    void timer(Timer t) {
+      if (t.isInactivity()) {
+        inactivityTimer(t);
+        return;
+      }
+      Instance in = state.find(t.instance());
+      if (in == null || in.timerToken != t.token() || !in.journey.id().equals(t.journey())) {
+        return; // stale: the instance moved on or ended since the timer was set
+      }
+      Step step = in.currentStep();
+      if (in.state() == InstanceState.WAITING) {
+        in.moveTo(InstanceState.RUNNING);
+        in.step = step.next();
+      } else if (in.state() == InstanceState.WAITING_FOR_EVENT && step instanceof Step.WaitFor w) {
+        in.moveTo(InstanceState.RUNNING);
+        out.emit(
+            new Effect.Resumed(
+                in.journey.id(),
+                profile.id(),
+                now,
+                in.stepId(),
+                in.seq,
+                true,
+                "no '" + w.event() + "' within " + w.within()));
+        in.step = w.onTimeout();
+      } else {
+        throw new IllegalStateException("timer for instance " + in.seq + " in state " + in.state());
+      }
+      in.timerDue = 0;
+      runSteps(in, in.trigger);
+    }
+
+    /**
+     * Inactivity timers are lazy: activity does not touch them. When one fires, it checks the last
+     * activity; if the profile was active in the meantime it re-arms for the new end of the quiet
+     * period, otherwise the journey is triggered and the timer stays disarmed until the next event,
+     * which makes it fire once per quiet period.
+     */
+    private void armInactivity(Journey j) {
+      int slot = set.slot(j.id());
+      if (state.inactivityDue(slot) == 0) {
+        Span period = ((Trigger.Inactivity) j.trigger()).period();
+        long due = period.addTo(profile.lastSeen(), zone());
+        state.setInactivityDue(slot, due);
+        out.schedule(new Timer(profile.id(), due, j.id(), -1, 0));
+      }
+    }
+
+    private void inactivityTimer(Timer t) {
+      Journey j = set.get(t.journey());
+      if (j == null || !(j.trigger() instanceof Trigger.Inactivity inactive)) {
+        return; // the journey was removed or changed its trigger
+      }
+      int slot = set.slot(j.id());
+      if (state.inactivityDue(slot) != t.due()) {
+        return;
+      }
+      long quietUntil = inactive.period().addTo(profile.lastSeen(), zone());
+      if (quietUntil > now) {
+        state.setInactivityDue(slot, quietUntil);
+        out.schedule(new Timer(profile.id(), quietUntil, j.id(), -1, 0));
+        return;
+      }
+      state.setInactivityDue(slot, 0);
+      Event e = syntheticEvent("Inactive", Map.of(), j.id(), state.nextSeq);
+      enter(
+          j,
+          e,
+          "no event for "
+              + inactive.period()
+              + " (last at "
+              + Timestamps.formatSeconds(profile.lastSeen())
+              + ")");
+    }
+
+    // ---- entry -------------------------------------------------------------------------------
+
+    void enter(Journey j, Event trigger, String why) {
+      int slot = set.slot(j.id());
+      EntryPolicy policy = j.entry();
+      long last = state.lastEntry(slot);
+      switch (policy.kind()) {
+        case ONCE -> {
+          if (last != Long.MIN_VALUE) {
+            refuse(j, why + "; refused by entry once: entered before at " + iso(last));
+            return;
+          }
+        }
+        case ONCE_PER -> {
+          if (state.countActive(slot) > 0) {
+            refuse(j, why + "; refused by entry once_per " + policy.period() + ": still inside");
+            return;
+          }
+          if (last != Long.MIN_VALUE) {
+            long eligible = policy.period().addTo(last, zone());
+            if (now < eligible) {
+              refuse(
+                  j,
+                  why
+                      + "; refused by entry once_per "
+                      + policy.period()
+                      + ": last entry at "
+                      + iso(last)
+                      + ", eligible again at "
+                      + iso(eligible));
+              return;
+            }
+          }
+        }
+        case RESTART -> {
+          for (int i = state.instanceCount - 1; i >= 0; i--) {
+            Instance old = state.instances[i];
+            if (old.slot == slot) {
+              exit(old, "restarted", "a new trigger restarted the journey (entry restart)");
+            }
+          }
+        }
+        case PARALLEL -> {}
+      }
+      Instance in = new Instance(j, slot, state.nextSeq++, now, trigger);
+      state.add(in);
+      state.setLastEntry(slot, now);
+      out.emit(new Effect.Entered(j.id(), j.version(), profile.id(), now, in.seq, why));
+      runSteps(in, trigger);
+    }
+
+    private void refuse(Journey j, String why) {
+      out.emit(new Effect.EntryRefused(j.id(), profile.id(), now, why));
+    }
+
+    // ---- steps -------------------------------------------------------------------------------
+
+    /** Runs the instance's steps from its current one until it waits or ends. */
+    private void runSteps(Instance in, Event context) {
+      Journey j = in.journey;
+      int end = j.endIndex();
+      for (int guard = 0; ; guard++) {
+        if (!in.isActive()) {
+          return; // an emitted event processed in between cannot end it: emits are queued
+        }
+        if (in.step >= end) {
+          complete(in);
+          return;
+        }
+        if (guard >= MAX_STEPS_PER_INPUT) {
+          exit(
+              in,
+              "loop",
+              MAX_STEPS_PER_INPUT + " steps without a wait: the journey loops (check its gotos)");
+          return;
+        }
+        Step step = in.currentStep();
+        String id = step.info().id();
+        if (step instanceof Step.Wait w) {
+          long due = w.duration().addTo(now, zone());
+          waitUntil(in, InstanceState.WAITING, due, "wait " + w.duration());
+          return;
+        } else if (step instanceof Step.WaitFor w) {
+          long due = w.within().addTo(now, zone());
+          waitUntil(
+              in,
+              InstanceState.WAITING_FOR_EVENT,
+              due,
+              "waiting for '" + w.event() + "' for up to " + w.within());
+          return;
+        } else if (step instanceof Step.Branch b) {
+          in.step = branch(in, b, context);
+        } else if (step instanceof Step.Split s) {
+          int target = split(in, s);
+          if (target < 0) {
+            return;
+          }
+          in.step = target;
+        } else if (step instanceof Step.Send s) {
+          String messageId =
+              Ids.uuid(j.id(), j.version(), profile.id(), Integer.toString(in.seq), id);
+          out.emit(
+              new Effect.Send(
+                  j.id(),
+                  j.version(),
+                  profile.id(),
+                  now,
+                  id,
+                  in.seq,
+                  messageId,
+                  s.channel(),
+                  s.template(),
+                  s.category(),
+                  s.topic(),
+                  "step "
+                      + id
+                      + ": "
+                      + s.category().name().toLowerCase()
+                      + " "
+                      + s.channel()
+                      + " with template '"
+                      + s.template()
+                      + "'"));
+          in.step = step.next();
+        } else if (step instanceof Step.Update u) {
+          update(in, u, context);
+          in.step = step.next();
+        } else if (step instanceof Step.Emit em) {
+          emit(in, em, context);
+          in.step = step.next();
+        } else if (step instanceof Step.Webhook w) {
+          Bindings b = new EngineBindings(state, context, in, now);
+          Map<String, Object> body = evaluateAll(w.body(), b);
+          String callId = Ids.uuid(j.id(), j.version(), profile.id(), Integer.toString(in.seq), id);
+          out.emit(
+              new Effect.WebhookCall(
+                  j.id(),
+                  profile.id(),
+                  now,
+                  id,
+                  in.seq,
+                  callId,
+                  w.url(),
+                  w.method(),
+                  body,
+                  "step " + id + ": call " + w.url()));
+          in.step = step.next();
+        } else if (step instanceof Step.Exit) {
+          exit(in, "exit_step", "reached exit step " + id);
+          return;
+        } else if (step instanceof Step.Goto g) {
+          in.step = g.target();
+        } else {
+          throw new IllegalStateException("unknown step type " + step);
+        }
+      }
+    }
+
+    private void waitUntil(Instance in, InstanceState waitState, long due, String why) {
+      in.moveTo(waitState);
+      in.timerDue = due;
+      in.timerToken++;
+      out.schedule(new Timer(profile.id(), due, in.journey.id(), in.seq, in.timerToken));
+      out.emit(
+          new Effect.Waiting(in.journey.id(), profile.id(), now, in.stepId(), in.seq, due, why));
+    }
+
+    private int branch(Instance in, Step.Branch b, Event context) {
+      Bindings bindings = new EngineBindings(state, context, in, now);
+      StringBuilder skipped = new StringBuilder();
+      int target = b.otherwise();
+      String why = null;
+      for (int i = 0; i < b.cases().size(); i++) {
+        Step.Case c = b.cases().get(i);
+        Outcome o = test(c.condition(), bindings);
+        if (o.value) {
+          target = c.target();
+          why = "case " + (i + 1) + " held: " + o.explanation;
+          break;
+        }
+        skipped.append(skipped.length() == 0 ? "" : "; ").append(o.explanation);
+      }
+      if (why == null) {
+        why = "no case held (" + skipped + "); took else";
+      }
+      out.emit(
+          new Effect.BranchTaken(
+              in.journey.id(),
+              profile.id(),
+              now,
+              b.info().id(),
+              in.seq,
+              targetName(in.journey, target),
+              why));
+      return target;
+    }
+
+    /** The arm's target, or -1 when the profile was held out (and the instance has exited). */
+    private int split(Instance in, Step.Split s) {
+      Journey j = in.journey;
+      String stepId = s.info().id();
+      // Keyed by journey id, not version or entry: a profile stays in its arm on re-entry and
+      // across new versions, so a test's groups never mix.
+      double bucket = Ids.bucket(j.id(), profile.id(), stepId);
+      double hold = s.holdoutPercent() / 100.0;
+      String where = String.format(java.util.Locale.ROOT, "%.4f", bucket);
+      if (bucket < hold) {
+        in.holdout = true;
+        out.emit(
+            new Effect.SplitAssigned(
+                j.id(),
+                profile.id(),
+                now,
+                stepId,
+                in.seq,
+                null,
+                true,
+                "hash bucket " + where + " < holdout " + s.holdoutPercent() + "%"));
+        exit(in, "holdout", "held out at " + stepId + " to measure lift");
+        return -1;
+      }
+      double scaled = hold >= 1 ? 0 : (bucket - hold) / (1 - hold);
+      int total = 0;
+      for (Step.Arm a : s.arms()) {
+        total += a.weight();
+      }
+      double point = scaled * total;
+      int acc = 0;
+      Step.Arm chosen = s.arms().get(s.arms().size() - 1);
+      for (Step.Arm a : s.arms()) {
+        acc += a.weight();
+        if (point < acc) {
+          chosen = a;
+          break;
+        }
+      }
+      in.arm = chosen.name();
+      out.emit(
+          new Effect.SplitAssigned(
+              j.id(),
+              profile.id(),
+              now,
+              stepId,
+              in.seq,
+              chosen.name(),
+              false,
+              "hash bucket "
+                  + where
+                  + " falls in arm "
+                  + chosen.name()
+                  + " (weight "
+                  + chosen.weight()
+                  + " of "
+                  + total
+                  + ")"));
+      return chosen.target();
+    }
+
+    private void update(Instance in, Step.Update u, Event context) {
+      Bindings b = new EngineBindings(state, context, in, now);
+      Map<String, Object> changes = new LinkedHashMap<>();
+      StringBuilder problems = new StringBuilder();
+      for (Map.Entry<String, Expression> s : u.set().entrySet()) {
+        try {
+          Object v = s.getValue().evaluate(b);
+          profile.setTrait(s.getKey(), v);
+          changes.put(s.getKey(), v);
+        } catch (EvaluationException ex) {
+          problems.append("; set ").append(s.getKey()).append(" failed: ").append(ex.getMessage());
+        }
+      }
+      for (String key : u.unset()) {
+        profile.setTrait(key, null);
+        changes.put(key, null);
+      }
+      for (Map.Entry<String, Double> inc : u.increment().entrySet()) {
+        Object old = profile.trait(inc.getKey());
+        Object v = add(old instanceof Number n ? n : 0L, inc.getValue());
+        profile.setTrait(inc.getKey(), v);
+        changes.put(inc.getKey(), v);
+      }
+      for (String tag : u.addTags()) {
+        if (profile.addTag(tag)) {
+          changes.put("+tag " + tag, true);
+        }
+      }
+      for (String tag : u.removeTags()) {
+        if (profile.removeTag(tag)) {
+          changes.put("-tag " + tag, false);
+        }
+      }
+      out.emit(
+          new Effect.ProfileUpdated(
+              in.journey.id(),
+              profile.id(),
+              now,
+              u.info().id(),
+              in.seq,
+              java.util.Collections.unmodifiableMap(changes),
+              "step " + u.info().id() + " changed " + changes.keySet() + problems));
+    }
+
+    private void emit(Instance in, Step.Emit em, Event context) {
+      if (emittedCount >= MAX_EMITTED_PER_INPUT) {
+        exit(
+            in,
+            "loop",
+            MAX_EMITTED_PER_INPUT + " events emitted for one input: journeys trigger each other");
+        return;
+      }
+      emittedCount++;
+      Bindings b = new EngineBindings(state, context, in, now);
+      Map<String, Object> props = evaluateAll(em.properties(), b);
+      String id =
+          Ids.uuid(
+              in.journey.id(),
+              in.journey.version(),
+              profile.id(),
+              Integer.toString(in.seq),
+              em.info().id());
+      Event e =
+          new Event(
+              EventType.TRACK,
+              id,
+              profile.userId() != null ? profile.userId() : null,
+              profile.userId() != null ? null : profile.id(),
+              now,
+              em.event(),
+              JsonObject.of(props),
+              JsonObject.EMPTY,
+              EventContext.EMPTY,
+              null,
+              null);
+      if (emitted == null) {
+        emitted = new ArrayDeque<>();
+      }
+      emitted.add(e);
+      out.emit(
+          new Effect.Emitted(
+              in.journey.id(),
+              profile.id(),
+              now,
+              em.info().id(),
+              in.seq,
+              e,
+              "step " + em.info().id() + " emits '" + em.event() + "'"));
+    }
+
+    // ---- endings -----------------------------------------------------------------------------
+
+    private void exit(Instance in, String cause, String why) {
+      String step = in.stepId();
+      in.moveTo(InstanceState.EXITED);
+      state.remove(in);
+      out.emit(new Effect.Exited(in.journey.id(), profile.id(), now, step, in.seq, cause, why));
+      keepWatching(in);
+    }
+
+    private void complete(Instance in) {
+      in.moveTo(InstanceState.COMPLETED);
+      state.remove(in);
+      out.emit(new Effect.Completed(in.journey.id(), profile.id(), now, "end", in.seq));
+      keepWatching(in);
+    }
+
+    /** A finished instance still counts its conversion until the window closes. */
+    private void keepWatching(Instance in) {
+      Conversion c = in.journey.conversion();
+      if (c != null && !in.converted && now <= c.within().addTo(in.enteredAt, zone())) {
+        if (state.watching == null) {
+          state.watching = new java.util.ArrayList<>(2);
+        }
+        state.watching.add(in);
+      }
+    }
+
+    // ---- helpers -----------------------------------------------------------------------------
+
+    private ZoneId zone() {
+      ZoneId z = profile.zone();
+      return z != null ? z : fallbackZone;
+    }
+
+    Event syntheticEvent(String name, Map<String, Object> data, String journeyId, int seq) {
+      String id = Ids.uuid("synthetic", name, journeyId, profile.id(), Long.toString(now));
+      return new Event(
+          EventType.TRACK,
+          id,
+          profile.userId(),
+          profile.userId() == null ? profile.id() : null,
+          now,
+          name,
+          JsonObject.of(new LinkedHashMap<>(data)),
+          JsonObject.EMPTY,
+          EventContext.EMPTY,
+          null,
+          null);
+    }
+
+    private Map<String, Object> evaluateAll(Map<String, Expression> exprs, Bindings b) {
+      Map<String, Object> values = new LinkedHashMap<>();
+      for (Map.Entry<String, Expression> x : exprs.entrySet()) {
+        try {
+          values.put(x.getKey(), x.getValue().evaluate(b));
+        } catch (EvaluationException ex) {
+          values.put(x.getKey(), null);
+        }
+      }
+      return values;
+    }
+
+    private String targetName(Journey j, int index) {
+      return index >= j.endIndex() ? "end" : j.steps().get(index).info().id();
+    }
+  }
+
+  /** A condition's value and how it came about. */
+  private record Outcome(boolean value, String explanation) {}
+
+  private static Outcome test(Expression condition, Bindings b) {
+    try {
+      boolean v = condition.test(b);
+      return new Outcome(v, condition.source() + " was " + v + values(condition, b));
+    } catch (EvaluationException ex) {
+      return new Outcome(
+          false, condition.source() + " failed (" + ex.getMessage() + "), taken as false");
+    }
+  }
+
+  /** " (event.properties.price = 25)" for the paths the condition reads. */
+  private static String values(Expression condition, Bindings b) {
+    List<String> refs = condition.references();
+    if (refs.isEmpty()) {
+      return "";
+    }
+    StringBuilder s = new StringBuilder(" (");
+    for (int i = 0; i < refs.size(); i++) {
+      if (i > 0) {
+        s.append(", ");
+      }
+      s.append(refs.get(i)).append(" = ").append(lookup(refs.get(i), b));
+    }
+    return s.append(')').toString();
+  }
+
+  private static Object lookup(String path, Bindings b) {
+    String[] parts = path.split("\\.");
+    Object cur =
+        switch (parts[0]) {
+          case "event" -> b.event();
+          case "profile" -> b.profile();
+          case "journey" -> b.journey();
+          default -> null;
+        };
+    for (int i = 1; i < parts.length && cur != null; i++) {
+      cur = cur instanceof Map<?, ?> m ? m.get(parts[i]) : null;
+    }
+    return cur;
+  }
+
+  private static Object add(Number a, double b) {
+    if ((a instanceof Long || a instanceof Integer) && b == Math.rint(b)) {
+      return a.longValue() + (long) b;
+    }
+    return a.doubleValue() + b;
+  }
+
+  private static String iso(long t) {
+    return Timestamps.formatSeconds(t);
+  }
+}

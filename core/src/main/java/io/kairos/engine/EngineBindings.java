@@ -1,0 +1,75 @@
+package io.kairos.engine;
+
+import io.kairos.event.Event;
+import io.kairos.expr.Bindings;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** What expressions see, built only on first read. */
+final class EngineBindings implements Bindings {
+  private final ProfileState state;
+  private final Event event;
+  private final Instance instance;
+  private final long now;
+  private Map<String, Object> eventView;
+  private Map<String, Object> profileView;
+  private Map<String, Object> journeyView;
+
+  EngineBindings(ProfileState state, Event event, Instance instance, long now) {
+    this.state = state;
+    this.event = event;
+    this.instance = instance;
+    this.now = now;
+  }
+
+  @Override
+  public Map<String, Object> event() {
+    if (eventView == null) {
+      eventView = event == null ? Map.of() : view(event);
+    }
+    return eventView;
+  }
+
+  @Override
+  public Map<String, Object> profile() {
+    if (profileView == null) {
+      profileView = state.profile().view();
+    }
+    return profileView;
+  }
+
+  @Override
+  public Map<String, Object> journey() {
+    if (journeyView == null) {
+      journeyView = instance == null ? Map.of() : instance.view();
+    }
+    return journeyView;
+  }
+
+  @Override
+  public long now() {
+    return now;
+  }
+
+  /** The event as expressions see it. */
+  static Map<String, Object> view(Event e) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("name", e.name());
+    m.put("type", e.type().wireName());
+    if (e.messageId() != null) {
+      m.put("message_id", e.messageId());
+    }
+    if (e.userId() != null) {
+      m.put("user_id", e.userId());
+    }
+    if (e.anonymousId() != null) {
+      m.put("anonymous_id", e.anonymousId());
+    }
+    m.put("timestamp", Instant.ofEpochMilli(e.timestamp()));
+    m.put("properties", e.properties().asMap());
+    m.put("traits", e.traits().asMap());
+    m.put("context", e.context().raw().asMap());
+    return m;
+  }
+}

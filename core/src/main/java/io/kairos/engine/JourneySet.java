@@ -1,0 +1,107 @@
+package io.kairos.engine;
+
+import io.kairos.journey.Journey;
+import io.kairos.journey.Step;
+import io.kairos.journey.Trigger;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The published journeys, indexed for the engine's hot path: which journeys an event name can
+ * start, and whether it can matter to an instance in flight at all. Each journey id has a stable
+ * slot number, kept across publications, that indexes per-profile entry history.
+ */
+public final class JourneySet {
+  private final Map<String, Journey> byId;
+  private final Map<String, Integer> slots;
+  private final Map<String, List<Journey>> triggeredBy;
+  private final Set<String> instanceEvents;
+  private final List<Journey> inactivity;
+  private final List<Journey> all;
+
+  private JourneySet(
+      List<Journey> journeys, Map<String, Integer> previousSlots, Set<String> previousNames) {
+    Map<String, Journey> ids = new LinkedHashMap<>();
+    for (Journey j : journeys) {
+      if (ids.put(j.id(), j) != null) {
+        throw new IllegalArgumentException("journey id '" + j.id() + "' is defined twice");
+      }
+    }
+    this.byId = Collections.unmodifiableMap(ids);
+    Map<String, Integer> s = new HashMap<>(previousSlots);
+    for (Journey j : journeys) {
+      s.computeIfAbsent(j.id(), k -> s.size());
+    }
+    this.slots = Map.copyOf(s);
+    Map<String, List<Journey>> trig = new HashMap<>();
+    // Names stay after a journey changes: instances on an older version may still wait for them.
+    Set<String> inst = new HashSet<>(previousNames);
+    List<Journey> inactive = new ArrayList<>();
+    for (Journey j : journeys) {
+      if (j.trigger() instanceof Trigger.OnEvent on) {
+        trig.computeIfAbsent(on.event(), k -> new ArrayList<>()).add(j);
+      } else if (j.trigger() instanceof Trigger.Inactivity) {
+        inactive.add(j);
+      }
+      j.exitOn().forEach(x -> inst.add(x.event()));
+      if (j.conversion() != null) {
+        inst.add(j.conversion().event());
+      }
+      for (Step step : j.steps()) {
+        if (step instanceof Step.WaitFor w) {
+          inst.add(w.event());
+        }
+      }
+    }
+    trig.replaceAll((k, v) -> List.copyOf(v));
+    this.triggeredBy = Map.copyOf(trig);
+    this.instanceEvents = Set.copyOf(inst);
+    this.inactivity = List.copyOf(inactive);
+    this.all = List.copyOf(journeys);
+  }
+
+  /** A set of journeys; ids must be unique. */
+  public static JourneySet of(List<Journey> journeys) {
+    return new JourneySet(journeys, Map.of(), Set.of());
+  }
+
+  /**
+   * The journeys that replace this set. Instances in flight keep the version they entered; new
+   * entries use the new versions. Slots of journeys that stay are kept.
+   */
+  public JourneySet publish(List<Journey> journeys) {
+    return new JourneySet(journeys, slots, instanceEvents);
+  }
+
+  public List<Journey> journeys() {
+    return all;
+  }
+
+  public Journey get(String id) {
+    return byId.get(id);
+  }
+
+  int slot(String journeyId) {
+    return slots.get(journeyId);
+  }
+
+  List<Journey> triggeredBy(String eventName) {
+    List<Journey> l = triggeredBy.get(eventName);
+    return l == null ? List.of() : l;
+  }
+
+  /** Whether an event of this name can exit, convert or resume any instance of any journey. */
+  boolean concernsInstances(String eventName) {
+    return instanceEvents.contains(eventName);
+  }
+
+  List<Journey> inactivityJourneys() {
+    return inactivity;
+  }
+}

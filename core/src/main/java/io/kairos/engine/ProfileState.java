@@ -1,0 +1,115 @@
+package io.kairos.engine;
+
+import io.kairos.profile.Profile;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * A profile together with its journey state: instances in flight, entry history per journey, the
+ * armed inactivity timers and the conversion windows still open. This is the unit a runtime stores
+ * and a partition owns.
+ */
+public final class ProfileState {
+  private static final Instance[] NONE = new Instance[0];
+
+  private final Profile profile;
+  Instance[] instances = NONE;
+  int instanceCount;
+  int nextSeq = 1;
+
+  /** Per journey slot: epoch millis of the last entry; Long.MIN_VALUE when never. */
+  long[] lastEntry;
+
+  /** Per journey slot: due time of the armed inactivity timer; 0 when not armed. */
+  long[] inactivityDue;
+
+  /** Finished instances whose conversion window is still open. */
+  List<Instance> watching;
+
+  public ProfileState(Profile profile) {
+    this.profile = profile;
+  }
+
+  public Profile profile() {
+    return profile;
+  }
+
+  /** How many journey instances are in flight. */
+  public int activeInstances() {
+    return instanceCount;
+  }
+
+  /** The ids of journeys with an instance in flight, for inspection and tests. */
+  public List<String> activeJourneys() {
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < instanceCount; i++) {
+      ids.add(instances[i].journey.id());
+    }
+    return ids;
+  }
+
+  void add(Instance instance) {
+    if (instanceCount == instances.length) {
+      instances = Arrays.copyOf(instances, Math.max(2, instanceCount * 2));
+    }
+    instances[instanceCount++] = instance;
+  }
+
+  void remove(Instance instance) {
+    for (int i = 0; i < instanceCount; i++) {
+      if (instances[i] == instance) {
+        System.arraycopy(instances, i + 1, instances, i, instanceCount - i - 1);
+        instances[--instanceCount] = null;
+        if (instanceCount == 0) {
+          instances = NONE;
+        }
+        return;
+      }
+    }
+  }
+
+  Instance find(int seq) {
+    for (int i = 0; i < instanceCount; i++) {
+      if (instances[i].seq == seq) {
+        return instances[i];
+      }
+    }
+    return null;
+  }
+
+  long lastEntry(int slot) {
+    return lastEntry == null || slot >= lastEntry.length ? Long.MIN_VALUE : lastEntry[slot];
+  }
+
+  void setLastEntry(int slot, long time) {
+    if (lastEntry == null || slot >= lastEntry.length) {
+      int old = lastEntry == null ? 0 : lastEntry.length;
+      lastEntry = lastEntry == null ? new long[slot + 1] : Arrays.copyOf(lastEntry, slot + 1);
+      Arrays.fill(lastEntry, old, lastEntry.length, Long.MIN_VALUE);
+    }
+    lastEntry[slot] = time;
+  }
+
+  long inactivityDue(int slot) {
+    return inactivityDue == null || slot >= inactivityDue.length ? 0 : inactivityDue[slot];
+  }
+
+  void setInactivityDue(int slot, long due) {
+    if (inactivityDue == null || slot >= inactivityDue.length) {
+      inactivityDue =
+          inactivityDue == null ? new long[slot + 1] : Arrays.copyOf(inactivityDue, slot + 1);
+    }
+    inactivityDue[slot] = due;
+  }
+
+  int countActive(int slot) {
+    int n = 0;
+    for (int i = 0; i < instanceCount; i++) {
+      if (instances[i].slot == slot) {
+        n++;
+      }
+    }
+    return n;
+  }
+}

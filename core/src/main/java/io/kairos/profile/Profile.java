@@ -1,0 +1,203 @@
+package io.kairos.profile;
+
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One customer: identities, traits, tags, computed attributes (first and last seen, count and last
+ * time per event name), time zone and locale.
+ *
+ * <p>Mutable, and owned by one writer (the engine thread of its partition). Fields stay null until
+ * used, because a runtime may hold millions of profiles.
+ */
+public final class Profile {
+  private final String id;
+  private String userId;
+  private List<String> anonymousIds;
+  private Map<String, Object> traits;
+  private Set<String> tags;
+  private String timezone;
+  private ZoneId zone;
+  private String locale;
+  private long firstSeen = Long.MIN_VALUE;
+  private long lastSeen = Long.MIN_VALUE;
+  private final EventStats stats = new EventStats();
+
+  /**
+   * @param id the key the profile is stored under: its userId, or its anonymousId until it is
+   *     identified
+   */
+  public Profile(String id) {
+    this.id = id;
+  }
+
+  public String id() {
+    return id;
+  }
+
+  public String userId() {
+    return userId;
+  }
+
+  public void setUserId(String userId) {
+    this.userId = userId;
+  }
+
+  public List<String> anonymousIds() {
+    return anonymousIds == null ? List.of() : Collections.unmodifiableList(anonymousIds);
+  }
+
+  /** Adds an anonymousId; returns false when the profile already had it. */
+  public boolean addAnonymousId(String anonymousId) {
+    if (anonymousIds == null) {
+      anonymousIds = new ArrayList<>(1);
+    } else if (anonymousIds.contains(anonymousId)) {
+      return false;
+    }
+    anonymousIds.add(anonymousId);
+    return true;
+  }
+
+  /** The traits, as set by identify calls and journey updates. */
+  public Map<String, Object> traits() {
+    return traits == null ? Map.of() : Collections.unmodifiableMap(traits);
+  }
+
+  public Object trait(String key) {
+    return traits == null ? null : traits.get(key);
+  }
+
+  /** Sets a trait; a null value removes it. Returns the previous value. */
+  public Object setTrait(String key, Object value) {
+    if (value == null) {
+      return traits == null ? null : traits.remove(key);
+    }
+    if (traits == null) {
+      traits = new LinkedHashMap<>();
+    }
+    return traits.put(key, value);
+  }
+
+  public Set<String> tags() {
+    return tags == null ? Set.of() : Collections.unmodifiableSet(tags);
+  }
+
+  public boolean addTag(String tag) {
+    if (tags == null) {
+      tags = new LinkedHashSet<>();
+    }
+    return tags.add(tag);
+  }
+
+  public boolean removeTag(String tag) {
+    return tags != null && tags.remove(tag);
+  }
+
+  /** IANA zone name, or null when unknown. */
+  public String timezone() {
+    return timezone;
+  }
+
+  /** The profile's zone, or null when unknown. */
+  public ZoneId zone() {
+    return zone;
+  }
+
+  /** Sets the zone; an invalid name is ignored and false returned. */
+  public boolean setTimezone(String name) {
+    if (name == null || name.equals(timezone)) {
+      return name != null;
+    }
+    try {
+      zone = ZoneId.of(name);
+      timezone = name;
+      return true;
+    } catch (DateTimeException e) {
+      return false;
+    }
+  }
+
+  public String locale() {
+    return locale;
+  }
+
+  public void setLocale(String locale) {
+    this.locale = locale;
+  }
+
+  /** Epoch millis of the first event, or Long.MIN_VALUE when none has been seen. */
+  public long firstSeen() {
+    return firstSeen;
+  }
+
+  /** Epoch millis of the latest event, or Long.MIN_VALUE when none has been seen. */
+  public long lastSeen() {
+    return lastSeen;
+  }
+
+  /** Counts an event: first/last seen and the per-name count and time. */
+  public void recordEvent(String name, long time) {
+    if (firstSeen == Long.MIN_VALUE || time < firstSeen) {
+      firstSeen = time;
+    }
+    if (time > lastSeen) {
+      lastSeen = time;
+    }
+    stats.record(name, time);
+  }
+
+  /** How many events of this name the profile has had. */
+  public int eventCount(String name) {
+    return stats.count(name);
+  }
+
+  /** When the last event of this name happened, or Long.MIN_VALUE. */
+  public long lastEventTime(String name) {
+    return stats.last(name);
+  }
+
+  /**
+   * The profile as expressions and templates see it: traits at the top level, then the computed
+   * attributes, which win over a trait of the same name: {@code id}, {@code user_id}, {@code
+   * anonymous_ids}, {@code tags}, {@code timezone}, {@code locale}, {@code first_seen} and {@code
+   * last_seen} (timestamps), and {@code events}: per event name {@code {count, last}}.
+   */
+  public Map<String, Object> view() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    if (traits != null) {
+      m.putAll(traits);
+    }
+    m.put("id", id);
+    if (userId != null) {
+      m.put("user_id", userId);
+    }
+    m.put("anonymous_ids", anonymousIds());
+    m.put("tags", List.copyOf(tags()));
+    if (timezone != null) {
+      m.put("timezone", timezone);
+    }
+    if (locale != null) {
+      m.put("locale", locale);
+    }
+    if (firstSeen != Long.MIN_VALUE) {
+      m.put("first_seen", Instant.ofEpochMilli(firstSeen));
+      m.put("last_seen", Instant.ofEpochMilli(lastSeen));
+    }
+    Map<String, Object> events = new LinkedHashMap<>();
+    for (int i = 0; i < stats.size(); i++) {
+      events.put(
+          stats.name(i),
+          Map.of("count", (long) stats.countAt(i), "last", Instant.ofEpochMilli(stats.lastAt(i))));
+    }
+    m.put("events", events);
+    return m;
+  }
+}
