@@ -1,5 +1,6 @@
 package io.kairos.cli;
 
+import io.kairos.simulate.SimulateCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -9,7 +10,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "kairos 0.1.0",
     description = "Triggered messaging and marketing automation.",
-    subcommands = {})
+    subcommands = {SimulateCommand.class})
 public final class Main implements Runnable {
 
   public static void main(String[] args) {

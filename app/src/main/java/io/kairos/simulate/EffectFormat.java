@@ -1,0 +1,195 @@
+package io.kairos.simulate;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.kairos.engine.Effect;
+import io.kairos.simulation.Summary;
+import io.kairos.time.Timestamps;
+import java.io.IOException;
+import java.io.Writer;
+import java.util.Locale;
+
+/** How the simulator prints effects: one line per effect. */
+enum EffectFormat {
+  /** Aligned columns for people: time, journey, profile, step, effect, and the reason. */
+  TABLE {
+    @Override
+    void header(Writer w) throws IOException {
+      w.write(
+          pad("time", 21)
+              + pad("journey", 24)
+              + pad("profile", 16)
+              + pad("step", 16)
+              + pad("effect", 34)
+              + "reason\n");
+    }
+
+    @Override
+    void write(Effect e, Writer w, Clock clock) throws IOException {
+      w.write(pad(clock.format(e.time()), 21));
+      w.write(pad(e.journey(), 24));
+      w.write(pad(e.profile(), 16));
+      w.write(pad(e.step(), 16));
+      w.write(pad(e.summary(), 34));
+      w.write(e.reason());
+      w.write('\n');
+    }
+  },
+
+  /** {@code journey,profile,time,step,effect}, no header, time as ISO-8601 UTC seconds. */
+  CSV {
+    @Override
+    void write(Effect e, Writer w, Clock clock) throws IOException {
+      csv(w, e.journey());
+      w.write(',');
+      csv(w, e.profile());
+      w.write(',');
+      w.write(clock.format(e.time()));
+      w.write(',');
+      csv(w, e.step());
+      w.write(',');
+      csv(w, e.summary());
+      w.write('\n');
+    }
+  },
+
+  /** One JSON object per effect with every field, for machines. */
+  JSONL {
+    @Override
+    void write(Effect e, Writer w, Clock clock) throws IOException {
+      try (JsonGenerator g = JSON.createGenerator(w)) {
+        g.writeStartObject();
+        g.writeStringField("time", Timestamps.format(e.time()));
+        g.writeStringField("journey", e.journey());
+        g.writeStringField("profile", e.profile());
+        g.writeStringField("step", e.step());
+        g.writeStringField("kind", Summary.kind(e));
+        g.writeStringField("effect", e.summary());
+        g.writeStringField("reason", e.reason());
+        details(e, g);
+        g.writeEndObject();
+      }
+      w.write('\n');
+    }
+  };
+
+  // The writer is shared by every line: generators must neither close nor flush it.
+  private static final JsonFactory JSON =
+      JsonFactory.builder()
+          .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET)
+          .disable(JsonGenerator.Feature.FLUSH_PASSED_TO_STREAM)
+          .build();
+
+  void header(Writer w) throws IOException {}
+
+  abstract void write(Effect e, Writer w, Clock clock) throws IOException;
+
+  static EffectFormat parse(String name) {
+    try {
+      return valueOf(name.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "--format: unknown '" + name + "' (expected table, jsonl or csv)");
+    }
+  }
+
+  /** Formats times at second resolution, caching the last second: effects come in bursts. */
+  static final class Clock {
+    private long second = Long.MIN_VALUE;
+    private String text;
+
+    String format(long millis) {
+      long s = Math.floorDiv(millis, 1000L);
+      if (s != second) {
+        second = s;
+        text = Timestamps.formatSeconds(millis);
+      }
+      return text;
+    }
+  }
+
+  private static void details(Effect e, JsonGenerator g) throws IOException {
+    if (e instanceof Effect.Entered x) {
+      g.writeNumberField("instance", x.instance());
+      g.writeStringField("version", x.version());
+    } else if (e instanceof Effect.Waiting x) {
+      g.writeNumberField("instance", x.instance());
+      g.writeStringField("until", Timestamps.format(x.until()));
+    } else if (e instanceof Effect.Resumed x) {
+      g.writeNumberField("instance", x.instance());
+      g.writeBooleanField("timedOut", x.timedOut());
+    } else if (e instanceof Effect.BranchTaken x) {
+      g.writeNumberField("instance", x.instance());
+      g.writeStringField("target", x.target());
+    } else if (e instanceof Effect.SplitAssigned x) {
+      g.writeNumberField("instance", x.instance());
+      g.writeStringField("arm", x.arm());
+      g.writeBooleanField("holdout", x.holdout());
+    } else if (e instanceof Effect.Send x) {
+      g.writeNumberField("instance", x.instance());
+      g.writeStringField("version", x.version());
+      g.writeStringField("messageId", x.messageId());
+      g.writeStringField("channel", x.channel());
+      g.writeStringField("template", x.template());
+      g.writeStringField("category", x.category().name().toLowerCase(Locale.ROOT));
+      if (x.topic() != null) {
+        g.writeStringField("topic", x.topic());
+      }
+    } else if (e instanceof Effect.ProfileUpdated x) {
+      g.writeNumberField("instance", x.instance());
+      g.writeFieldName("changes");
+      g.writeRawValue(io.kairos.event.Json.write(x.changes()));
+    } else if (e instanceof Effect.Emitted x) {
+      g.writeNumberField("instance", x.instance());
+      g.writeStringField("event", x.event().name());
+      g.writeFieldName("properties");
+      g.writeRawValue(x.event().properties().toJson());
+    } else if (e instanceof Effect.WebhookCall x) {
+      g.writeNumberField("instance", x.instance());
+      g.writeStringField("id", x.id());
+      g.writeStringField("method", x.method());
+      g.writeStringField("url", x.url());
+      g.writeFieldName("body");
+      g.writeRawValue(io.kairos.event.Json.write(x.body()));
+    } else if (e instanceof Effect.Converted x) {
+      g.writeNumberField("instance", x.instance());
+      if (x.value() != null) {
+        g.writeNumberField("value", x.value());
+      }
+      g.writeBooleanField("holdout", x.holdout());
+    } else if (e instanceof Effect.Exited x) {
+      g.writeNumberField("instance", x.instance());
+      g.writeStringField("cause", x.cause());
+    } else if (e instanceof Effect.Completed x) {
+      g.writeNumberField("instance", x.instance());
+    }
+  }
+
+  private static void csv(Writer w, String s) throws IOException {
+    boolean quote = false;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c == ',' || c == '"' || c == '\n' || c == '\r') {
+        quote = true;
+        break;
+      }
+    }
+    if (!quote) {
+      w.write(s);
+      return;
+    }
+    w.write('"');
+    w.write(s.replace("\"", "\"\""));
+    w.write('"');
+  }
+
+  private static String pad(String s, int width) {
+    if (s == null) {
+      s = "";
+    }
+    if (s.length() >= width - 1) {
+      return s + " ";
+    }
+    return s + " ".repeat(width - s.length());
+  }
+}
