@@ -1,6 +1,12 @@
 package io.kairos.cli;
 
 import io.kairos.simulate.SimulateCommand;
+import java.io.BufferedWriter;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -14,12 +20,30 @@ import picocli.CommandLine.Command;
 public final class Main implements Runnable {
 
   public static void main(String[] args) {
-    System.exit(run(args));
+    // A large buffer and no autoflush: the simulator may print millions of lines.
+    PrintWriter out =
+        new PrintWriter(
+            new BufferedWriter(
+                new OutputStreamWriter(
+                    new FileOutputStream(FileDescriptor.out), StandardCharsets.UTF_8),
+                1 << 16),
+            false);
+    PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
+    int code = run(out, err, args);
+    out.flush();
+    err.flush();
+    System.exit(code);
   }
 
-  /** Runs the CLI and returns its exit code; used by tests. */
-  public static int run(String... args) {
-    return new CommandLine(new Main()).execute(args);
+  /** Runs the CLI with the given streams and returns its exit code; used by tests. */
+  public static int run(PrintWriter out, PrintWriter err, String... args) {
+    CommandLine cli = new CommandLine(new Main());
+    cli.setOut(out);
+    cli.setErr(err);
+    int code = cli.execute(args);
+    out.flush();
+    err.flush();
+    return code;
   }
 
   @Override

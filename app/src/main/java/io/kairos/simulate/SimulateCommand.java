@@ -15,12 +15,8 @@ import io.kairos.profile.Profile;
 import io.kairos.simulation.Simulator;
 import io.kairos.simulation.Summary;
 import io.kairos.time.Timestamps;
-import java.io.BufferedWriter;
-import java.io.FileOutputStream;
-import java.io.FileDescriptor;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
@@ -127,11 +123,7 @@ public final class SimulateCommand implements Callable<Integer> {
       err.println("kairos simulate: --journeys: " + e.getMessage());
       return 2;
     }
-    Writer out =
-        new BufferedWriter(
-            new OutputStreamWriter(
-                new FileOutputStream(FileDescriptor.out), StandardCharsets.UTF_8),
-            1 << 16);
+    Writer out = spec.commandLine().getOut();
     Summary totals = summary ? new Summary() : null;
     EffectFormat.Clock clock = new EffectFormat.Clock();
     Effects sink =

@@ -61,6 +61,9 @@ final class Instance {
     if (arm != null) {
       m.put("arm", arm);
     }
+    // The event that started the instance stays readable after waits: a reminder an hour later
+    // still knows which product was added.
+    m.put("trigger", trigger == null ? Map.of() : trigger.properties().asMap());
     return m;
   }
 }
