@@ -102,6 +102,54 @@ public final class Engine {
     run.drainEmitted();
   }
 
+  /**
+   * Merges {@code source} (say, an anonymous visitor's profile) into {@code target} (the identified
+   * customer), so journeys see one customer from now on: profile data as {@link Profile#absorb},
+   * the latest entry per journey (so {@code once} still holds), and every instance in flight, which
+   * keeps its step and its pending wait under the target's id. The source is left empty; its
+   * pending timers become stale and do nothing when they fire.
+   */
+  public void merge(ProfileState target, ProfileState source, long now, Effects out) {
+    if (target == source) {
+      return;
+    }
+    target.profile().absorb(source.profile());
+    if (source.lastEntry != null) {
+      for (int slot = 0; slot < source.lastEntry.length; slot++) {
+        long t = source.lastEntry[slot];
+        if (t != Long.MIN_VALUE && t > target.lastEntry(slot)) {
+          target.setLastEntry(slot, t);
+        }
+      }
+    }
+    String targetId = target.profile().id();
+    for (int i = 0; i < source.instanceCount; i++) {
+      Instance in = source.instances[i];
+      in.seq = target.nextSeq++;
+      target.add(in);
+      if (in.state() == InstanceState.WAITING || in.state() == InstanceState.WAITING_FOR_EVENT) {
+        in.timerToken++;
+        out.schedule(new Timer(targetId, in.timerDue, in.journey.id(), in.seq, in.timerToken));
+      }
+    }
+    if (source.watching != null) {
+      for (Instance in : source.watching) {
+        in.seq = target.nextSeq++;
+        if (target.watching == null) {
+          target.watching = new java.util.ArrayList<>(2);
+        }
+        target.watching.add(in);
+      }
+    }
+    source.instances = new Instance[0];
+    source.instanceCount = 0;
+    source.watching = null;
+    source.inactivityDue = null;
+    source.lastEntry = null;
+    // The target's inactivity timers already cover its activity; the widened last-seen is
+    // picked up when they fire (they re-arm for the later end of the quiet period).
+  }
+
   /** The work of one input: carries the state, the clock and the queue of emitted events. */
   private final class Run {
     private final ProfileState state;

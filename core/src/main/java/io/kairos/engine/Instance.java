@@ -11,7 +11,7 @@ import java.util.Map;
 final class Instance {
   final Journey journey;
   final int slot;
-  final int seq;
+  int seq; // renumbered when its profile is merged into another
   final long enteredAt;
   final Event trigger;
   private InstanceState state = InstanceState.RUNNING;

@@ -33,6 +33,22 @@ final class EventStats {
     }
   }
 
+  /** Adds another profile's counts: counts add up, the later time wins. */
+  void addAll(EventStats other) {
+    for (int k = 0; k < other.size; k++) {
+      String name = other.names[k];
+      int i = indexOf(name);
+      if (i < 0) {
+        record(name, other.last[k]);
+        i = indexOf(name);
+        counts[i] = other.counts[k];
+      } else {
+        counts[i] += other.counts[k];
+        last[i] = Math.max(last[i], other.last[k]);
+      }
+    }
+  }
+
   int count(String name) {
     int i = indexOf(name);
     return i < 0 ? 0 : counts[i];

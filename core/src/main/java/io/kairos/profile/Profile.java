@@ -154,6 +154,44 @@ public final class Profile {
     stats.record(name, time);
   }
 
+  /**
+   * Takes in everything known about another profile of the same person (an anonymous visitor who
+   * has just identified): its ids become anonymous ids of this one, its traits fill the traits this
+   * profile lacks (what is known about the identified person wins), tags and event counts add up,
+   * first and last seen widen, and its zone and locale are kept if this one has none.
+   */
+  public void absorb(Profile other) {
+    if (other.userId == null) {
+      addAnonymousId(other.id);
+    }
+    for (String a : other.anonymousIds()) {
+      if (!a.equals(id)) {
+        addAnonymousId(a);
+      }
+    }
+    other
+        .traits()
+        .forEach(
+            (k, v) -> {
+              if (trait(k) == null) {
+                setTrait(k, v);
+              }
+            });
+    other.tags().forEach(this::addTag);
+    if (timezone == null && other.timezone != null) {
+      setTimezone(other.timezone);
+    }
+    if (locale == null) {
+      locale = other.locale;
+    }
+    if (other.firstSeen != Long.MIN_VALUE) {
+      firstSeen =
+          firstSeen == Long.MIN_VALUE ? other.firstSeen : Math.min(firstSeen, other.firstSeen);
+      lastSeen = Math.max(lastSeen, other.lastSeen);
+    }
+    stats.addAll(other.stats);
+  }
+
   /** How many events of this name the profile has had. */
   public int eventCount(String name) {
     return stats.count(name);

@@ -146,11 +146,11 @@ public final class Simulator {
         state = newProfile(userId);
         profiles.put(userId, state);
       }
-      if (anon != null && !profiles.containsKey(anon)) {
-        aliases.putIfAbsent(anon, state);
+      if (anon != null) {
+        link(anon, state, e.timestamp());
       }
       if (e.type() == EventType.ALIAS && e.previousId() != null) {
-        aliases.putIfAbsent(e.previousId(), state);
+        link(e.previousId(), state, e.timestamp());
       }
     } else {
       state = aliases.get(anon);
@@ -163,6 +163,26 @@ public final class Simulator {
       }
     }
     return state;
+  }
+
+  /**
+   * Makes {@code otherId} lead to {@code state}. When {@code otherId} already has a profile of its
+   * own that was never identified (an anonymous visitor's), it is merged in, so its history and
+   * journeys continue as the identified customer's.
+   */
+  private void link(String otherId, ProfileState state, long time) {
+    if (otherId.equals(state.profile().id())) {
+      return;
+    }
+    ProfileState other = profiles.get(otherId);
+    if (other != null && other != state && other.profile().userId() == null) {
+      profiles.remove(otherId);
+      sink.owner = state;
+      engine.merge(state, other, Math.max(time, clock), sink);
+    }
+    if (other == null || other.profile().userId() == null) {
+      aliases.put(otherId, state);
+    }
   }
 
   private ProfileState newProfile(String id) {
