@@ -151,7 +151,7 @@ public record Span(int months, int days, long millis) {
       }
     }
     if (days > 0) {
-      space(b).append(days % 7 == 0 ? (days / 7) + "w" : days + "d");
+      space(b).append(days).append('d');
     }
     long ms = millis;
     if (ms >= 3_600_000L) {
