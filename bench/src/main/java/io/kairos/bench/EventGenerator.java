@@ -9,7 +9,10 @@ import java.time.Instant;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * Generates a seeded, deterministic workload of Segment {@code track} events as JSON Lines, in
@@ -67,6 +70,8 @@ public final class EventGenerator implements Callable<Integer> {
       description = "Start of the period, ISO-8601 UTC (default: 2026-01-01T00:00:00Z).")
   Instant start = GeneratorOptions.DEFAULT_START;
 
+  @Spec CommandSpec spec;
+
   @Option(names = "--out", required = true, description = "File to write, or - for stdout.")
   String out;
 
@@ -76,7 +81,12 @@ public final class EventGenerator implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    GeneratorOptions options = new GeneratorOptions(events, users, seed, start, days);
+    GeneratorOptions options;
+    try {
+      options = new GeneratorOptions(events, users, seed, start, days);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+    }
     long began = System.nanoTime();
     Summary summary;
     if ("-".equals(out)) {
@@ -90,7 +100,21 @@ public final class EventGenerator implements Callable<Integer> {
     summary.print(System.err);
     System.err.printf(
         "generated in      %.1f s (%,.0f events/s)%n", seconds, summary.events() / seconds);
+    warnIfOffPeriod(summary, options);
     return 0;
+  }
+
+  // Calibration has bounds: a sign-up and a first session are already about five events, and
+  // sessions are at least half an hour apart.
+  private static void warnIfOffPeriod(Summary summary, GeneratorOptions options) {
+    double spanDays =
+        (summary.last().getEpochSecond() - summary.first().getEpochSecond()) / 86_400.0;
+    if (Math.abs(spanDays - options.days()) > 0.15 * options.days()) {
+      System.err.printf(
+          "warning: the events span %.1f days instead of %d (%d of %d users signed up): the model"
+              + " fills a period with roughly 8 to 200 events per user%n",
+          spanDays, options.days(), summary.users(), options.users());
+    }
   }
 
   /**

@@ -2,6 +2,7 @@ package io.kairos.bench;
 
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -144,7 +145,7 @@ final class Tally {
         (int) byName[EventName.SIGNED_UP.ordinal()],
         Instant.ofEpochSecond(startEpochSecond + Math.max(0, firstSecond)),
         Instant.ofEpochSecond(startEpochSecond + Math.max(0, lastSecond)),
-        counts,
+        Collections.unmodifiableMap(counts),
         tied,
         tiedAcross,
         periods,
