@@ -1,5 +1,7 @@
 package io.kairos.expr;
 
+import java.util.List;
+
 /**
  * A compiled condition or value. Compiled once when a journey is loaded; evaluating it does no I/O
  * and cannot loop.
@@ -34,6 +36,14 @@ public interface Expression {
             + "' gave "
             + (v == null ? "null" : v.getClass().getSimpleName())
             + ", not a boolean");
+  }
+
+  /**
+   * The field paths the expression reads, in order of appearance ({@code event.properties.price},
+   * {@code profile.plan}), so a decision trace can show the values it saw. Empty for literals.
+   */
+  default List<String> references() {
+    return List.of();
   }
 
   /** A constant written literally in YAML (a number, a boolean, a list of them). */
