@@ -33,14 +33,14 @@ final class Doc {
   private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
   private final String source;
-  private final int[] text;
+  private final int[] codePoints;
   private final ExpressionCompiler compiler;
   private final List<Problem> problems = new ArrayList<>();
 
   Doc(String source, String text, ExpressionCompiler compiler) {
     this.source = source;
     // Marks count code points; so does this copy, to place errors inside scalars.
-    this.text = text.codePoints().toArray();
+    this.codePoints = text.codePoints().toArray();
     this.compiler = compiler;
   }
 
@@ -69,8 +69,8 @@ final class Doc {
   void problemAt(int index, String message) {
     int line = 0;
     int column = 0;
-    for (int k = 0; k < index && k < text.length; k++) {
-      if (text[k] == '\n') {
+    for (int k = 0; k < index && k < codePoints.length; k++) {
+      if (codePoints[k] == '\n') {
         line++;
         column = 0;
       } else {
@@ -226,7 +226,7 @@ final class Doc {
     try {
       return condition ? compiler.compileCondition(source) : compiler.compile(source);
     } catch (ExpressionException e) {
-      int[] at = ScalarPositions.locate(text, scalar, e.offset());
+      int[] at = ScalarPositions.locate(codePoints, scalar, e.offset());
       String message = "invalid CEL in '" + what + "': " + e.getMessage();
       if (scalar.getScalarStyle() == ScalarStyle.PLAIN
           && IDENTIFIER.matcher(source).matches()
