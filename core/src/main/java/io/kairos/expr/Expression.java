@@ -1,5 +1,7 @@
 package io.kairos.expr;
 
+import java.util.List;
+
 /**
  * A compiled condition or value. Compiled once when a journey is loaded; evaluating it does no I/O
  * and cannot loop.
@@ -37,11 +39,11 @@ public interface Expression {
   }
 
   /**
-   * The field paths the expression reads, such as {@code event.properties.price}; the decision
-   * trace prints their values.
+   * The field paths the expression reads, in order of appearance ({@code event.properties.price},
+   * {@code profile.plan}), so a decision trace can show the values it saw. Empty for literals.
    */
-  default java.util.List<String> references() {
-    return java.util.List.of();
+  default List<String> references() {
+    return List.of();
   }
 
   /** A constant written literally in YAML (a number, a boolean, a list of them). */

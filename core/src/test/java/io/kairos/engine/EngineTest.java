@@ -50,8 +50,8 @@ class EngineTest {
             .track("u1", "2026-01-01T10:00:00Z", "Product Added", "price", 20)
             .track("u1", "2026-01-01T11:00:00Z", "Order Completed")
             .finish("2026-01-02T00:00:00Z");
-    assertThat(h.lines("send")).containsExactly(
-        "2026-01-01T11:00:00Z cart u1 step-2 send email cart-reminder");
+    assertThat(h.lines("send"))
+        .containsExactly("2026-01-01T11:00:00Z cart u1 step-2 send email cart-reminder");
     assertThat(h.lines("exit")).isEmpty();
   }
 
@@ -108,7 +108,8 @@ class EngineTest {
             .track("u1", "2026-01-01T10:00:00Z", "Product Added", "price", 20)
             .track("u1", "2026-01-01T10:30:00Z", "Product Added", "price", 20)
             .finish("2026-01-01T12:00:00Z");
-    assertThat(h.lines("exit")).containsExactly("2026-01-01T10:30:00Z cart u1 step-1 exit restarted");
+    assertThat(h.lines("exit"))
+        .containsExactly("2026-01-01T10:30:00Z cart u1 step-1 exit restarted");
     assertThat(h.lines("send"))
         .containsExactly("2026-01-01T11:30:00Z cart u1 step-2 send email cart-reminder");
   }
@@ -172,7 +173,8 @@ class EngineTest {
             "2026-01-01T09:00:00Z opened b step-1 send email invite",
             "2026-01-02T10:00:00Z opened a step-3 send email agenda",
             "2026-01-04T09:00:00Z opened b resend send sms reminder");
-    assertThat(h.lines("timed out")).containsExactly("2026-01-04T09:00:00Z opened b step-2 timed out");
+    assertThat(h.lines("timed out"))
+        .containsExactly("2026-01-04T09:00:00Z opened b step-2 timed out");
   }
 
   @Test
@@ -245,7 +247,8 @@ class EngineTest {
     }
     long a = h.of(Effect.Send.class).stream().filter(s -> s.template().equals("subject-a")).count();
     long b = h.of(Effect.Send.class).stream().filter(s -> s.template().equals("subject-b")).count();
-    long held = h.of(Effect.SplitAssigned.class).stream().filter(Effect.SplitAssigned::holdout).count();
+    long held =
+        h.of(Effect.SplitAssigned.class).stream().filter(Effect.SplitAssigned::holdout).count();
     assertThat(held).isBetween(330L, 470L); // 10% of 4000, within ~3.5 sigma
     assertThat(a).isBetween(2550L, 2850L); // 75% of the 3600 treated
     assertThat(b).isEqualTo(4000 - held - a);
@@ -255,7 +258,10 @@ class EngineTest {
     for (int i = 0; i < 5; i++) {
       again.track("user-7", "2026-01-0" + (i + 1) + "T09:00:00Z", "Go");
     }
-    assertThat(again.of(Effect.SplitAssigned.class).stream().map(Effect.SplitAssigned::summary).distinct())
+    assertThat(
+            again.of(Effect.SplitAssigned.class).stream()
+                .map(Effect.SplitAssigned::summary)
+                .distinct())
         .hasSize(1);
   }
 
@@ -406,7 +412,8 @@ class EngineTest {
             .track("b", "2026-01-01T09:00:00Z", "Downloaded")
             .track("a", "2026-01-02T09:00:00Z", "Demo Requested")
             .finish("2026-01-05T00:00:00Z");
-    assertThat(h.lines("send")).containsExactly("2026-01-03T09:00:00Z nurture b step-3 send email content");
+    assertThat(h.lines("send"))
+        .containsExactly("2026-01-03T09:00:00Z nurture b step-3 send email content");
     assertThat(h.of(Effect.Converted.class)).extracting(Effect::profile).containsExactly("a");
   }
 
@@ -452,7 +459,8 @@ class EngineTest {
             """,
             CART);
     h.trigger("u1", "vip", "2026-01-01T09:00:00Z", "source", "sales");
-    assertThat(h.lines("send")).containsExactly("2026-01-01T09:00:00Z vip u1 step-1 send email vip-welcome");
+    assertThat(h.lines("send"))
+        .containsExactly("2026-01-01T09:00:00Z vip u1 step-1 send email vip-welcome");
     assertThatThrownBy(() -> h.trigger("u1", "cart", "2026-01-01T09:00:00Z"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("not triggered by the API");
@@ -496,7 +504,8 @@ class EngineTest {
     h.track("u1", "2026-01-01T10:00:00Z", "Product Added", "price", 20);
     h.engine.publish(
         List.of(Harness.journey(CART.replace("template: cart-reminder", "template: cart-v2"))));
-    h.track("u2", "2026-01-01T10:10:00Z", "Product Added", "price", 20).finish("2026-01-02T00:00:00Z");
+    h.track("u2", "2026-01-01T10:10:00Z", "Product Added", "price", 20)
+        .finish("2026-01-02T00:00:00Z");
     assertThat(h.of(Effect.Send.class))
         .extracting(s -> s.profile() + ":" + s.template())
         .containsExactly("u1:cart-reminder", "u2:cart-v2");
@@ -506,8 +515,14 @@ class EngineTest {
 
   @Test
   void messageIdsAreDeterministic() {
-    Harness one = Harness.of(CART).track("u1", "2026-01-01T10:00:00Z", "Product Added", "price", 20).finish("2026-01-02T00:00:00Z");
-    Harness two = Harness.of(CART).track("u1", "2026-01-01T10:00:00Z", "Product Added", "price", 20).finish("2026-01-02T00:00:00Z");
+    Harness one =
+        Harness.of(CART)
+            .track("u1", "2026-01-01T10:00:00Z", "Product Added", "price", 20)
+            .finish("2026-01-02T00:00:00Z");
+    Harness two =
+        Harness.of(CART)
+            .track("u1", "2026-01-01T10:00:00Z", "Product Added", "price", 20)
+            .finish("2026-01-02T00:00:00Z");
     assertThat(one.of(Effect.Send.class).get(0).messageId())
         .isEqualTo(two.of(Effect.Send.class).get(0).messageId())
         .hasSize(36);
@@ -533,10 +548,17 @@ class EngineTest {
             .identify("walt", "anon-1", "2026-01-02T09:30:00Z", "email", "w@example.com");
     h.sim.accept(
         new io.kairos.event.Event(
-            io.kairos.event.EventType.TRACK, "x", null, "anon-1",
-            io.kairos.time.Timestamps.parse("2026-01-02T09:40:00Z"), "Product Added",
-            io.kairos.event.JsonObject.of(Map.of("price", 50)), io.kairos.event.JsonObject.EMPTY,
-            io.kairos.event.EventContext.EMPTY, null, null));
+            io.kairos.event.EventType.TRACK,
+            "x",
+            null,
+            "anon-1",
+            io.kairos.time.Timestamps.parse("2026-01-02T09:40:00Z"),
+            "Product Added",
+            io.kairos.event.JsonObject.of(Map.of("price", 50)),
+            io.kairos.event.JsonObject.EMPTY,
+            io.kairos.event.EventContext.EMPTY,
+            null,
+            null));
     h.track("walt", "2026-01-03T09:00:00Z", "Visit").finish("2026-01-04T00:00:00Z");
     var walt = h.sim.find("walt").profile();
     assertThat(walt.eventCount("Visit")).isEqualTo(3);

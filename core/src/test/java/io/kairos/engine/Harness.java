@@ -70,7 +70,14 @@ final class Harness {
 
   Harness identify(String user, String anonymousId, String time, Object... traits) {
     sim.accept(
-        event(EventType.IDENTIFY, user, anonymousId, time, Event.IDENTIFY, Map.of(), map(traits),
+        event(
+            EventType.IDENTIFY,
+            user,
+            anonymousId,
+            time,
+            Event.IDENTIFY,
+            Map.of(),
+            map(traits),
             null));
     return this;
   }
@@ -116,8 +123,15 @@ final class Harness {
   }
 
   static String line(Effect e) {
-    return Timestamps.formatSeconds(e.time()) + " " + e.journey() + " " + e.profile() + " "
-        + e.step() + " " + e.summary();
+    return Timestamps.formatSeconds(e.time())
+        + " "
+        + e.journey()
+        + " "
+        + e.profile()
+        + " "
+        + e.step()
+        + " "
+        + e.summary();
   }
 
   private Event event(

@@ -25,7 +25,8 @@ class SpanTest {
   void rejectsWhatIsNotADuration() {
     assertThatThrownBy(() -> Span.parse("")).hasMessageContaining("empty duration");
     assertThatThrownBy(() -> Span.parse("7")).hasMessageContaining("missing unit after 7");
-    assertThatThrownBy(() -> Span.parse("7 fortnights")).hasMessageContaining("unknown unit 'fortnights'");
+    assertThatThrownBy(() -> Span.parse("7 fortnights"))
+        .hasMessageContaining("unknown unit 'fortnights'");
     assertThatThrownBy(() -> Span.parse("h")).hasMessageContaining("expected a number");
   }
 

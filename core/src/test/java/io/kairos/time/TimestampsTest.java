@@ -20,7 +20,13 @@ class TimestampsTest {
   @Test
   void rejectsWhatIsNotIso8601() {
     for (String bad :
-        new String[] {"yesterday", "2026-02-30T00:00:00Z", "2026-01-08 00:00:00", "2026-01-08T25:00:00Z", "2026-01-08T00:00:00"}) {
+        new String[] {
+          "yesterday",
+          "2026-02-30T00:00:00Z",
+          "2026-01-08 00:00:00",
+          "2026-01-08T25:00:00Z",
+          "2026-01-08T00:00:00"
+        }) {
       assertThatThrownBy(() -> Timestamps.parse(bad)).as(bad).hasMessage("not ISO-8601");
     }
   }
@@ -34,7 +40,8 @@ class TimestampsTest {
       OffsetDateTime t =
           OffsetDateTime.ofInstant(
               java.time.Instant.ofEpochSecond(seconds, r.nextInt(1000) * 1_000_000L),
-              java.time.ZoneOffset.ofTotalSeconds(Math.max(-18 * 3600, Math.min(18 * 3600, offsetMinutes * 60))));
+              java.time.ZoneOffset.ofTotalSeconds(
+                  Math.max(-18 * 3600, Math.min(18 * 3600, offsetMinutes * 60))));
       String text = t.toString();
       assertThat(Timestamps.parse(text)).as(text).isEqualTo(t.toInstant().toEpochMilli());
     }

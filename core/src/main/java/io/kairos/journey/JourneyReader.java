@@ -1,0 +1,200 @@
+package io.kairos.journey;
+
+import io.kairos.time.Span;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+import org.snakeyaml.engine.v2.nodes.MappingNode;
+import org.snakeyaml.engine.v2.nodes.Node;
+import org.snakeyaml.engine.v2.nodes.NodeTuple;
+import org.snakeyaml.engine.v2.nodes.ScalarNode;
+import org.snakeyaml.engine.v2.nodes.SequenceNode;
+
+/** Reads the top level of a journey definition: identity, trigger, entry, exits, conversion. */
+final class JourneyReader {
+
+  static final List<String> KEYS =
+      List.of("id", "name", "goal", "trigger", "entry", "exit_on", "conversion", "steps");
+
+  private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9_-]*");
+  private static final List<String> TRIGGERS = List.of("event", "inactive_for", "api");
+
+  // Triggers from the design that the engine does not run yet; named so, rather than "unknown".
+  private static final List<String> PLANNED_TRIGGERS =
+      List.of("date", "segment_entered", "segment_left", "location_entered", "schedule");
+
+  private final Doc doc;
+
+  JourneyReader(Doc doc) {
+    this.doc = doc;
+  }
+
+  /** The journey, or null when the definition has problems (they are in the doc). */
+  Journey read(Node root, String source, String version) {
+    MappingNode m = doc.mapping(root, "journey");
+    if (m == null) {
+      return null;
+    }
+    Fields f = Fields.of(doc, m, "journey", KEYS);
+    Node idNode = f.require("id");
+    String id = idNode == null ? null : id(idNode);
+    String name = f.has("name") ? doc.text(f.get("name"), "name") : id;
+    Node goalNode = f.require("goal");
+    String goal = goalNode == null ? null : doc.text(goalNode, "goal");
+    Node triggerNode = f.require("trigger");
+    Trigger trigger = triggerNode == null ? null : trigger(triggerNode);
+    EntryPolicy entry = f.has("entry") ? entry(f.get("entry")) : EntryPolicy.ONCE;
+    List<ExitRule> exitOn = f.has("exit_on") ? exitOn(f.get("exit_on")) : List.of();
+    Conversion conversion = f.has("conversion") ? conversion(f.get("conversion")) : null;
+    Node stepsNode = f.require("steps");
+    List<Step> steps = stepsNode == null ? null : new StepReader(doc).read(stepsNode);
+    if (!doc.ok()) {
+      return null;
+    }
+    return new Journey(id, name, goal, version, source, trigger, entry, exitOn, conversion, steps);
+  }
+
+  private String id(Node node) {
+    String id = doc.text(node, "id");
+    if (id != null && !ID.matcher(id).matches()) {
+      doc.problem(
+          node,
+          "invalid journey id '"
+              + id
+              + "': use lowercase letters, digits, '-' and '_', starting with a letter or digit");
+    }
+    return id;
+  }
+
+  private Trigger trigger(Node node) {
+    if (node instanceof ScalarNode s && !Doc.isNull(s)) {
+      if (s.getValue().equals("api")) {
+        return new Trigger.Api();
+      }
+      doc.problem(
+          node,
+          "unknown trigger '"
+              + s.getValue()
+              + "'; expected api, or a mapping with event or inactive_for");
+      return null;
+    }
+    MappingNode m = doc.mapping(node, "trigger");
+    if (m == null) {
+      return null;
+    }
+    for (NodeTuple t : m.getValue()) {
+      if (t.getKeyNode() instanceof ScalarNode k && PLANNED_TRIGGERS.contains(k.getValue())) {
+        doc.problem(
+            k,
+            "trigger '" + k.getValue() + "' is not supported yet; use event, inactive_for or api");
+        return null;
+      }
+    }
+    List<String> keys = new ArrayList<>(TRIGGERS);
+    keys.add(1, "where");
+    Fields f = Fields.of(doc, m, "trigger", keys);
+    List<String> kinds = TRIGGERS.stream().filter(f::has).toList();
+    if (kinds.isEmpty()) {
+      doc.problem(node, "trigger needs one of event, inactive_for or api");
+      return null;
+    }
+    if (kinds.size() > 1) {
+      doc.problem(
+          f.keyNode(kinds.get(1)),
+          "trigger has both '"
+              + kinds.get(0)
+              + "' and '"
+              + kinds.get(1)
+              + "'; a journey has one trigger");
+      return null;
+    }
+    if (f.has("where") && !f.has("event")) {
+      doc.problem(f.keyNode("where"), "'where' applies only to an event trigger");
+    }
+    switch (kinds.get(0)) {
+      case "event":
+        return new Trigger.OnEvent(
+            doc.text(f.get("event"), "event"),
+            f.has("where") ? doc.condition(f.get("where"), "where") : null);
+      case "inactive_for":
+        return new Trigger.Inactivity(doc.span(f.get("inactive_for"), "inactive_for", true));
+      default:
+        Boolean api = doc.bool(f.get("api"), "api");
+        if (Boolean.FALSE.equals(api)) {
+          doc.problem(f.get("api"), "'api' must be true (or write trigger: api)");
+        }
+        return new Trigger.Api();
+    }
+  }
+
+  private EntryPolicy entry(Node node) {
+    if (node instanceof MappingNode m) {
+      Fields f = Fields.of(doc, m, "entry", List.of("once_per"));
+      Node period = f.require("once_per");
+      Span span = period == null ? null : doc.span(period, "once_per", true);
+      return EntryPolicy.oncePer(span);
+    }
+    String policy = doc.text(node, "entry");
+    if (policy == null) {
+      return null;
+    }
+    switch (policy) {
+      case "once":
+        return EntryPolicy.ONCE;
+      case "restart":
+        return EntryPolicy.RESTART;
+      case "parallel":
+        return EntryPolicy.PARALLEL;
+      default:
+        doc.problem(
+            node,
+            "unknown entry policy '"
+                + policy
+                + "'; expected once, restart, parallel or { once_per: <duration> }");
+        return null;
+    }
+  }
+
+  private List<ExitRule> exitOn(Node node) {
+    SequenceNode seq = doc.sequence(node, "exit_on");
+    if (seq == null) {
+      return null;
+    }
+    List<ExitRule> rules = new ArrayList<>();
+    for (Node item : seq.getValue()) {
+      if (item instanceof ScalarNode) {
+        rules.add(new ExitRule(doc.text(item, "exit_on"), null));
+        continue;
+      }
+      MappingNode m = doc.mapping(item, "exit_on");
+      if (m == null) {
+        continue;
+      }
+      Fields f = Fields.of(doc, m, "exit_on", List.of("event", "where"));
+      Node event = f.require("event");
+      rules.add(
+          new ExitRule(
+              event == null ? null : doc.text(event, "event"),
+              f.has("where") ? doc.condition(f.get("where"), "where") : null));
+    }
+    return List.copyOf(rules);
+  }
+
+  private Conversion conversion(Node node) {
+    MappingNode m = doc.mapping(node, "conversion");
+    if (m == null) {
+      return null;
+    }
+    Fields f =
+        Fields.of(doc, m, "conversion", List.of("event", "where", "within", "value", "exit"));
+    Node event = f.require("event");
+    Node within = f.require("within");
+    Boolean exit = f.has("exit") ? doc.bool(f.get("exit"), "exit") : Boolean.FALSE;
+    return new Conversion(
+        event == null ? null : doc.text(event, "event"),
+        f.has("where") ? doc.condition(f.get("where"), "where") : null,
+        within == null ? null : doc.span(within, "within", true),
+        f.has("value") ? doc.expression(f.get("value"), "value") : null,
+        Boolean.TRUE.equals(exit));
+  }
+}
