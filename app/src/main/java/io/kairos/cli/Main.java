@@ -28,7 +28,8 @@ public final class Main implements Runnable {
                     new FileOutputStream(FileDescriptor.out), StandardCharsets.UTF_8),
                 1 << 16),
             false);
-    PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
+    PrintWriter err =
+        new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
     int code = run(out, err, args);
     out.flush();
     err.flush();

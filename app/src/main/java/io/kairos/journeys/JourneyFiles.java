@@ -20,8 +20,8 @@ public final class JourneyFiles {
   /**
    * Loads all journeys, sorted by file name.
    *
-   * @throws JourneyLoadException with every problem of every file, when any file is invalid or
-   *     two files share an id
+   * @throws JourneyLoadException with every problem of every file, when any file is invalid or two
+   *     files share an id
    * @throws IOException when the directory cannot be read
    */
   public static List<Journey> load(Path dir) throws IOException {

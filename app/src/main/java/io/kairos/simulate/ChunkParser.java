@@ -10,8 +10,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Parses the lines of a chunk. Besides Segment messages, a line may ask for an API trigger:
- * {@code {"type":"trigger","journey":"vip-onboarding","userId":"u1","timestamp":"...",
+ * Parses the lines of a chunk. Besides Segment messages, a line may ask for an API trigger: {@code
+ * {"type":"trigger","journey":"vip-onboarding","userId":"u1","timestamp":"...",
  * "properties":{...}}}.
  */
 final class ChunkParser {
@@ -104,8 +104,7 @@ final class ChunkParser {
     if (!(props instanceof Map<?, ?> p)) {
       throw new IllegalArgumentException("properties: must be an object");
     }
-    return new ParsedChunk.ApiTrigger(
-        u, j, time, new LinkedHashMap<>((Map<String, Object>) p));
+    return new ParsedChunk.ApiTrigger(u, j, time, new LinkedHashMap<>((Map<String, Object>) p));
   }
 
   private static boolean blank(byte[] d, int from, int to) {

@@ -2,6 +2,7 @@ package io.kairos.simulate;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.StreamWriteFeature;
 import io.kairos.engine.Effect;
 import io.kairos.simulation.Summary;
 import io.kairos.time.Timestamps;
@@ -76,8 +77,8 @@ enum EffectFormat {
   // The writer is shared by every line: generators must neither close nor flush it.
   private static final JsonFactory JSON =
       JsonFactory.builder()
-          .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET)
-          .disable(JsonGenerator.Feature.FLUSH_PASSED_TO_STREAM)
+          .disable(StreamWriteFeature.AUTO_CLOSE_TARGET)
+          .disable(StreamWriteFeature.FLUSH_PASSED_TO_STREAM)
           .build();
 
   void header(Writer w) throws IOException {}

@@ -40,8 +40,7 @@ final class EventPipeline {
               t.setDaemon(true);
               return t;
             });
-    BlockingQueue<CompletableFuture<ParsedChunk>> queue =
-        new ArrayBlockingQueue<>(parsers * 3);
+    BlockingQueue<CompletableFuture<ParsedChunk>> queue = new ArrayBlockingQueue<>(parsers * 3);
     ThreadLocal<ChunkParser> parser = ThreadLocal.withInitial(ChunkParser::new);
     CompletableFuture<Void> reader =
         CompletableFuture.runAsync(

@@ -5,8 +5,8 @@ import java.io.InputStream;
 import java.util.Arrays;
 
 /**
- * Cuts a stream of JSON Lines into chunks that end on a line boundary, so that chunks can be
- * parsed in parallel and consumed in order. A line longer than a chunk grows the chunk.
+ * Cuts a stream of JSON Lines into chunks that end on a line boundary, so that chunks can be parsed
+ * in parallel and consumed in order. A line longer than a chunk grows the chunk.
  */
 final class LineChunks {
   /** A run of whole lines: {@code data[0, length)}. */

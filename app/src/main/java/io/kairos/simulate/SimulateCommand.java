@@ -7,7 +7,6 @@ import io.kairos.engine.Engine;
 import io.kairos.engine.JourneySet;
 import io.kairos.engine.ProfileState;
 import io.kairos.engine.Timer;
-import io.kairos.event.Event;
 import io.kairos.journey.Journey;
 import io.kairos.journey.JourneyLoadException;
 import io.kairos.journeys.JourneyFiles;

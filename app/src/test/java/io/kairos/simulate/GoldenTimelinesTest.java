@@ -12,9 +12,9 @@ import org.junit.jupiter.api.TestFactory;
 
 /**
  * Replays every recorded timeline in {@code examples/timelines} through all example journeys and
- * compares the full decision trace with the recorded one in {@code examples/timelines/expected},
- * so any change of behaviour shows up as a diff. After an intended change, re-record with {@code
- * mvn -pl app test -Dtest=GoldenTimelinesTest -Dkairos.updateGolden=true} and review the diff.
+ * compares the full decision trace with the recorded one in {@code examples/timelines/expected}, so
+ * any change of behaviour shows up as a diff. After an intended change, re-record with {@code mvn
+ * -pl app test -Dtest=GoldenTimelinesTest -Dkairos.updateGolden=true} and review the diff.
  */
 class GoldenTimelinesTest {
   static final Path EXAMPLES = Path.of("..", "examples");

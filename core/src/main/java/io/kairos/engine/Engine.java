@@ -592,7 +592,13 @@ public final class Engine {
         Outcome o = test(c.condition(), bindings);
         if (o.value) {
           target = c.target();
-          why = "case " + (i + 1) + " held: " + o.explanation;
+          why =
+              skipped
+                  + (skipped.length() == 0 ? "" : "; ")
+                  + "case "
+                  + (i + 1)
+                  + " held: "
+                  + o.explanation;
           break;
         }
         skipped.append(skipped.length() == 0 ? "" : "; ").append(o.explanation);

@@ -5,6 +5,7 @@ import io.kairos.event.EventContext;
 import io.kairos.event.EventType;
 import io.kairos.event.JsonObject;
 import io.kairos.journey.Journey;
+import io.kairos.journey.JourneyLoadException;
 import io.kairos.journey.JourneyLoader;
 import io.kairos.simulation.Simulator;
 import io.kairos.time.Timestamps;
@@ -44,13 +45,17 @@ final class Harness {
   static Harness of(String... yamls) {
     List<Journey> journeys = new ArrayList<>();
     for (int i = 0; i < yamls.length; i++) {
-      journeys.add(LOADER.load("test-" + i + ".yaml", yamls[i]));
+      journeys.add(journey(yamls[i]));
     }
     return new Harness(journeys);
   }
 
   static Journey journey(String yaml) {
-    return LOADER.load("test.yaml", yaml);
+    try {
+      return LOADER.load("test.yaml", yaml);
+    } catch (JourneyLoadException e) {
+      throw new AssertionError(e.getMessage(), e);
+    }
   }
 
   Harness track(String user, String time, String name, Object... props) {
