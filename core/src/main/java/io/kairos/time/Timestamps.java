@@ -14,7 +14,8 @@ public final class Timestamps {
    * Parses an ISO-8601 date-time with an offset ({@code 2026-01-08T09:30:00Z}, {@code
    * 2026-01-08T09:30:00.123+03:30}) to epoch milliseconds.
    *
-   * @throws IllegalArgumentException when the text is not such a timestamp
+   * @throws IllegalArgumentException when the text is not such a timestamp, or is one whose epoch
+   *     milliseconds do not fit in a long
    */
   public static long parse(CharSequence text) {
     long fast = parseFast(text);
@@ -30,7 +31,12 @@ public final class Timestamps {
         return Instant.parse(text).toEpochMilli();
       } catch (DateTimeParseException e2) {
         throw new IllegalArgumentException("not ISO-8601");
+      } catch (ArithmeticException e2) {
+        throw new IllegalArgumentException("out of range");
       }
+    } catch (ArithmeticException e) {
+      // Years far beyond ±292 million do not fit in epoch milliseconds.
+      throw new IllegalArgumentException("out of range");
     }
   }
 
