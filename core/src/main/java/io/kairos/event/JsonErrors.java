@@ -18,6 +18,10 @@ final class JsonErrors {
   private static final Pattern LIMIT_SOURCE = Pattern.compile(", from `[^`]*`");
   private static final Pattern ANY_VALUE = Pattern.compile("\\(JSON String, Number.*\\)");
   private static final Pattern START_MARKER = Pattern.compile(" \\(start marker at .*\\)$");
+  // Advice to enable a Jackson feature means nothing to a sender, who cannot.
+  private static final Pattern FEATURE_ADVICE =
+      Pattern.compile("(: enable `[^`]*` to allow| \\(not recognized as one since .*\\))$");
+  private static final Pattern CODE = Pattern.compile(" \\(code \\d+\\)");
   private static final int MAX_REASON = 160;
 
   private JsonErrors() {}
@@ -75,10 +79,12 @@ final class JsonErrors {
       m = m.substring(0, newline);
     }
     m = QUOTED_CHAR.matcher(m).replaceAll("'$1'");
+    m = CODE.matcher(m).replaceAll("");
     m = CTRL_CHAR.matcher(m).replaceAll("control character (code $1) must be escaped");
     m = LIMIT_SOURCE.matcher(m).replaceAll("");
     m = START_MARKER.matcher(m).replaceAll("");
     m = ANY_VALUE.matcher(m).replaceAll("a JSON value");
+    m = FEATURE_ADVICE.matcher(m).replaceAll("");
     if (m.length() > MAX_REASON) {
       m = m.substring(0, MAX_REASON) + "...";
     }

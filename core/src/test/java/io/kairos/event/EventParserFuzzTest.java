@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 class EventParserFuzzTest {
 
   private static final long SEED = 20260108L;
-  private static final int ROUNDS = 150_000;
+  private static final int ROUNDS = 100_000;
   private static final byte[] PUNCTUATION =
       "{}[]\":,\\ 0-1.eEtfnu\n".getBytes(StandardCharsets.UTF_8);
 

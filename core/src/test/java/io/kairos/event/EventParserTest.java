@@ -457,7 +457,18 @@ class EventParserTest {
               "(json): unrecognized token 'nope': was expecting a JSON value at line 3, column 3");
       assertThat(error("{'event':'a\nb'}"))
           .isEqualTo("(json): control character (code 10) must be escaped at column 12");
-      assertThat(error("{'event':'x',}")).startsWith("(json): unexpected character '}'");
+      assertThat(error("{'event':'x',}"))
+          .isEqualTo(
+              "(json): unexpected character '}': was expecting double-quote to start field name"
+                  + " at column 14");
+      assertThat(error("{'a':NaN}")).isEqualTo("(json): non-standard token 'NaN' at column 9");
+      assertThat(error("{'a':1 // no comments\n}"))
+          .isEqualTo(
+              "(json): unexpected character '/': maybe a (non-standard) comment? at column 8");
+      assertThat(error("{'a':'\\q'}"))
+          .isEqualTo("(json): unrecognized character escape 'q' at column 8");
+      assertThat(error("{'a':01}"))
+          .isEqualTo("(json): invalid numeric value: Leading zeroes not allowed at column 7");
     }
 
     @Test
