@@ -47,6 +47,14 @@ public final class JsonObject {
     return new JsonObject(copy, 0, length);
   }
 
+  /**
+   * An object over bytes the caller hands over and never touches again; not copied. For the parser,
+   * which builds completed page properties in a fresh array.
+   */
+  static JsonObject ofOwnedBytes(byte[] buffer, int offset, int length) {
+    return new JsonObject(buffer, offset, length);
+  }
+
   /** An object holding the given map (not copied: do not change it afterwards). */
   public static JsonObject of(Map<String, Object> values) {
     return values.isEmpty() ? EMPTY : new JsonObject(Collections.unmodifiableMap(values));
@@ -78,7 +86,18 @@ public final class JsonObject {
     if (m != null) {
       return m.isEmpty();
     }
-    return length <= 2;
+    byte[] r = raw;
+    if (r == null) {
+      return asMap().isEmpty();
+    }
+    // Only whitespace between the braces: "{ }" is as empty as "{}".
+    for (int i = offset + 1; i < offset + length - 1; i++) {
+      byte b = r[i];
+      if (b != ' ' && b != '\t' && b != '\n' && b != '\r') {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The object as compact JSON text. */
@@ -133,10 +152,13 @@ public final class JsonObject {
   static Object readValue(JsonParser p, JsonToken t) throws IOException {
     return switch (t) {
       case VALUE_STRING -> p.getText();
-      case VALUE_NUMBER_INT ->
-          p.getNumberType() == JsonParser.NumberType.BIG_INTEGER
-              ? p.getDoubleValue()
-              : p.getLongValue();
+      // Boxed apart on purpose: in one conditional expression the long would be widened to double.
+      case VALUE_NUMBER_INT -> {
+        if (p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
+          yield p.getDoubleValue();
+        }
+        yield p.getLongValue();
+      }
       case VALUE_NUMBER_FLOAT -> p.getDoubleValue();
       case VALUE_TRUE -> Boolean.TRUE;
       case VALUE_FALSE -> Boolean.FALSE;

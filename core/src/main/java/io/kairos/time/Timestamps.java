@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.Objects;
 
 /** ISO-8601 timestamps to and from epoch milliseconds, with a fast path for the common shapes. */
 public final class Timestamps {
@@ -14,13 +15,27 @@ public final class Timestamps {
    * Parses an ISO-8601 date-time with an offset ({@code 2026-01-08T09:30:00Z}, {@code
    * 2026-01-08T09:30:00.123+03:30}) to epoch milliseconds.
    *
-   * @throws IllegalArgumentException when the text is not such a timestamp
+   * @throws IllegalArgumentException when the text is not such a timestamp, or is one whose epoch
+   *     milliseconds do not fit in a long
    */
   public static long parse(CharSequence text) {
-    long fast = parseFast(text);
+    String s = text.toString();
+    return parse(s.toCharArray(), 0, s.length());
+  }
+
+  /**
+   * {@link #parse(CharSequence)} over {@code chars[offset, offset + length)}, for parsers that hold
+   * the text in a buffer and would otherwise make a String of it only to parse it.
+   *
+   * @throws IllegalArgumentException as {@link #parse(CharSequence)}
+   */
+  public static long parse(char[] chars, int offset, int length) {
+    Objects.checkFromIndexSize(offset, length, chars.length);
+    long fast = parseFast(chars, offset, length);
     if (fast != Long.MIN_VALUE) {
       return fast;
     }
+    String text = new String(chars, offset, length);
     try {
       return OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME)
           .toInstant()
@@ -30,7 +45,12 @@ public final class Timestamps {
         return Instant.parse(text).toEpochMilli();
       } catch (DateTimeParseException e2) {
         throw new IllegalArgumentException("not ISO-8601");
+      } catch (ArithmeticException e2) {
+        throw new IllegalArgumentException("out of range");
       }
+    } catch (ArithmeticException e) {
+      // Years far beyond ±292 million do not fit in epoch milliseconds.
+      throw new IllegalArgumentException("out of range");
     }
   }
 
@@ -47,24 +67,23 @@ public final class Timestamps {
 
   // yyyy-MM-ddTHH:mm:ss[.f{1,9}](Z|+HH:MM|-HH:MM|+HHMM); returns Long.MIN_VALUE when not that
   // shape.
-  private static long parseFast(CharSequence s) {
-    int n = s.length();
+  private static long parseFast(char[] chars, int offset, int n) {
     if (n < 20) {
       return Long.MIN_VALUE;
     }
-    if (s.charAt(4) != '-'
-        || s.charAt(7) != '-'
-        || (s.charAt(10) != 'T' && s.charAt(10) != 't')
-        || s.charAt(13) != ':'
-        || s.charAt(16) != ':') {
+    if (at(chars, offset, 4) != '-'
+        || at(chars, offset, 7) != '-'
+        || (at(chars, offset, 10) != 'T' && at(chars, offset, 10) != 't')
+        || at(chars, offset, 13) != ':'
+        || at(chars, offset, 16) != ':') {
       return Long.MIN_VALUE;
     }
-    int year = digits(s, 0, 4);
-    int month = digits(s, 5, 2);
-    int day = digits(s, 8, 2);
-    int hour = digits(s, 11, 2);
-    int minute = digits(s, 14, 2);
-    int second = digits(s, 17, 2);
+    int year = digits(chars, offset, 0, 4);
+    int month = digits(chars, offset, 5, 2);
+    int day = digits(chars, offset, 8, 2);
+    int hour = digits(chars, offset, 11, 2);
+    int minute = digits(chars, offset, 14, 2);
+    int second = digits(chars, offset, 17, 2);
     if (year < 0
         || month < 1
         || month > 12
@@ -82,12 +101,12 @@ public final class Timestamps {
     }
     int i = 19;
     int millis = 0;
-    if (i < n && s.charAt(i) == '.') {
+    if (i < n && at(chars, offset, i) == '.') {
       i++;
       int start = i;
       int scale = 100;
-      while (i < n && s.charAt(i) >= '0' && s.charAt(i) <= '9') {
-        millis += (s.charAt(i) - '0') * scale;
+      while (i < n && at(chars, offset, i) >= '0' && at(chars, offset, i) <= '9') {
+        millis += (at(chars, offset, i) - '0') * scale;
         scale /= 10;
         i++;
       }
@@ -99,19 +118,19 @@ public final class Timestamps {
       return Long.MIN_VALUE;
     }
     int offsetSeconds;
-    char c = s.charAt(i);
+    char c = at(chars, offset, i);
     if (c == 'Z' || c == 'z') {
       offsetSeconds = 0;
       i++;
     } else if (c == '+' || c == '-') {
       int oh;
       int om;
-      if (n - i == 6 && s.charAt(i + 3) == ':') {
-        oh = digits(s, i + 1, 2);
-        om = digits(s, i + 4, 2);
+      if (n - i == 6 && at(chars, offset, i + 3) == ':') {
+        oh = digits(chars, offset, i + 1, 2);
+        om = digits(chars, offset, i + 4, 2);
       } else if (n - i == 5) {
-        oh = digits(s, i + 1, 2);
-        om = digits(s, i + 3, 2);
+        oh = digits(chars, offset, i + 1, 2);
+        om = digits(chars, offset, i + 3, 2);
       } else {
         return Long.MIN_VALUE;
       }
@@ -131,16 +150,20 @@ public final class Timestamps {
     return secs * 1000L + millis;
   }
 
-  private static int digits(CharSequence s, int from, int count) {
+  private static int digits(char[] chars, int offset, int from, int count) {
     int v = 0;
     for (int i = from; i < from + count; i++) {
-      char c = s.charAt(i);
+      char c = chars[offset + i];
       if (c < '0' || c > '9') {
         return -1;
       }
       v = v * 10 + (c - '0');
     }
     return v;
+  }
+
+  private static char at(char[] chars, int offset, int i) {
+    return chars[offset + i];
   }
 
   private static int lengthOfMonth(int year, int month) {

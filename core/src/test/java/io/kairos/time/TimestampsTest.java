@@ -18,6 +18,12 @@ class TimestampsTest {
   }
 
   @Test
+  void yearsBeyondEpochMillisAreRefusedNotOverflowed() {
+    assertThatThrownBy(() -> Timestamps.parse("+999999999-12-31T23:59:59Z"))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void rejectsWhatIsNotIso8601() {
     for (String bad :
         new String[] {
