@@ -24,7 +24,7 @@ public final class JourneyFiles {
    *     files share an id
    * @throws IOException when the directory cannot be read
    */
-  public static List<Journey> load(Path dir) throws IOException {
+  public static List<Journey> load(Path dir) throws IOException, JourneyLoadException {
     if (!Files.isDirectory(dir)) {
       throw new IOException(dir + ": not a directory");
     }

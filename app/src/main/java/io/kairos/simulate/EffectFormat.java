@@ -20,7 +20,7 @@ enum EffectFormat {
           pad("time", 21)
               + pad("journey", 24)
               + pad("profile", 16)
-              + pad("step", 16)
+              + pad("step", 24)
               + pad("effect", 34)
               + "reason\n");
     }
@@ -30,7 +30,7 @@ enum EffectFormat {
       w.write(pad(clock.format(e.time()), 21));
       w.write(pad(e.journey(), 24));
       w.write(pad(e.profile(), 16));
-      w.write(pad(e.step(), 16));
+      w.write(pad(e.step(), 24));
       w.write(pad(e.summary(), 34));
       w.write(e.reason());
       w.write('\n');

@@ -10,8 +10,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The scenarios of the engine-core issue, end to end through the command line: each timeline in
  * {@code examples/timelines} runs against every example journey (as they would all be live), and
- * the effects of the scenario's own journeys are asserted exactly, time by time. The expected
- * lines were worked out from the journey definitions, not copied from a run.
+ * the effects of the scenario's own journeys are asserted exactly, time by time. The expected lines
+ * were worked out from the journey definitions, not copied from a run.
  */
 class ScenariosTest {
 
@@ -119,7 +119,7 @@ class ScenariosTest {
             "negative-feedback,jon,2026-03-02T18:00:00Z,step-1,webhook POST https://support.example.com/hooks/unhappy-customer",
             "negative-feedback,jon,2026-03-02T18:00:00Z,step-2,wait until 2026-03-02T18:05:00Z",
             "negative-feedback,jon,2026-03-02T18:05:00Z,step-3,send email apology-with-discount",
-            "negative-feedback,jon,2026-03-02T18:05:00Z,step-4,update [last_negative_feedback_at, +tag recovering]",
+            "negative-feedback,jon,2026-03-02T18:05:00Z,step-4,update last_negative_feedback_at +tag recovering",
             "negative-feedback,jon,2026-03-02T18:05:00Z,end,complete");
   }
 
@@ -187,7 +187,7 @@ class ScenariosTest {
     assertThat(run("s17-visits.jsonl", "record-first-visit", "fifth-visit"))
         .containsExactly(
             "record-first-visit,anon-7,2026-03-01T10:00:00Z,trigger,enter",
-            "record-first-visit,anon-7,2026-03-01T10:00:00Z,step-1,update [first_visit_source, +tag visitor]",
+            "record-first-visit,anon-7,2026-03-01T10:00:00Z,step-1,update first_visit_source +tag visitor",
             "record-first-visit,anon-7,2026-03-01T10:00:00Z,end,complete",
             "record-first-visit,anon-7,2026-03-03T10:00:00Z,trigger,entry refused",
             "record-first-visit,anon-7,2026-03-05T10:00:00Z,trigger,entry refused",

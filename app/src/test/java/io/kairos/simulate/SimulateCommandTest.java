@@ -48,18 +48,30 @@ class SimulateCommandTest {
   }
 
   private static String track(String user, String time, String name) {
-    return "{\"type\":\"track\",\"userId\":\"" + user + "\",\"timestamp\":\"" + time
-        + "\",\"event\":\"" + name + "\"}";
+    return "{\"type\":\"track\",\"userId\":\""
+        + user
+        + "\",\"timestamp\":\""
+        + time
+        + "\",\"event\":\""
+        + name
+        + "\"}";
   }
 
   @Test
   void csvHasOneLinePerEffectAndNoHeader() throws IOException {
     Cli cli =
         Cli.run(
-            "simulate", "--journeys", journeys(CART).toString(), "--events",
-            events(track("u1", "2026-01-08T00:00:00Z", "Product Added"),
-                    track("u1", "2026-01-08T02:00:00Z", "Page Viewed")).toString(),
-            "--format", "csv", "--quiet");
+            "simulate",
+            "--journeys",
+            journeys(CART).toString(),
+            "--events",
+            events(
+                    track("u1", "2026-01-08T00:00:00Z", "Product Added"),
+                    track("u1", "2026-01-08T02:00:00Z", "Page Viewed"))
+                .toString(),
+            "--format",
+            "csv",
+            "--quiet");
     assertThat(cli.exitCode()).isZero();
     assertThat(cli.out())
         .isEqualTo(
@@ -75,10 +87,19 @@ class SimulateCommandTest {
   void untilEndsTheRunAndLaterEventsAreNotRead() throws IOException {
     Cli cli =
         Cli.run(
-            "simulate", "--journeys", journeys(CART).toString(), "--events",
-            events(track("u1", "2026-01-08T00:00:00Z", "Product Added"),
-                    track("u2", "2026-01-09T00:00:00Z", "Product Added")).toString(),
-            "--until", "2026-01-08T00:59:59Z", "--format", "csv", "--quiet");
+            "simulate",
+            "--journeys",
+            journeys(CART).toString(),
+            "--events",
+            events(
+                    track("u1", "2026-01-08T00:00:00Z", "Product Added"),
+                    track("u2", "2026-01-09T00:00:00Z", "Product Added"))
+                .toString(),
+            "--until",
+            "2026-01-08T00:59:59Z",
+            "--format",
+            "csv",
+            "--quiet");
     assertThat(cli.out()).doesNotContain("send").doesNotContain("u2");
   }
 
@@ -86,7 +107,10 @@ class SimulateCommandTest {
   void badLinesAreReportedWithTheirNumberAndSkipped() throws IOException {
     Cli cli =
         Cli.run(
-            "simulate", "--journeys", journeys(CART).toString(), "--events",
+            "simulate",
+            "--journeys",
+            journeys(CART).toString(),
+            "--events",
             events(
                     track("u1", "2026-01-08T00:00:00Z", "Product Added"),
                     "{\"type\":\"track\",\"userId\":\"u2\",\"timestamp\":\"yesterday\",\"event\":\"X\"}",
@@ -95,11 +119,12 @@ class SimulateCommandTest {
                     "not json",
                     track("u3", "2026-01-08T03:00:00Z", "Product Added"))
                 .toString(),
-            "--format", "csv");
+            "--format",
+            "csv");
     assertThat(cli.exitCode()).isZero();
     assertThat(cli.err())
         .contains("line 2: timestamp: not ISO-8601")
-        .contains("line 4: userId or anonymousId required")
+        .contains("line 4: userId or anonymousId: required")
         .contains("line 5: ")
         .contains("3 bad lines");
     assertThat(cli.out()).contains("cart,u1,").contains("cart,u3,");
@@ -109,13 +134,19 @@ class SimulateCommandTest {
   void strictStopsAtTheFirstBadLine() throws IOException {
     Cli cli =
         Cli.run(
-            "simulate", "--journeys", journeys(CART).toString(), "--events",
+            "simulate",
+            "--journeys",
+            journeys(CART).toString(),
+            "--events",
             events(
                     track("u1", "2026-01-08T00:00:00Z", "Product Added"),
                     "{\"type\":\"trak\",\"userId\":\"u2\",\"timestamp\":\"2026-01-08T00:00:00Z\"}",
                     track("u3", "2026-01-08T03:00:00Z", "Product Added"))
                 .toString(),
-            "--strict", "--format", "csv", "--quiet");
+            "--strict",
+            "--format",
+            "csv",
+            "--quiet");
     assertThat(cli.exitCode()).isEqualTo(2);
     assertThat(cli.err()).contains("line 2: type: unknown 'trak'");
     assertThat(cli.out()).doesNotContain("u3");
@@ -125,9 +156,15 @@ class SimulateCommandTest {
   void invalidJourneysNameFileLineAndColumn() throws IOException {
     Cli cli =
         Cli.run(
-            "simulate", "--journeys",
-            journeys(CART.replace("event: Product Added", "event: Product Added\n  where: event.properties.price >")).toString(),
-            "--events", events(track("u1", "2026-01-08T00:00:00Z", "X")).toString());
+            "simulate",
+            "--journeys",
+            journeys(
+                    CART.replace(
+                        "event: Product Added",
+                        "event: Product Added\n  where: event.properties.price >"))
+                .toString(),
+            "--events",
+            events(track("u1", "2026-01-08T00:00:00Z", "X")).toString());
     assertThat(cli.exitCode()).isEqualTo(2);
     assertThat(cli.err()).containsPattern("j0\\.yaml:5:\\d+: ");
   }
@@ -136,8 +173,13 @@ class SimulateCommandTest {
   void unknownFormatIsAUsageError() throws IOException {
     Cli cli =
         Cli.run(
-            "simulate", "--journeys", journeys(CART).toString(), "--events",
-            events(track("u1", "2026-01-08T00:00:00Z", "X")).toString(), "--format", "xml");
+            "simulate",
+            "--journeys",
+            journeys(CART).toString(),
+            "--events",
+            events(track("u1", "2026-01-08T00:00:00Z", "X")).toString(),
+            "--format",
+            "xml");
     assertThat(cli.exitCode()).isEqualTo(2);
     assertThat(cli.err()).contains("--format: unknown 'xml' (expected table, jsonl or csv)");
   }
@@ -146,7 +188,10 @@ class SimulateCommandTest {
   void summaryCountsEntriesSendsExitsAndConversionsWithRevenue() throws IOException {
     Cli cli =
         Cli.run(
-            "simulate", "--journeys", journeys(CART).toString(), "--events",
+            "simulate",
+            "--journeys",
+            journeys(CART).toString(),
+            "--events",
             events(
                     track("u1", "2026-01-08T00:00:00Z", "Product Added"),
                     track("u2", "2026-01-08T00:00:00Z", "Product Added"),
@@ -154,7 +199,10 @@ class SimulateCommandTest {
                         + "\"event\":\"Order Completed\",\"properties\":{\"revenue\":30.5}}",
                     track("u3", "2026-01-09T00:00:00Z", "Page Viewed"))
                 .toString(),
-            "--summary", "--format", "csv", "--quiet");
+            "--summary",
+            "--format",
+            "csv",
+            "--quiet");
     assertThat(cli.out())
         .contains("journey,cart,,entered,2\n")
         .contains("journey,cart,,sent,1\n")
@@ -186,11 +234,19 @@ class SimulateCommandTest {
         """;
     Cli cli =
         Cli.run(
-            "simulate", "--journeys", journeys(vip).toString(), "--events",
-            events("{\"type\":\"trigger\",\"journey\":\"vip\",\"userId\":\"u1\","
-                    + "\"timestamp\":\"2026-01-08T00:00:00Z\",\"properties\":{\"source\":\"sales\"}}")
+            "simulate",
+            "--journeys",
+            journeys(vip).toString(),
+            "--events",
+            events(
+                    "{\"type\":\"trigger\",\"journey\":\"vip\",\"userId\":\"u1\","
+                        + "\"timestamp\":\"2026-01-08T00:00:00Z\",\"properties\":{\"source\":\"sales\"}}")
                 .toString(),
-            "--profiles", dir.resolve("profiles.jsonl").toString(), "--format", "jsonl", "--quiet");
+            "--profiles",
+            dir.resolve("profiles.jsonl").toString(),
+            "--format",
+            "jsonl",
+            "--quiet");
     assertThat(cli.exitCode()).as(cli.err()).isZero();
     String send =
         cli.out().lines().filter(l -> l.contains("\"kind\":\"send\"")).findFirst().orElseThrow();
@@ -211,9 +267,14 @@ class SimulateCommandTest {
   void unknownApiJourneyIsABadLine() throws IOException {
     Cli cli =
         Cli.run(
-            "simulate", "--journeys", journeys(CART).toString(), "--events",
-            events("{\"type\":\"trigger\",\"journey\":\"nope\",\"userId\":\"u1\","
-                    + "\"timestamp\":\"2026-01-08T00:00:00Z\"}").toString(),
+            "simulate",
+            "--journeys",
+            journeys(CART).toString(),
+            "--events",
+            events(
+                    "{\"type\":\"trigger\",\"journey\":\"nope\",\"userId\":\"u1\","
+                        + "\"timestamp\":\"2026-01-08T00:00:00Z\"}")
+                .toString(),
             "--quiet");
     assertThat(cli.err()).contains("line 1: journey: no journey with id 'nope'");
   }

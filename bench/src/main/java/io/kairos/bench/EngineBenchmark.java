@@ -35,14 +35,16 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
- * The engine alone, without parsing: 1M pre-built events (sign-ups, views, cart adds, orders,
- * quiet gaps) for {@code users} profiles through the three benchmark journeys. Reports events per
- * second on one thread.
+ * The engine alone, without parsing: 1M pre-built events (sign-ups, views, cart adds, orders, quiet
+ * gaps) for {@code users} profiles through the three benchmark journeys. Reports events per second
+ * on one thread.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx2g"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xmx2g"})
 @Warmup(iterations = 2)
 @Measurement(iterations = 3)
 public class EngineBenchmark {
@@ -55,7 +57,7 @@ public class EngineBenchmark {
   List<Journey> journeys;
 
   @Setup(Level.Trial)
-  public void setUp() throws IOException {
+  public void setUp() throws IOException, io.kairos.journey.JourneyLoadException {
     journeys = new ArrayList<>();
     JourneyLoader loader = new JourneyLoader();
     for (String name : List.of("welcome", "abandoned_cart", "inactivity")) {

@@ -151,7 +151,7 @@ public sealed interface Effect {
       String reason)
       implements Effect {
     public String summary() {
-      return "update " + changes.keySet();
+      return "update " + String.join(" ", changes.keySet());
     }
   }
 

@@ -861,7 +861,13 @@ public final class Engine {
       if (i > 0) {
         s.append(", ");
       }
-      s.append(refs.get(i)).append(" = ").append(lookup(refs.get(i), b));
+      Object v = lookup(refs.get(i), b);
+      s.append(refs.get(i)).append(" = ");
+      if (v instanceof String str) {
+        s.append('"').append(str).append('"');
+      } else {
+        s.append(v);
+      }
     }
     return s.append(')').toString();
   }

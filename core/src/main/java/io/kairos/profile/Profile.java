@@ -231,9 +231,11 @@ public final class Profile {
     }
     Map<String, Object> events = new LinkedHashMap<>();
     for (int i = 0; i < stats.size(); i++) {
-      events.put(
-          stats.name(i),
-          Map.of("count", (long) stats.countAt(i), "last", Instant.ofEpochMilli(stats.lastAt(i))));
+      // Ordered maps only: Map.of iterates in a per-JVM random order, and traces must be stable.
+      Map<String, Object> stat = new LinkedHashMap<>(4);
+      stat.put("count", (long) stats.countAt(i));
+      stat.put("last", Instant.ofEpochMilli(stats.lastAt(i)));
+      events.put(stats.name(i), stat);
     }
     m.put("events", events);
     return m;
