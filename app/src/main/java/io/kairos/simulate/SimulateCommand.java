@@ -124,7 +124,7 @@ public final class SimulateCommand implements Callable<Integer> {
     }
     Writer out = spec.commandLine().getOut();
     Summary totals = summary ? new Summary() : null;
-    EffectFormat.Clock clock = new EffectFormat.Clock();
+    EffectFormat.Scratch clock = new EffectFormat.Scratch();
     Effects sink =
         new Effects() {
           @Override

@@ -118,8 +118,8 @@ public sealed interface Effect {
   /**
    * A message to send.
    *
-   * @param messageId deterministic: the same instance and step always give the same id, so a retry
-   *     meets the same idempotency key
+   * <p>Its {@link #messageId()} is deterministic: the same journey version, profile, instance and
+   * step always give the same id, so a retry meets the same idempotency key.
    */
   record Send(
       String journey,
@@ -128,7 +128,6 @@ public sealed interface Effect {
       long time,
       String step,
       int instance,
-      String messageId,
       String channel,
       String template,
       Category category,
@@ -137,6 +136,11 @@ public sealed interface Effect {
       implements Effect {
     public String summary() {
       return "send " + channel + " " + template;
+    }
+
+    /** A name-based UUID of (journey, version, profile, instance, step); computed on demand. */
+    public String messageId() {
+      return Ids.uuid(journey, version, profile, Integer.toString(instance), step);
     }
   }
 

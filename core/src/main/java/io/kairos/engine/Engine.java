@@ -98,7 +98,7 @@ public final class Engine {
     }
     Run run = new Run(state, now, out);
     Event e = run.syntheticEvent("Journey Triggered", data, journeyId, state.nextSeq);
-    run.enter(j, e, "triggered through the API");
+    run.enter(j, journeys.slot(j.id()), e, "triggered through the API");
     run.drainEmitted();
   }
 
@@ -178,28 +178,25 @@ public final class Engine {
     void event(Event e) {
       absorb(e);
       String name = e.name();
-      for (Journey j : set.inactivityJourneys()) {
-        armInactivity(j);
+      for (JourneySet.Route r : set.inactivityJourneys()) {
+        armInactivity(r.journey(), r.slot());
       }
       if ((state.instanceCount > 0 || state.watching != null) && set.concernsInstances(name)) {
         offerToInstances(e);
       }
-      List<Journey> triggered = set.triggeredBy(name);
-      for (int i = 0; i < triggered.size(); i++) {
-        Journey j = triggered.get(i);
-        Trigger.OnEvent on = (Trigger.OnEvent) j.trigger();
-        String why = "event '" + name + "'";
+      for (JourneySet.Route r : set.triggeredBy(name)) {
+        Trigger.OnEvent on = (Trigger.OnEvent) r.journey().trigger();
+        String why;
         if (on.where() != null) {
-          Bindings b = new EngineBindings(state, e, null, now);
-          Outcome o = test(on.where(), b);
+          Outcome o = test(on.where(), new EngineBindings(state, e, null, now));
           if (!o.value) {
             continue;
           }
-          why += " matched where " + o.explanation;
+          why = "event '" + name + "' matched where " + o.explanation;
         } else {
-          why += " matched the trigger";
+          why = "event '" + name + "' matched the trigger";
         }
-        enter(j, e, why);
+        enter(r.journey(), r.slot(), e, why);
       }
     }
 
@@ -378,8 +375,7 @@ public final class Engine {
      * period, otherwise the journey is triggered and the timer stays disarmed until the next event,
      * which makes it fire once per quiet period.
      */
-    private void armInactivity(Journey j) {
-      int slot = set.slot(j.id());
+    private void armInactivity(Journey j, int slot) {
       if (state.inactivityDue(slot) == 0) {
         Span period = ((Trigger.Inactivity) j.trigger()).period();
         long due = period.addTo(profile.lastSeen(), zone());
@@ -407,6 +403,7 @@ public final class Engine {
       Event e = syntheticEvent("Inactive", Map.of(), j.id(), state.nextSeq);
       enter(
           j,
+          slot,
           e,
           "no event for "
               + inactive.period()
@@ -417,8 +414,7 @@ public final class Engine {
 
     // ---- entry -------------------------------------------------------------------------------
 
-    void enter(Journey j, Event trigger, String why) {
-      int slot = set.slot(j.id());
+    void enter(Journey j, int slot, Event trigger, String why) {
       EntryPolicy policy = j.entry();
       long last = state.lastEntry(slot);
       switch (policy.kind()) {
@@ -514,8 +510,6 @@ public final class Engine {
           }
           in.step = target;
         } else if (step instanceof Step.Send s) {
-          String messageId =
-              Ids.uuid(j.id(), j.version(), profile.id(), Integer.toString(in.seq), id);
           out.emit(
               new Effect.Send(
                   j.id(),
@@ -524,7 +518,6 @@ public final class Engine {
                   now,
                   id,
                   in.seq,
-                  messageId,
                   s.channel(),
                   s.template(),
                   s.category(),
@@ -805,7 +798,8 @@ public final class Engine {
     }
 
     Event syntheticEvent(String name, Map<String, Object> data, String journeyId, int seq) {
-      String id = Ids.uuid("synthetic", name, journeyId, profile.id(), Long.toString(now));
+      // Unique per profile, journey and moment; never an idempotency key, so no hashing needed.
+      String id = name + "/" + journeyId + "/" + profile.id() + "/" + now + "/" + seq;
       return new Event(
           EventType.TRACK,
           id,

@@ -20,9 +20,9 @@ import java.util.Set;
 public final class JourneySet {
   private final Map<String, Journey> byId;
   private final Map<String, Integer> slots;
-  private final Map<String, List<Journey>> triggeredBy;
+  private final Map<String, Route[]> triggeredBy;
   private final Set<String> instanceEvents;
-  private final List<Journey> inactivity;
+  private final Route[] inactivity;
   private final List<Journey> all;
 
   private JourneySet(
@@ -39,15 +39,16 @@ public final class JourneySet {
       s.computeIfAbsent(j.id(), k -> s.size());
     }
     this.slots = Map.copyOf(s);
-    Map<String, List<Journey>> trig = new HashMap<>();
+    Map<String, List<Route>> trig = new HashMap<>();
     // Names stay after a journey changes: instances on an older version may still wait for them.
     Set<String> inst = new HashSet<>(previousNames);
-    List<Journey> inactive = new ArrayList<>();
+    List<Route> inactive = new ArrayList<>();
     for (Journey j : journeys) {
+      Route route = new Route(j, s.get(j.id()));
       if (j.trigger() instanceof Trigger.OnEvent on) {
-        trig.computeIfAbsent(on.event(), k -> new ArrayList<>()).add(j);
+        trig.computeIfAbsent(on.event(), k -> new ArrayList<>()).add(route);
       } else if (j.trigger() instanceof Trigger.Inactivity) {
-        inactive.add(j);
+        inactive.add(route);
       }
       j.exitOn().forEach(x -> inst.add(x.event()));
       if (j.conversion() != null) {
@@ -59,10 +60,11 @@ public final class JourneySet {
         }
       }
     }
-    trig.replaceAll((k, v) -> List.copyOf(v));
-    this.triggeredBy = Map.copyOf(trig);
+    Map<String, Route[]> routes = new HashMap<>();
+    trig.forEach((k, v) -> routes.put(k, v.toArray(new Route[0])));
+    this.triggeredBy = routes;
     this.instanceEvents = Set.copyOf(inst);
-    this.inactivity = List.copyOf(inactive);
+    this.inactivity = inactive.toArray(new Route[0]);
     this.all = List.copyOf(journeys);
   }
 
@@ -91,9 +93,14 @@ public final class JourneySet {
     return slots.get(journeyId);
   }
 
-  List<Journey> triggeredBy(String eventName) {
-    List<Journey> l = triggeredBy.get(eventName);
-    return l == null ? List.of() : l;
+  /** A journey with its slot, resolved once so the hot path does no lookups by id. */
+  record Route(Journey journey, int slot) {}
+
+  private static final Route[] NO_ROUTES = new Route[0];
+
+  Route[] triggeredBy(String eventName) {
+    Route[] r = triggeredBy.get(eventName);
+    return r == null ? NO_ROUTES : r;
   }
 
   /** Whether an event of this name can exit, convert or resume any instance of any journey. */
@@ -101,7 +108,7 @@ public final class JourneySet {
     return instanceEvents.contains(eventName);
   }
 
-  List<Journey> inactivityJourneys() {
+  Route[] inactivityJourneys() {
     return inactivity;
   }
 }
