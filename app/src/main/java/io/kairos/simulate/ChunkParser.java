@@ -29,10 +29,7 @@ final class ChunkParser {
     int line = 0;
     int start = 0;
     while (start < n) {
-      int end = start;
-      while (end < n && d[end] != '\n') {
-        end++;
-      }
+      int end = Newlines.next(d, start, n);
       int stop = end;
       if (stop > start && d[stop - 1] == '\r') {
         stop--;

@@ -22,8 +22,12 @@ final class EventPipeline {
   private static final int CHUNK_BYTES = 1 << 20;
   private final int parsers;
 
-  /** What happened to the input. */
-  record Outcome(long lines, long events, long badLines, long skippedAfterUntil) {}
+  /**
+   * What happened to the input. {@code waitedNanos} is how long the engine thread waited for parsed
+   * chunks: near zero means the engine is the bottleneck, large means parsing is.
+   */
+  record Outcome(
+      long lines, long events, long badLines, long skippedAfterUntil, long waitedNanos) {}
 
   EventPipeline(int parsers) {
     this.parsers = Math.max(1, parsers);
@@ -69,11 +73,14 @@ final class EventPipeline {
     long events = 0;
     long bad = 0;
     long skipped = 0;
+    long waited = 0;
     try {
       while (true) {
         ParsedChunk chunk;
+        long t0 = System.nanoTime();
         try {
           chunk = queue.take().get();
+          waited += System.nanoTime() - t0;
         } catch (ExecutionException e) {
           if (e.getCause() instanceof IOException io) {
             throw io;
@@ -87,7 +94,7 @@ final class EventPipeline {
           bad++;
           err.println("line " + (lineBase + error.line() + 1) + ": " + error.message());
           if (strict) {
-            return new Outcome(lineBase + error.line() + 1, events, bad, skipped);
+            return new Outcome(lineBase + error.line() + 1, events, bad, skipped, waited);
           }
         }
         Object[] inputs = chunk.inputs();
@@ -111,7 +118,7 @@ final class EventPipeline {
               bad++;
               err.println("line " + (lineBase + chunk.lines()[i] + 1) + ": " + ex.getMessage());
               if (strict) {
-                return new Outcome(lineBase + chunk.lines()[i] + 1, events, bad, skipped);
+                return new Outcome(lineBase + chunk.lines()[i] + 1, events, bad, skipped, waited);
               }
               continue;
             }
@@ -128,6 +135,6 @@ final class EventPipeline {
       reader.cancel(true);
       pool.shutdownNow();
     }
-    return new Outcome(lineBase, events, bad, skipped);
+    return new Outcome(lineBase, events, bad, skipped, waited);
   }
 }

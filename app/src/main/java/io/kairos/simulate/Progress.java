@@ -40,11 +40,13 @@ final class Progress {
         s
             + String.format(
                 Locale.ROOT,
-                ", %d bad lines, %d late, %d after --until, %d timers fired",
+                ", %d bad lines, %d late, %d after --until, %d timers fired;"
+                    + " engine waited %.1f s for parsing",
                 outcome.badLines(),
                 sim.lateEvents(),
                 outcome.skippedAfterUntil(),
-                sim.timersFired()));
+                sim.timersFired(),
+                outcome.waitedNanos() / 1e9));
     err.flush();
   }
 

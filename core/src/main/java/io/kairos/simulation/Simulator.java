@@ -33,7 +33,7 @@ public final class Simulator {
   private final Engine engine;
   private final Effects out;
   private final TimerQueue timers = new TimerQueue();
-  private final Map<String, ProfileState> profiles = new HashMap<>(1 << 16);
+  private final ProfileIndex profiles = new ProfileIndex();
   private final Map<String, ProfileState> aliases = new HashMap<>();
   private final Sink sink = new Sink();
   private long clock = Long.MIN_VALUE;
@@ -51,7 +51,12 @@ public final class Simulator {
 
   /** Adds or updates a profile before the run: traits, time zone and locale. */
   public ProfileState profile(String userId) {
-    return profiles.computeIfAbsent(userId, this::newProfile);
+    ProfileState state = profiles.get(userId);
+    if (state == null) {
+      state = newProfile(userId);
+      profiles.add(state);
+    }
+    return state;
   }
 
   /** Processes one event, after firing every timer due at or before its timestamp. */
@@ -141,11 +146,7 @@ public final class Simulator {
     String anon = e.anonymousId();
     ProfileState state;
     if (userId != null) {
-      state = profiles.get(userId);
-      if (state == null) {
-        state = newProfile(userId);
-        profiles.put(userId, state);
-      }
+      state = profile(userId);
       if (anon != null) {
         link(anon, state, e.timestamp());
       }
@@ -155,11 +156,7 @@ public final class Simulator {
     } else {
       state = aliases.get(anon);
       if (state == null) {
-        state = profiles.get(anon);
-        if (state == null) {
-          state = newProfile(anon);
-          profiles.put(anon, state);
-        }
+        state = profile(anon);
       }
     }
     return state;

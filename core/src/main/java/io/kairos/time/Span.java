@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
+import java.time.zone.ZoneRules;
 import java.util.Locale;
 
 /**
@@ -47,6 +48,17 @@ public record Span(int months, int days, long millis) {
         return epochMillis + days * 86_400_000L + millis;
       }
       zone = ZoneOffset.UTC;
+    }
+    if (months == 0) {
+      // Whole days with no change of offset in between are exact; only a DST change needs the
+      // calendar (and this path is hot: every inactivity timer is computed this way).
+      ZoneRules rules = zone.getRules();
+      long candidate = epochMillis + days * 86_400_000L;
+      if (rules
+          .getOffset(Instant.ofEpochMilli(epochMillis))
+          .equals(rules.getOffset(Instant.ofEpochMilli(candidate)))) {
+        return candidate + millis;
+      }
     }
     ZonedDateTime t = Instant.ofEpochMilli(epochMillis).atZone(zone);
     t = t.plusMonths(months).plusDays(days);

@@ -56,8 +56,44 @@ public final class Timestamps {
 
   /** Formats epoch milliseconds as ISO-8601 UTC at second resolution: 2026-01-08T00:00:00Z. */
   public static String formatSeconds(long epochMillis) {
-    return DateTimeFormatter.ISO_INSTANT.format(
-        Instant.ofEpochSecond(Math.floorDiv(epochMillis, 1000L)));
+    long secs = Math.floorDiv(epochMillis, 1000L);
+    long days = Math.floorDiv(secs, 86_400L);
+    int secOfDay = (int) (secs - days * 86_400L);
+    // Civil date from days since the epoch (Howard Hinnant's algorithm); years 0..9999 only, the
+    // rest falls back to java.time, which also handles the sign and five-digit years.
+    long z = days + 719_468L;
+    long era = Math.floorDiv(z, 146_097L);
+    long doe = z - era * 146_097L;
+    long yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    long mp = (5 * doy + 2) / 153;
+    int day = (int) (doy - (153 * mp + 2) / 5 + 1);
+    int month = (int) (mp < 10 ? mp + 3 : mp - 9);
+    long year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+    if (year < 0 || year > 9999) {
+      return DateTimeFormatter.ISO_INSTANT.format(Instant.ofEpochSecond(secs));
+    }
+    char[] c = new char[20];
+    put(c, 0, (int) year, 4);
+    c[4] = '-';
+    put(c, 5, month, 2);
+    c[7] = '-';
+    put(c, 8, day, 2);
+    c[10] = 'T';
+    put(c, 11, secOfDay / 3600, 2);
+    c[13] = ':';
+    put(c, 14, secOfDay / 60 % 60, 2);
+    c[16] = ':';
+    put(c, 17, secOfDay % 60, 2);
+    c[19] = 'Z';
+    return new String(c);
+  }
+
+  private static void put(char[] c, int at, int value, int width) {
+    for (int i = at + width - 1; i >= at; i--) {
+      c[i] = (char) ('0' + value % 10);
+      value /= 10;
+    }
   }
 
   /** Formats epoch milliseconds as ISO-8601 UTC, with milliseconds only when they are not 0. */

@@ -49,4 +49,25 @@ class SpanTest {
     assertThat(Timestamps.formatSeconds(Span.parse("24h").addTo(before, ny)))
         .isEqualTo("2026-03-08T14:00:00Z");
   }
+
+  @Test
+  void calendarDaysAgreeWithJavaTimeInManyZones() {
+    java.util.Random r = new java.util.Random(5);
+    String[] zones = {
+      "Europe/Berlin", "America/New_York", "Asia/Tehran", "Australia/Lord_Howe", "UTC"
+    };
+    for (int i = 0; i < 20_000; i++) {
+      ZoneId zone = ZoneId.of(zones[r.nextInt(zones.length)]);
+      long t = 1_700_000_000_000L + (long) (r.nextDouble() * 200_000_000_000L);
+      Span span = new Span(0, 1 + r.nextInt(40), r.nextInt(3) * 3_600_000L);
+      long expected =
+          java.time.Instant.ofEpochMilli(t)
+                  .atZone(zone)
+                  .plusDays(span.days())
+                  .toInstant()
+                  .toEpochMilli()
+              + span.millis();
+      assertThat(span.addTo(t, zone)).as(zone + " " + t + " " + span).isEqualTo(expected);
+    }
+  }
 }

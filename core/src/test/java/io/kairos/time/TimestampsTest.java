@@ -52,4 +52,16 @@ class TimestampsTest {
       assertThat(Timestamps.parse(text)).as(text).isEqualTo(t.toInstant().toEpochMilli());
     }
   }
+
+  @Test
+  void formatSecondsAgreesWithJavaTime() {
+    Random r = new Random(3);
+    for (int i = 0; i < 50_000; i++) {
+      long millis = (long) ((r.nextDouble() - 0.3) * 8e12);
+      assertThat(Timestamps.formatSeconds(millis))
+          .isEqualTo(
+              java.time.format.DateTimeFormatter.ISO_INSTANT.format(
+                  java.time.Instant.ofEpochSecond(Math.floorDiv(millis, 1000L))));
+    }
+  }
 }
