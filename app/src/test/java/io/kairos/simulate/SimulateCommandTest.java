@@ -131,6 +131,28 @@ class SimulateCommandTest {
   }
 
   @Test
+  void lineNumbersStayRightAcrossChunks() throws IOException {
+    // More than one 1 MB chunk, so the bad line's number must add up across chunk boundaries.
+    String[] lines = new String[15_000];
+    for (int i = 0; i < lines.length; i++) {
+      lines[i] =
+          track("user-" + (i % 300), "2026-01-08T00:00:00Z", "Page Viewed " + "x".repeat(60));
+    }
+    lines[13_456] = "{\"type\":\"track\",\"userId\":\"u\",\"timestamp\":\"never\",\"event\":\"X\"}";
+    Path events = events(lines);
+    assertThat(Files.size(events)).isGreaterThan(1 << 20);
+    Cli cli =
+        Cli.run(
+            "simulate",
+            "--journeys",
+            journeys(CART).toString(),
+            "--events",
+            events.toString(),
+            "--quiet");
+    assertThat(cli.err()).isEqualTo("line 13457: timestamp: not ISO-8601\n");
+  }
+
+  @Test
   void strictStopsAtTheFirstBadLine() throws IOException {
     Cli cli =
         Cli.run(
