@@ -188,11 +188,12 @@ public final class Engine {
         Trigger.OnEvent on = (Trigger.OnEvent) r.journey().trigger();
         String why;
         if (on.where() != null) {
-          Outcome o = test(on.where(), new EngineBindings(state, e, null, now));
-          if (!o.value) {
+          Conditions.Outcome o =
+              Conditions.test(on.where(), new EngineBindings(state, e, null, now));
+          if (!o.value()) {
             continue;
           }
-          why = "event '" + name + "' matched where " + o.explanation;
+          why = "event '" + name + "' matched where " + o.explanation();
         } else {
           why = "event '" + name + "' matched the trigger";
         }
@@ -257,11 +258,12 @@ public final class Engine {
             && w.event().equals(name)) {
           String why = "event '" + name + "' arrived";
           if (w.where() != null) {
-            Outcome o = test(w.where(), new EngineBindings(state, e, in, now));
-            if (!o.value) {
+            Conditions.Outcome o =
+                Conditions.test(w.where(), new EngineBindings(state, e, in, now));
+            if (!o.value()) {
               continue;
             }
-            why += " and matched where " + o.explanation;
+            why += " and matched where " + o.explanation();
           }
           in.moveTo(InstanceState.RUNNING);
           out.emit(new Effect.Resumed(j.id(), profile.id(), now, in.stepId(), in.seq, false, why));
@@ -275,7 +277,7 @@ public final class Engine {
       for (ExitRule rule : j.exitOn()) {
         if (rule.event().equals(e.name())
             && (rule.where() == null
-                || test(rule.where(), new EngineBindings(state, e, in, now)).value)) {
+                || Conditions.test(rule.where(), new EngineBindings(state, e, in, now)).value())) {
           return rule;
         }
       }
@@ -307,11 +309,11 @@ public final class Engine {
       Bindings b = new EngineBindings(state, e, in, now);
       String why = "event '" + e.name() + "' within " + c.within() + " of entry";
       if (c.where() != null) {
-        Outcome o = test(c.where(), b);
-        if (!o.value) {
+        Conditions.Outcome o = Conditions.test(c.where(), b);
+        if (!o.value()) {
           return false;
         }
-        why += ", where " + o.explanation;
+        why += ", where " + o.explanation();
       }
       Double value = null;
       if (c.value() != null) {
@@ -582,8 +584,8 @@ public final class Engine {
       String why = null;
       for (int i = 0; i < b.cases().size(); i++) {
         Step.Case c = b.cases().get(i);
-        Outcome o = test(c.condition(), bindings);
-        if (o.value) {
+        Conditions.Outcome o = Conditions.test(c.condition(), bindings);
+        if (o.value()) {
           target = c.target();
           why =
               skipped
@@ -591,10 +593,10 @@ public final class Engine {
                   + "case "
                   + (i + 1)
                   + " held: "
-                  + o.explanation;
+                  + o.explanation();
           break;
         }
-        skipped.append(skipped.length() == 0 ? "" : "; ").append(o.explanation);
+        skipped.append(skipped.length() == 0 ? "" : "; ").append(o.explanation());
       }
       if (why == null) {
         why = "no case held (" + skipped + "); took else";
@@ -829,56 +831,6 @@ public final class Engine {
     private String targetName(Journey j, int index) {
       return index >= j.endIndex() ? "end" : j.steps().get(index).info().id();
     }
-  }
-
-  /** A condition's value and how it came about. */
-  private record Outcome(boolean value, String explanation) {}
-
-  private static Outcome test(Expression condition, Bindings b) {
-    try {
-      boolean v = condition.test(b);
-      return new Outcome(v, condition.source() + " was " + v + values(condition, b));
-    } catch (EvaluationException ex) {
-      return new Outcome(
-          false, condition.source() + " failed (" + ex.getMessage() + "), taken as false");
-    }
-  }
-
-  /** " (event.properties.price = 25)" for the paths the condition reads. */
-  private static String values(Expression condition, Bindings b) {
-    List<String> refs = condition.references();
-    if (refs.isEmpty()) {
-      return "";
-    }
-    StringBuilder s = new StringBuilder(" (");
-    for (int i = 0; i < refs.size(); i++) {
-      if (i > 0) {
-        s.append(", ");
-      }
-      Object v = lookup(refs.get(i), b);
-      s.append(refs.get(i)).append(" = ");
-      if (v instanceof String str) {
-        s.append('"').append(str).append('"');
-      } else {
-        s.append(v);
-      }
-    }
-    return s.append(')').toString();
-  }
-
-  private static Object lookup(String path, Bindings b) {
-    String[] parts = path.split("\\.");
-    Object cur =
-        switch (parts[0]) {
-          case "event" -> b.event();
-          case "profile" -> b.profile();
-          case "journey" -> b.journey();
-          default -> null;
-        };
-    for (int i = 1; i < parts.length && cur != null; i++) {
-      cur = cur instanceof Map<?, ?> m ? m.get(parts[i]) : null;
-    }
-    return cur;
   }
 
   private static Object add(Number a, double b) {
