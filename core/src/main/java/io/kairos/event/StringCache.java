@@ -1,5 +1,7 @@
 package io.kairos.event;
 
+import java.nio.charset.StandardCharsets;
+
 /**
  * A small lossy cache of short strings that repeat from message to message (event names, locales,
  * time zones). Reusing one instance saves an allocation per message and, more usefully, hands the
@@ -40,6 +42,47 @@ final class StringCache {
     s = new String(chars, offset, length);
     slots[slot] = s;
     return s;
+  }
+
+  /**
+   * The UTF-8 text at {@code bytes[offset, offset + length)}; only ASCII text is cached, which is
+   * what repeats (names, locales, zones), so it can be compared byte for char.
+   */
+  String get(byte[] bytes, int offset, int length) {
+    if (length > maxLength) {
+      return new String(bytes, offset, length, StandardCharsets.UTF_8);
+    }
+    // The same hash as the char[] lookup, so both find the same slot for the same text.
+    int h = 0;
+    int high = 0;
+    for (int i = offset; i < offset + length; i++) {
+      int b = bytes[i];
+      high |= b;
+      h = 31 * h + b;
+    }
+    if (high < 0) {
+      return new String(bytes, offset, length, StandardCharsets.UTF_8);
+    }
+    int slot = (h ^ (h >>> 16)) & mask;
+    String s = slots[slot];
+    if (s != null && sameBytes(s, bytes, offset, length)) {
+      return s;
+    }
+    s = new String(bytes, offset, length, StandardCharsets.ISO_8859_1);
+    slots[slot] = s;
+    return s;
+  }
+
+  private static boolean sameBytes(String s, byte[] bytes, int offset, int length) {
+    if (s.length() != length) {
+      return false;
+    }
+    for (int i = 0; i < length; i++) {
+      if (s.charAt(i) != bytes[offset + i]) {
+        return false;
+      }
+    }
+    return true;
   }
 
   static boolean sameChars(String s, char[] chars, int offset, int length) {
