@@ -52,11 +52,6 @@ public final class EventParser {
    */
   public Result parse(byte[] buf, int offset, int length) {
     Objects.checkFromIndexSize(offset, length, buf.length);
-    int bad = Utf8.firstInvalid(buf, offset, length);
-    if (bad >= 0) {
-      String what = buf[offset + bad] == 0 ? "NUL byte" : "invalid UTF-8";
-      return new Result.Invalid(Result.Invalid.JSON, what + JsonCursor.at(buf, offset, bad));
-    }
     return new MessageReader(buf, offset, length, maxNestingDepth, strings, defaultTimestamp)
         .read();
   }

@@ -10,7 +10,9 @@ import java.nio.charset.StandardCharsets;
  * A strict RFC 8259 scanner over the bytes of one message, moving token by token like a streaming
  * parser but without its per-call buffers: values that are only located (everything inside {@code
  * properties}, {@code traits} and {@code context}) are validated and stepped over without being
- * decoded. The bytes must already be valid UTF-8 ({@link Utf8}): the scanner only looks at ASCII.
+ * decoded. UTF-8 is validated inside strings, the only place JSON allows non-ASCII; a non-ASCII
+ * byte anywhere else is a syntax error. The caller reports an invalid UTF-8 anywhere in the message
+ * before any other error ({@link MessageReader#read}), as the separate pass before it did.
  *
  * <p>Syntax errors are thrown as {@link Rejection}s of field {@link Result.Invalid#JSON} with the
  * column; a value nested too deep is thrown with field {@link #TOP_LEVEL_FIELD}, which the reader
@@ -219,8 +221,7 @@ final class JsonCursor {
 
   /**
    * The index of the closing quote of the string whose content starts at {@code p}. Eight bytes at
-   * a time: only a quote, a backslash or a control character stops the loop, and multi-byte UTF-8
-   * (bytes >= 0x80, already validated) never matches any of them.
+   * a time: only a quote, a backslash, a control character or a non-ASCII byte stops the loop.
    */
   private int scanString(int p) {
     final byte[] b = buf;
@@ -233,7 +234,9 @@ final class JsonCursor {
         long s = w ^ BACKSLASHES;
         // Per byte: zero after the XOR (a quote or backslash), or below 0x20. Borrows can only set
         // bits above the first real hit, so the lowest bit is exact.
-        long hits = (((q - ONES) & ~q) | ((s - ONES) & ~s) | ((w - SPACES) & ~w)) & HIGHS;
+        // A high bit starts multi-byte UTF-8, which is validated here, so valid messages need no
+        // separate UTF-8 pass.
+        long hits = (((q - ONES) & ~q) | ((s - ONES) & ~s) | ((w - SPACES) & ~w) | w) & HIGHS;
         if (hits != 0) {
           p += Long.numberOfTrailingZeros(hits) >>> 3;
           break;
@@ -251,7 +254,13 @@ final class JsonCursor {
       if (c == '\\') {
         esc = true;
         p = escape(p);
-      } else if (c >= 0 && c < 0x20) {
+      } else if (c < 0) {
+        int n = Utf8.sequenceLength(b, p, e, c & 0xFF);
+        if (n == 0) {
+          throw error("invalid UTF-8", p);
+        }
+        p += n;
+      } else if (c < 0x20) {
         throw error("control character (code " + c + ") must be escaped", p);
       } else {
         p++;
@@ -349,9 +358,17 @@ final class JsonCursor {
 
   /** Whether the current key is exactly the ASCII bytes of {@code name}. */
   boolean keyIs(byte[] name) {
-    return !keyEscaped
-        && keyEnd - keyStart == name.length
-        && java.util.Arrays.equals(buf, keyStart, keyEnd, name, 0, name.length);
+    int n = name.length;
+    if (keyEscaped || keyEnd - keyStart != n) {
+      return false;
+    }
+    // A plain loop: keys are short, and Arrays.equals costs more to set up than to compare.
+    for (int i = 0; i < n; i++) {
+      if (buf[keyStart + i] != name[i]) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The number consumed last, as its text. */

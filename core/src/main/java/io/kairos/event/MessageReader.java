@@ -73,6 +73,8 @@ final class MessageReader {
   private static final byte[][] TYPE_BYTES = typeBytes();
 
   private final byte[] buf;
+  private final int offset;
+  private final int length;
   private final JsonCursor in;
   private final StringCache strings;
   private final InstantSource defaultTimestamp;
@@ -108,6 +110,8 @@ final class MessageReader {
       StringCache strings,
       InstantSource defaultTimestamp) {
     this.buf = buf;
+    this.offset = offset;
+    this.length = length;
     this.in = new JsonCursor(buf, offset, length, maxDepth);
     this.strings = strings;
     this.defaultTimestamp = defaultTimestamp;
@@ -118,6 +122,13 @@ final class MessageReader {
     try {
       return new Result.Parsed(readMessage());
     } catch (Rejection r) {
+      // Invalid UTF-8 is reported before anything else, wherever it is: the scanner validates it
+      // only inside strings, and only on the way to a valid message.
+      int bad = Utf8.firstInvalid(buf, offset, length);
+      if (bad >= 0) {
+        String what = buf[offset + bad] == 0 ? "NUL byte" : "invalid UTF-8";
+        return new Result.Invalid(JSON, what + JsonCursor.at(buf, offset, bad));
+      }
       // A limit broken inside a value is reported under the top-level field it happened in.
       String f = r.field == JsonCursor.TOP_LEVEL_FIELD ? field() : r.field;
       return new Result.Invalid(f, r.reason);
@@ -165,7 +176,7 @@ final class MessageReader {
       byte first = buf[in.keyStart];
       for (int i = 0; i < NAME_BYTES.length; i++) {
         byte[] name = NAME_BYTES[i];
-        if (name.length == n && name[0] == first && in.keyIs(name)) {
+        if (name[0] == first && in.keyIs(name)) {
           return i;
         }
       }
@@ -227,8 +238,7 @@ final class MessageReader {
     if (!in.escaped) {
       for (int i = 0; i < TYPES.length; i++) {
         byte[] name = TYPE_BYTES[i];
-        if (name.length == close - start
-            && java.util.Arrays.equals(buf, start, close, name, 0, name.length)) {
+        if (same(name, start, close)) {
           return TYPES[i];
         }
       }
@@ -241,6 +251,18 @@ final class MessageReader {
     throw new Rejection(
         field(),
         "unknown " + quote(text) + " (expected track, identify, page, screen, group, alias)");
+  }
+
+  private boolean same(byte[] name, int start, int close) {
+    if (close - start != name.length) {
+      return false;
+    }
+    for (int i = 0; i < name.length; i++) {
+      if (buf[start + i] != name[i]) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private String messageId(int t) {

@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 final class StringCache {
 
   private final String[] slots;
+  private final Ascii[] ascii;
   private final int mask;
   private final int maxLength;
 
@@ -22,6 +23,7 @@ final class StringCache {
       throw new IllegalArgumentException("size must be a power of two: " + size);
     }
     this.slots = new String[size];
+    this.ascii = new Ascii[size];
     this.mask = size - 1;
     this.maxLength = maxLength;
   }
@@ -52,7 +54,6 @@ final class StringCache {
     if (length > maxLength) {
       return new String(bytes, offset, length, StandardCharsets.UTF_8);
     }
-    // The same hash as the char[] lookup, so both find the same slot for the same text.
     int h = 0;
     int high = 0;
     for (int i = offset; i < offset + length; i++) {
@@ -64,26 +65,31 @@ final class StringCache {
       return new String(bytes, offset, length, StandardCharsets.UTF_8);
     }
     int slot = (h ^ (h >>> 16)) & mask;
-    String s = slots[slot];
-    if (s != null && sameBytes(s, bytes, offset, length)) {
-      return s;
+    // Kept as bytes beside the String: comparing byte arrays is cheaper than String.charAt.
+    Ascii e = ascii[slot];
+    if (e != null && sameBytes(e.bytes, bytes, offset, length)) {
+      return e.text;
     }
-    s = new String(bytes, offset, length, StandardCharsets.ISO_8859_1);
-    slots[slot] = s;
+    byte[] copy = java.util.Arrays.copyOfRange(bytes, offset, offset + length);
+    String s = new String(copy, StandardCharsets.ISO_8859_1);
+    ascii[slot] = new Ascii(copy, s);
     return s;
   }
 
-  private static boolean sameBytes(String s, byte[] bytes, int offset, int length) {
-    if (s.length() != length) {
+  private static boolean sameBytes(byte[] cached, byte[] bytes, int offset, int length) {
+    if (cached.length != length) {
       return false;
     }
     for (int i = 0; i < length; i++) {
-      if (s.charAt(i) != bytes[offset + i]) {
+      if (cached[i] != bytes[offset + i]) {
         return false;
       }
     }
     return true;
   }
+
+  // One immutable entry, so a racy reader never pairs the bytes of one string with another.
+  private record Ascii(byte[] bytes, String text) {}
 
   static boolean sameChars(String s, char[] chars, int offset, int length) {
     if (s.length() != length) {

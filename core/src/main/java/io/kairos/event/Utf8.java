@@ -60,7 +60,7 @@ final class Utf8 {
   }
 
   // The length of the valid sequence starting with lead byte c at i, or 0 when it is invalid.
-  private static int sequenceLength(byte[] b, int i, int end, int c) {
+  static int sequenceLength(byte[] b, int i, int end, int c) {
     int lo = 0x80;
     int hi = 0xBF;
     int n;
