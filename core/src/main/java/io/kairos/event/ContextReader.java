@@ -23,17 +23,15 @@ final class ContextReader {
 
   // Indexed like the bits: bit i is NAMES[i]. Keys are matched as bytes, without Strings.
   private static final String[] NAMES = {"timezone", "locale", "ip", "location", "traits", "page"};
-  private static final byte[][] NAME_BYTES = new byte[NAMES.length][];
+  private static final KeyTable KEYS = new KeyTable(NAMES);
 
   private static final int TIMEZONE = 0;
   private static final int LOCALE = 1;
   private static final int IP = 2;
   private static final int LOCATION = 3;
   private static final int TRAITS = 4;
-  private static final int PAGE = 5;
 
-  private static final String[] PAGE_NAMES = {"path", "url", "title", "referrer", "search"};
-  private static final byte[][] PAGE_BYTES = new byte[PAGE_NAMES.length][];
+  private static final KeyTable PAGE = new KeyTable("path", "url", "title", "referrer", "search");
   private static final int[] PAGE_KEYS = {
     PageProperties.PATH,
     PageProperties.URL,
@@ -44,15 +42,6 @@ final class ContextReader {
 
   private static final byte[] LATITUDE = "latitude".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] LONGITUDE = "longitude".getBytes(StandardCharsets.US_ASCII);
-
-  static {
-    for (int i = 0; i < NAMES.length; i++) {
-      NAME_BYTES[i] = NAMES[i].getBytes(StandardCharsets.US_ASCII);
-    }
-    for (int i = 0; i < PAGE_NAMES.length; i++) {
-      PAGE_BYTES[i] = PAGE_NAMES[i].getBytes(StandardCharsets.US_ASCII);
-    }
-  }
 
   private final MessageReader reader;
   private final JsonCursor in;
@@ -77,7 +66,7 @@ final class ContextReader {
     int start = in.pos;
     in.enter();
     for (boolean first = true; in.nextKey(first); first = false) {
-      int key = find(NAMES, NAME_BYTES);
+      int key = KEYS.find(in);
       int t = in.next();
       if (key < 0) {
         in.skip(t);
@@ -100,25 +89,6 @@ final class ContextReader {
       }
     }
     return new Slice(start, in.pos, 0);
-  }
-
-  // The index of the current key among names, or -1.
-  private int find(String[] names, byte[][] bytes) {
-    if (!in.keyEscaped) {
-      for (int i = 0; i < bytes.length; i++) {
-        if (in.keyIs(bytes[i])) {
-          return i;
-        }
-      }
-      return -1;
-    }
-    String key = in.key();
-    for (int i = 0; i < names.length; i++) {
-      if (names[i].equals(key)) {
-        return i;
-      }
-    }
-    return -1;
   }
 
   private void once(int key) {
@@ -200,7 +170,7 @@ final class ContextReader {
   private void page(PageProperties page) {
     in.enter();
     for (boolean first = true; in.nextKey(first); first = false) {
-      int key = find(PAGE_NAMES, PAGE_BYTES);
+      int key = PAGE.find(in);
       int v = in.next();
       if (key >= 0 && v == STRING) {
         int start = in.pos;

@@ -69,7 +69,7 @@ final class MessageReader {
     "groupId"
   };
 
-  private static final byte[][] NAME_BYTES = ascii(NAMES);
+  private static final KeyTable KEYS = new KeyTable(NAMES);
   private static final byte[][] TYPE_BYTES = typeBytes();
 
   private final byte[] buf;
@@ -171,24 +171,8 @@ final class MessageReader {
 
   // The index of the current key in NAMES, or -2 for a field Kairos does not know.
   private int known() {
-    int n = in.keyEnd - in.keyStart;
-    if (!in.keyEscaped) {
-      byte first = buf[in.keyStart];
-      for (int i = 0; i < NAME_BYTES.length; i++) {
-        byte[] name = NAME_BYTES[i];
-        if (name[0] == first && in.keyIs(name)) {
-          return i;
-        }
-      }
-      return -2;
-    }
-    String key = in.key();
-    for (int i = 0; i < NAMES.length; i++) {
-      if (NAMES[i].equals(key)) {
-        return i;
-      }
-    }
-    return -2;
+    int i = KEYS.find(in);
+    return i < 0 ? -2 : i;
   }
 
   private void readField(int index, int t) {
@@ -427,7 +411,7 @@ final class MessageReader {
     int keyBits = 0;
     in.enter();
     for (boolean first = true; in.nextKey(first); first = false) {
-      keyBits |= PageProperties.bit(buf, in.keyStart, in.keyEnd, in.keyEscaped ? in.key() : null);
+      keyBits |= PageProperties.bit(in);
       in.skip(in.next());
     }
     return new Slice(start, in.pos, keyBits);

@@ -55,28 +55,13 @@ final class PageProperties {
     };
   }
 
-  /**
-   * {@link #bit(String)} of the key at {@code buf[start, end)}; {@code decoded} is the key's text
-   * when it had escapes (rare), else null and the bytes are compared in place.
-   */
-  static int bit(byte[] buf, int start, int end, String decoded) {
-    if (decoded != null) {
-      return bit(decoded);
-    }
-    int n = end - start;
-    // Lengths 3..8 only; most property keys are rejected by the length or first byte alone.
-    if (n < 3 || n > 8) {
-      return 0;
-    }
-    for (int k = 0; k < KEYS.length; k++) {
-      byte[] key = KEYS[k]; // "\"name\":"
-      if (key.length - 3 == n
-          && key[1] == buf[start]
-          && java.util.Arrays.equals(buf, start, end, key, 1, key.length - 2)) {
-        return 1 << k;
-      }
-    }
-    return 0;
+  private static final KeyTable NAMES =
+      new KeyTable("name", "category", "path", "url", "title", "referrer", "search");
+
+  /** {@link #bit(String)} of the current key of {@code in}, matched as bytes. */
+  static int bit(JsonCursor in) {
+    int k = NAMES.find(in);
+    return k < 0 ? 0 : 1 << k;
   }
 
   /** Remembers the raw JSON value of {@code key} at {@code buf[start, end)}. */

@@ -1,6 +1,10 @@
 package io.kairos.event;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * A small lossy cache of short strings that repeat from message to message (event names, locales,
@@ -12,6 +16,9 @@ import java.nio.charset.StandardCharsets;
  * Direct-mapped and bounded, so hostile input can only evict, never grow it.
  */
 final class StringCache {
+
+  private static final VarHandle LONGS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
   private final String[] slots;
   private final Ascii[] ascii;
@@ -54,38 +61,43 @@ final class StringCache {
     if (length > maxLength) {
       return new String(bytes, offset, length, StandardCharsets.UTF_8);
     }
-    int h = 0;
-    int high = 0;
-    for (int i = offset; i < offset + length; i++) {
-      int b = bytes[i];
-      high |= b;
-      h = 31 * h + b;
+    // Hashed eight bytes at a time (the last word overlapping), which also finds any non-ASCII.
+    long h = length;
+    long any = 0;
+    int i = offset;
+    int end = offset + length;
+    if (length >= 8) {
+      for (; i + 8 <= end; i += 8) {
+        long w = (long) LONGS.get(bytes, i);
+        any |= w;
+        h = (h ^ w) * 0x9E3779B97F4A7C15L;
+      }
+      if (i < end) {
+        long w = (long) LONGS.get(bytes, end - 8);
+        any |= w;
+        h = (h ^ w) * 0x9E3779B97F4A7C15L;
+      }
+    } else {
+      for (; i < end; i++) {
+        any |= bytes[i]; // a non-ASCII byte is negative: bit 7 and up are set
+        h = (h ^ bytes[i]) * 0x9E3779B97F4A7C15L;
+      }
     }
-    if (high < 0) {
+    if ((any & 0x8080808080808080L) != 0) {
       return new String(bytes, offset, length, StandardCharsets.UTF_8);
     }
-    int slot = (h ^ (h >>> 16)) & mask;
+    int slot = (int) (h ^ (h >>> 32) ^ (h >>> 47)) & mask;
     // Kept as bytes beside the String: comparing byte arrays is cheaper than String.charAt.
     Ascii e = ascii[slot];
-    if (e != null && sameBytes(e.bytes, bytes, offset, length)) {
+    if (e != null
+        && e.bytes.length == length
+        && Arrays.equals(e.bytes, 0, length, bytes, offset, end)) {
       return e.text;
     }
-    byte[] copy = java.util.Arrays.copyOfRange(bytes, offset, offset + length);
+    byte[] copy = Arrays.copyOfRange(bytes, offset, end);
     String s = new String(copy, StandardCharsets.ISO_8859_1);
     ascii[slot] = new Ascii(copy, s);
     return s;
-  }
-
-  private static boolean sameBytes(byte[] cached, byte[] bytes, int offset, int length) {
-    if (cached.length != length) {
-      return false;
-    }
-    for (int i = 0; i < length; i++) {
-      if (cached[i] != bytes[offset + i]) {
-        return false;
-      }
-    }
-    return true;
   }
 
   // One immutable entry, so a racy reader never pairs the bytes of one string with another.
