@@ -89,9 +89,7 @@ final class StringCache {
     int slot = (int) (h ^ (h >>> 32) ^ (h >>> 47)) & mask;
     // Kept as bytes beside the String: comparing byte arrays is cheaper than String.charAt.
     Ascii e = ascii[slot];
-    if (e != null
-        && e.bytes.length == length
-        && Arrays.equals(e.bytes, 0, length, bytes, offset, end)) {
+    if (e != null && e.bytes.length == length && KeyTable.same(e.bytes, 0, bytes, offset, length)) {
       return e.text;
     }
     byte[] copy = Arrays.copyOfRange(bytes, offset, end);
