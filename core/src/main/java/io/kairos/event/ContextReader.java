@@ -1,8 +1,12 @@
 package io.kairos.event;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
-import java.io.IOException;
+import static io.kairos.event.JsonCursor.FLOAT;
+import static io.kairos.event.JsonCursor.INT;
+import static io.kairos.event.JsonCursor.NULL;
+import static io.kairos.event.JsonCursor.OBJECT;
+import static io.kairos.event.JsonCursor.STRING;
+
+import java.nio.charset.StandardCharsets;
 import java.time.ZoneId;
 import java.util.Set;
 
@@ -17,15 +21,30 @@ final class ContextReader {
   // saving rules and would put quiet hours at the wrong local time for half the year.
   private static final Set<String> ZONES = Set.copyOf(ZoneId.getAvailableZoneIds());
 
-  private static final int TIMEZONE = 1;
-  private static final int LOCALE = 1 << 1;
-  private static final int IP = 1 << 2;
-  private static final int LOCATION = 1 << 3;
-  private static final int TRAITS = 1 << 4;
-  private static final int PAGE = 1 << 5;
+  // Indexed like the bits: bit i is NAMES[i]. Keys are matched as bytes, without Strings.
+  private static final String[] NAMES = {"timezone", "locale", "ip", "location", "traits", "page"};
+  private static final KeyTable KEYS = new KeyTable(NAMES);
 
-  private final MessageReader in;
-  private final JsonParser p;
+  private static final int TIMEZONE = 0;
+  private static final int LOCALE = 1;
+  private static final int IP = 2;
+  private static final int LOCATION = 3;
+  private static final int TRAITS = 4;
+
+  private static final KeyTable PAGE = new KeyTable("path", "url", "title", "referrer", "search");
+  private static final int[] PAGE_KEYS = {
+    PageProperties.PATH,
+    PageProperties.URL,
+    PageProperties.TITLE,
+    PageProperties.REFERRER,
+    PageProperties.SEARCH
+  };
+
+  private static final byte[] LATITUDE = "latitude".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] LONGITUDE = "longitude".getBytes(StandardCharsets.US_ASCII);
+
+  private final MessageReader reader;
+  private final JsonCursor in;
   private int seen;
 
   String timezone;
@@ -34,63 +53,52 @@ final class ContextReader {
   Location location;
   Slice traits;
 
-  ContextReader(MessageReader in, JsonParser p) {
+  ContextReader(MessageReader reader, JsonCursor in) {
+    this.reader = reader;
     this.in = in;
-    this.p = p;
   }
 
   /**
-   * Reads the object whose START_OBJECT the parser is on and returns its slice; {@code page}, when
-   * not null, receives the raw values of {@code context.page}.
+   * Reads the object at the cursor and returns its slice; {@code page}, when not null, receives the
+   * raw values of {@code context.page}.
    */
-  Slice read(PageProperties page) throws IOException {
-    int start = in.tokenStart();
-    String name;
-    while ((name = p.nextFieldName()) != null) {
-      JsonToken t = p.nextToken();
-      switch (name) {
-        case "timezone" -> {
-          once(TIMEZONE, name);
-          timezone = zone(t);
-        }
-        case "locale" -> {
-          once(LOCALE, name);
-          locale = string(t, "context.locale", true);
-        }
-        case "ip" -> {
-          once(IP, name);
-          ip = string(t, "context.ip", false);
-        }
-        case "location" -> {
-          once(LOCATION, name);
-          location = location(t);
-        }
-        case "traits" -> {
-          once(TRAITS, name);
-          traits = in.object(t, "context.traits");
-        }
-        case "page" -> {
-          once(PAGE, name);
-          if (page != null && t == JsonToken.START_OBJECT) {
+  Slice read(PageProperties page) {
+    int start = in.pos;
+    in.enter();
+    for (boolean first = true; in.nextKey(first); first = false) {
+      int key = KEYS.find(in);
+      int t = in.next();
+      if (key < 0) {
+        in.skip(t);
+        continue;
+      }
+      once(key);
+      switch (key) {
+        case TIMEZONE -> timezone = zone(t);
+        case LOCALE -> locale = string(t, "context.locale", true);
+        case IP -> ip = string(t, "context.ip", false);
+        case LOCATION -> location = location(t);
+        case TRAITS -> traits = reader.object(t, "context.traits");
+        default -> {
+          if (page != null && t == OBJECT) {
             page(page);
           } else {
             in.skip(t);
           }
         }
-        default -> in.skip(t);
       }
     }
-    return new Slice(start, in.consumedEnd(), 0);
+    return new Slice(start, in.pos, 0);
   }
 
-  private void once(int bit, String name) {
-    if ((seen & bit) != 0) {
-      throw new Rejection("context." + name, "duplicate field");
+  private void once(int key) {
+    if ((seen & (1 << key)) != 0) {
+      throw new Rejection("context." + NAMES[key], "duplicate field");
     }
-    seen |= bit;
+    seen |= 1 << key;
   }
 
-  private String zone(JsonToken t) throws IOException {
+  private String zone(int t) {
     String zone = string(t, "context.timezone", true);
     if (zone != null && !ZONES.contains(zone)) {
       throw new Rejection(
@@ -102,32 +110,37 @@ final class ContextReader {
     return zone;
   }
 
-  private String string(JsonToken t, String field, boolean repeats) throws IOException {
-    if (t == JsonToken.VALUE_NULL) {
+  private String string(int t, String field, boolean repeats) {
+    if (t == NULL) {
       return null;
     }
-    if (t != JsonToken.VALUE_STRING) {
+    if (t != STRING) {
       throw new Rejection(field, "must be a string");
     }
-    return repeats ? in.cachedText() : p.getText();
+    return repeats ? reader.cachedText() : reader.text();
   }
 
-  private Location location(JsonToken t) throws IOException {
-    if (t == JsonToken.VALUE_NULL) {
+  private Location location(int t) {
+    if (t == NULL) {
       return null;
     }
-    if (t != JsonToken.START_OBJECT) {
+    if (t != OBJECT) {
       throw new Rejection("context.location", "must be an object");
     }
     double latitude = Double.NaN;
     double longitude = Double.NaN;
-    String name;
-    while ((name = p.nextFieldName()) != null) {
-      JsonToken v = p.nextToken();
-      switch (name) {
-        case "latitude" -> latitude = degrees(v, "context.location.latitude", 90);
-        case "longitude" -> longitude = degrees(v, "context.location.longitude", 180);
-        default -> in.skip(v);
+    in.enter();
+    for (boolean first = true; in.nextKey(first); first = false) {
+      boolean lat = in.keyIs(LATITUDE) || (in.keyEscaped && in.key().equals("latitude"));
+      boolean lon =
+          !lat && (in.keyIs(LONGITUDE) || (in.keyEscaped && in.key().equals("longitude")));
+      int v = in.next();
+      if (lat) {
+        latitude = degrees(v, "context.location.latitude", 90);
+      } else if (lon) {
+        longitude = degrees(v, "context.location.longitude", 180);
+      } else {
+        in.skip(v);
       }
     }
     // Server-side enrichment often sends only city and country; that is no location, not an error.
@@ -140,36 +153,29 @@ final class ContextReader {
     return new Location(latitude, longitude);
   }
 
-  private double degrees(JsonToken t, String field, int bound) throws IOException {
-    if (t == JsonToken.VALUE_NULL) {
+  private double degrees(int t, String field, int bound) {
+    if (t == NULL) {
       return Double.NaN;
     }
-    if (t != JsonToken.VALUE_NUMBER_INT && t != JsonToken.VALUE_NUMBER_FLOAT) {
+    if (t != INT && t != FLOAT) {
       throw new Rejection(field, "must be a number");
     }
-    double d = p.getDoubleValue();
+    double d = in.numberValue();
     if (!(d >= -bound && d <= bound)) {
       throw new Rejection(field, "must be between -" + bound + " and " + bound);
     }
     return d;
   }
 
-  private void page(PageProperties page) throws IOException {
-    String name;
-    while ((name = p.nextFieldName()) != null) {
-      JsonToken v = p.nextToken();
-      int key =
-          switch (name) {
-            case "path" -> PageProperties.PATH;
-            case "url" -> PageProperties.URL;
-            case "title" -> PageProperties.TITLE;
-            case "referrer" -> PageProperties.REFERRER;
-            case "search" -> PageProperties.SEARCH;
-            default -> -1;
-          };
-      if (key >= 0 && v == JsonToken.VALUE_STRING) {
-        int start = in.tokenStart();
-        page.set(key, start, in.stringEnd());
+  private void page(PageProperties page) {
+    in.enter();
+    for (boolean first = true; in.nextKey(first); first = false) {
+      int key = PAGE.find(in);
+      int v = in.next();
+      if (key >= 0 && v == STRING) {
+        int start = in.pos;
+        in.string();
+        page.set(PAGE_KEYS[key], start, in.pos);
       } else {
         in.skip(v);
       }

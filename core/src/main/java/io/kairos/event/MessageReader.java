@@ -1,20 +1,24 @@
 package io.kairos.event;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import static io.kairos.event.JsonCursor.ARRAY;
+import static io.kairos.event.JsonCursor.FLOAT;
+import static io.kairos.event.JsonCursor.INT;
+import static io.kairos.event.JsonCursor.NULL;
+import static io.kairos.event.JsonCursor.OBJECT;
+import static io.kairos.event.JsonCursor.STRING;
+
 import io.kairos.event.EventParser.Result;
 import io.kairos.time.Timestamps;
-import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.InstantSource;
 import java.util.Arrays;
 import java.util.UUID;
 
 /**
- * Reads one message in a single streaming pass: scalars are picked as they pass, and {@code
- * properties}, {@code traits} and {@code context} are only located, never built, so the engine pays
- * for decoding them only when a condition reads them. One instance per message.
+ * Reads one message in a single pass over its bytes ({@link JsonCursor}): scalars are picked as
+ * they pass, and {@code properties}, {@code traits} and {@code context} are only validated and
+ * located, never decoded, so the engine pays for decoding them only when a condition reads them.
+ * One instance per message.
  */
 final class MessageReader {
 
@@ -44,13 +48,42 @@ final class MessageReader {
   // The fallbacks for a missing timestamp, in the order they are tried.
   private static final String[] FALLBACKS = {"originalTimestamp", "sentAt", "receivedAt"};
 
+  // The known top-level names as bytes, indexed like the bits above, so keys are matched without
+  // making Strings of them.
+  private static final String[] NAMES = {
+    "type",
+    "messageId",
+    "userId",
+    "anonymousId",
+    "timestamp",
+    "originalTimestamp",
+    "sentAt",
+    "receivedAt",
+    "event",
+    "name",
+    "category",
+    "properties",
+    "traits",
+    "context",
+    "previousId",
+    "groupId"
+  };
+
+  private static final KeyTable KEYS = new KeyTable(NAMES);
+  private static final byte[][] TYPE_BYTES = typeBytes();
+
   private final byte[] buf;
-  private final int base;
+  private final int offset;
+  private final int length;
+  private final JsonCursor in;
   private final StringCache strings;
   private final InstantSource defaultTimestamp;
-  private JsonParser p;
+  private char[] chars;
 
-  private String field = JSON;
+  private int fieldIndex = -1;
+  private int fieldStart;
+  private int fieldEnd;
+  private boolean fieldEscaped;
   private int seen;
   private EventType type;
   private String messageId;
@@ -69,201 +102,208 @@ final class MessageReader {
   private long[] fallbackMillis;
   private String[] fallbackErrors;
 
-  MessageReader(byte[] buf, int offset, StringCache strings, InstantSource defaultTimestamp) {
+  MessageReader(
+      byte[] buf,
+      int offset,
+      int length,
+      int maxDepth,
+      StringCache strings,
+      InstantSource defaultTimestamp) {
     this.buf = buf;
-    this.base = offset;
+    this.offset = offset;
+    this.length = length;
+    this.in = new JsonCursor(buf, offset, length, maxDepth);
     this.strings = strings;
     this.defaultTimestamp = defaultTimestamp;
   }
 
-  /** Reads the message from {@code p}, which must be over {@code buf} from this offset. */
-  Result read(JsonParser parser, int maxDepth) {
-    this.p = parser;
+  /** Reads the message. */
+  Result read() {
     try {
       return new Result.Parsed(readMessage());
     } catch (Rejection r) {
-      return new Result.Invalid(r.field, r.reason);
-    } catch (StreamConstraintsException e) {
-      return new Result.Invalid(field, JsonErrors.limit(e, maxDepth));
-    } catch (JsonProcessingException e) {
-      return new Result.Invalid(JSON, JsonErrors.syntax(e));
-    } catch (IOException e) {
-      // Not expected from an in-memory source; still bad input, not a reason to throw.
-      return new Result.Invalid(JSON, String.valueOf(e.getMessage()));
+      // Invalid UTF-8 is reported before anything else, wherever it is: the scanner validates it
+      // only inside strings, and only on the way to a valid message.
+      int bad = Utf8.firstInvalid(buf, offset, length);
+      if (bad >= 0) {
+        String what = buf[offset + bad] == 0 ? "NUL byte" : "invalid UTF-8";
+        return new Result.Invalid(JSON, what + JsonCursor.at(buf, offset, bad));
+      }
+      // A limit broken inside a value is reported under the top-level field it happened in.
+      String f = r.field == JsonCursor.TOP_LEVEL_FIELD ? field() : r.field;
+      return new Result.Invalid(f, r.reason);
     }
   }
 
-  private Event readMessage() throws IOException {
-    JsonToken first = p.nextToken();
-    if (first == null) {
+  /** The name of the top-level field being read; JSON between fields. */
+  private String field() {
+    if (fieldIndex == -1) {
+      return JSON;
+    }
+    return fieldIndex >= 0 ? NAMES[fieldIndex] : in.text(fieldStart, fieldEnd, fieldEscaped);
+  }
+
+  private Event readMessage() {
+    int t = in.peek();
+    if (t < 0) {
       throw new Rejection(JSON, "empty message");
     }
-    if (first != JsonToken.START_OBJECT) {
-      throw new Rejection(JSON, "must be a JSON object, not " + describe(first));
+    t = in.next();
+    if (t != OBJECT) {
+      throw new Rejection(JSON, "must be a JSON object, not " + describe(t));
     }
-    int rootStart = tokenStart();
-    String name;
-    while ((name = p.nextFieldName()) != null) {
-      field = name;
-      readField(name, p.nextToken());
+    int rootStart = in.pos;
+    in.enter();
+    for (boolean first = true; in.nextKey(first); first = false) {
+      fieldStart = in.keyStart;
+      fieldEnd = in.keyEnd;
+      fieldEscaped = in.keyEscaped;
+      fieldIndex = known();
+      readField(fieldIndex, in.next());
     }
-    field = JSON;
-    int rootEnd = consumedEnd();
-    expectEnd();
+    fieldIndex = -1;
+    int rootEnd = in.pos;
+    if (in.peek() >= 0) {
+      throw in.error("unexpected content after the object", in.pos);
+    }
     return build(rootStart, rootEnd);
   }
 
-  private void readField(String name, JsonToken t) throws IOException {
-    switch (name) {
-      case "type" -> {
-        once(TYPE);
-        type = type(t);
-      }
-      case "messageId" -> {
-        once(MESSAGE_ID);
-        messageId = messageId(t);
-      }
-      case "userId" -> {
-        once(USER_ID);
-        userId = id(t);
-      }
-      case "anonymousId" -> {
-        once(ANONYMOUS_ID);
-        anonymousId = id(t);
-      }
-      case "timestamp" -> {
-        once(TIMESTAMP);
-        timestamp(t);
-      }
-      case "originalTimestamp" -> {
-        once(ORIGINAL_TIMESTAMP);
-        fallback(0, t);
-      }
-      case "sentAt" -> {
-        once(SENT_AT);
-        fallback(1, t);
-      }
-      case "receivedAt" -> {
-        once(RECEIVED_AT);
-        fallback(2, t);
-      }
-      case "event" -> {
-        once(EVENT);
-        event = eventName(t);
-      }
-      case "name" -> {
-        once(NAME);
-        pageValue(PageProperties.NAME, t);
-      }
-      case "category" -> {
-        once(CATEGORY);
-        pageValue(PageProperties.CATEGORY, t);
-      }
-      case "properties" -> {
-        once(PROPERTIES);
-        properties = object(t, name);
-      }
-      case "traits" -> {
-        once(TRAITS);
-        traits = object(t, name);
-      }
-      case "context" -> {
-        once(CONTEXT);
-        context(t);
-      }
-      case "previousId" -> {
-        once(PREVIOUS_ID);
-        previousId = id(t);
-      }
-      case "groupId" -> {
-        once(GROUP_ID);
-        groupId = id(t);
-      }
-      default -> skip(t);
+  // The index of the current key in NAMES, or -2 for a field Kairos does not know.
+  private int known() {
+    int i = KEYS.find(in);
+    return i < 0 ? -2 : i;
+  }
+
+  private void readField(int index, int t) {
+    if (index < 0) {
+      in.skip(t);
+      return;
+    }
+    once(1 << index);
+    switch (1 << index) {
+      case TYPE -> type = type(t);
+      case MESSAGE_ID -> messageId = messageId(t);
+      case USER_ID -> userId = id(t);
+      case ANONYMOUS_ID -> anonymousId = id(t);
+      case TIMESTAMP -> timestamp(t);
+      case ORIGINAL_TIMESTAMP -> fallback(0, t);
+      case SENT_AT -> fallback(1, t);
+      case RECEIVED_AT -> fallback(2, t);
+      case EVENT -> event = eventName(t);
+      case NAME -> pageValue(PageProperties.NAME, t);
+      case CATEGORY -> pageValue(PageProperties.CATEGORY, t);
+      case PROPERTIES -> properties = object(t, "properties");
+      case TRAITS -> traits = object(t, "traits");
+      case CONTEXT -> context(t);
+      case PREVIOUS_ID -> previousId = id(t);
+      case GROUP_ID -> groupId = id(t);
+      default -> throw new IllegalStateException("unknown field bit " + index);
     }
   }
 
   private void once(int bit) {
     if ((seen & bit) != 0) {
-      throw new Rejection(field, "duplicate field");
+      throw new Rejection(field(), "duplicate field");
     }
     seen |= bit;
   }
 
-  private EventType type(JsonToken t) throws IOException {
-    if (t == JsonToken.VALUE_NULL) {
+  private EventType type(int t) {
+    if (t == NULL) {
       return null;
     }
-    if (t != JsonToken.VALUE_STRING) {
-      throw new Rejection(field, "must be a string");
+    if (t != STRING) {
+      throw new Rejection(field(), "must be a string");
     }
     // Compared in place: the type is needed only as an enum, never as a String.
-    char[] chars = p.getTextCharacters();
-    int offset = p.getTextOffset();
-    int length = p.getTextLength();
-    for (EventType candidate : TYPES) {
-      if (StringCache.sameChars(candidate.wireName(), chars, offset, length)) {
-        return candidate;
+    int start = in.pos + 1;
+    int close = in.string();
+    if (!in.escaped) {
+      for (int i = 0; i < TYPES.length; i++) {
+        byte[] name = TYPE_BYTES[i];
+        if (same(name, start, close)) {
+          return TYPES[i];
+        }
       }
     }
+    String text = in.text(start, close, in.escaped);
+    EventType found = EventType.fromWire(text);
+    if (found != null) {
+      return found;
+    }
     throw new Rejection(
-        field,
-        "unknown "
-            + quote(p.getText())
-            + " (expected track, identify, page, screen, group, alias)");
+        field(),
+        "unknown " + quote(text) + " (expected track, identify, page, screen, group, alias)");
   }
 
-  private String messageId(JsonToken t) throws IOException {
-    if (t == JsonToken.VALUE_NULL) {
+  private boolean same(byte[] name, int start, int close) {
+    if (close - start != name.length) {
+      return false;
+    }
+    for (int i = 0; i < name.length; i++) {
+      if (buf[start + i] != name[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private String messageId(int t) {
+    if (t == NULL) {
       return null;
     }
-    if (t != JsonToken.VALUE_STRING) {
-      throw new Rejection(field, "must be a string");
+    if (t != STRING) {
+      throw new Rejection(field(), "must be a string");
     }
-    String id = p.getText();
+    String id = text();
     return id.isEmpty() ? null : id;
   }
 
   // Segment's libraries turn numeric ids into strings; an empty string identifies nobody.
-  private String id(JsonToken t) throws IOException {
+  private String id(int t) {
     switch (t) {
-      case VALUE_NULL:
+      case NULL:
         return null;
-      case VALUE_STRING:
-        String s = p.getText();
+      case STRING:
+        String s = text();
         return s.isEmpty() ? null : s;
-      case VALUE_NUMBER_INT:
-        return p.getText();
-      case VALUE_NUMBER_FLOAT:
-        double d = p.getDoubleValue();
+      case INT:
+        return in.numberText();
+      case FLOAT:
+        double d = in.numberValue();
         if (d == Math.rint(d) && Math.abs(d) <= (1L << 53)) {
           return Long.toString((long) d);
         }
-        throw new Rejection(field, "must be a string or a whole number");
+        throw new Rejection(field(), "must be a string or a whole number");
       default:
-        throw new Rejection(field, "must be a string or a number");
+        throw new Rejection(field(), "must be a string or a number");
     }
   }
 
-  private void timestamp(JsonToken t) throws IOException {
-    if (t == JsonToken.VALUE_NULL) {
+  private void timestamp(int t) {
+    if (t == NULL) {
       return;
     }
-    if (t != JsonToken.VALUE_STRING) {
-      throw new Rejection(field, "must be an ISO-8601 string");
+    if (t != STRING) {
+      throw new Rejection(field(), "must be an ISO-8601 string");
     }
     try {
-      timestamp = Timestamps.parse(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
+      timestamp = millis();
     } catch (IllegalArgumentException e) {
-      throw new Rejection(field, "not ISO-8601");
+      throw new Rejection(field(), "not ISO-8601");
     }
     hasTimestamp = true;
   }
 
   // A fallback is only parsed while it may still be needed, and its error is only reported if it
   // is used: a message with a good timestamp is not refused for a bad sentAt.
-  private void fallback(int index, JsonToken t) throws IOException {
-    if (t == JsonToken.VALUE_NULL || hasTimestamp) {
+  private void fallback(int index, int t) {
+    if (t == NULL) {
+      return;
+    }
+    if (hasTimestamp) {
+      in.skip(t);
       return;
     }
     if (fallbackMillis == null) {
@@ -271,50 +311,77 @@ final class MessageReader {
       fallbackErrors = new String[FALLBACKS.length];
       Arrays.fill(fallbackMillis, Long.MIN_VALUE);
     }
-    if (t != JsonToken.VALUE_STRING) {
+    if (t != STRING) {
       fallbackErrors[index] = "must be an ISO-8601 string";
+      in.skip(t);
       return;
     }
     try {
-      fallbackMillis[index] =
-          Timestamps.parse(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
+      fallbackMillis[index] = millis();
     } catch (IllegalArgumentException e) {
       fallbackErrors[index] = "not ISO-8601";
     }
   }
 
-  private String eventName(JsonToken t) throws IOException {
-    if (t == JsonToken.VALUE_NULL) {
+  // The string at the cursor as epoch millis. ASCII is widened into a reused char buffer, so the
+  // common timestamp costs no String.
+  private long millis() {
+    int start = in.pos + 1;
+    int close = in.string();
+    int n = close - start;
+    if (!in.escaped) {
+      char[] c = chars;
+      if (c == null || c.length < n) {
+        c = chars = new char[Math.max(n, 32)];
+      }
+      boolean ascii = true;
+      for (int i = 0; i < n; i++) {
+        byte b = buf[start + i];
+        ascii &= b >= 0;
+        c[i] = (char) b;
+      }
+      if (ascii) {
+        return Timestamps.parse(c, 0, n);
+      }
+    }
+    return Timestamps.parse(in.text(start, close, in.escaped));
+  }
+
+  private String eventName(int t) {
+    if (t == NULL) {
       return null;
     }
-    if (t != JsonToken.VALUE_STRING) {
-      throw new Rejection(field, "must be a string");
+    if (t != STRING) {
+      throw new Rejection(field(), "must be a string");
     }
-    if (p.getTextLength() == 0) {
-      throw new Rejection(field, "must not be empty");
+    int start = in.pos + 1;
+    int close = in.string();
+    if (close == start) {
+      throw new Rejection(field(), "must not be empty");
     }
-    return cachedText();
+    return cached(start, close);
   }
 
-  private void pageValue(int key, JsonToken t) throws IOException {
-    if (t == JsonToken.VALUE_NULL) {
+  private void pageValue(int key, int t) {
+    if (t == NULL) {
       return;
     }
-    if (t != JsonToken.VALUE_STRING) {
-      throw new Rejection(field, "must be a string");
+    if (t != STRING) {
+      throw new Rejection(field(), "must be a string");
     }
-    int start = tokenStart();
-    page().set(key, start, stringEnd());
+    int start = in.pos;
+    in.string();
+    page().set(key, start, in.pos);
   }
 
-  private void context(JsonToken t) throws IOException {
-    if (t == JsonToken.VALUE_NULL) {
+  private void context(int t) {
+    if (t == NULL) {
       return;
     }
-    if (t != JsonToken.START_OBJECT) {
-      throw new Rejection(field, "must be an object");
+    if (t != OBJECT) {
+      throw new Rejection(field(), "must be an object");
     }
-    context = new ContextReader(this, p);
+    context = new ContextReader(this, in);
     // context.page only matters for page calls; when the type is already known not to be one,
     // the object is skipped instead of copied from.
     contextSlice = context.read(type == null || type == EventType.PAGE ? page() : null);
@@ -327,60 +394,47 @@ final class MessageReader {
     return page;
   }
 
-  /** The slice of the object value on token {@code t}; null for JSON null. */
-  Slice object(JsonToken t, String name) throws IOException {
-    if (t == JsonToken.VALUE_NULL) {
+  /** The slice of the object value of token {@code t}; null for JSON null. */
+  Slice object(int t, String name) {
+    if (t == NULL) {
       return null;
     }
-    if (t != JsonToken.START_OBJECT) {
+    if (t != OBJECT) {
       throw new Rejection(name, "must be an object");
     }
-    int start = tokenStart();
+    int start = in.pos;
     if (type != null && type != EventType.PAGE && type != EventType.SCREEN) {
-      skip(t);
-      return new Slice(start, consumedEnd(), 0);
+      in.skip(t);
+      return new Slice(start, in.pos, 0);
     }
     // Page and screen properties are completed from other fields: note which keys are present.
     int keyBits = 0;
-    String key;
-    while ((key = p.nextFieldName()) != null) {
-      keyBits |= PageProperties.bit(key);
-      skip(p.nextToken());
+    in.enter();
+    for (boolean first = true; in.nextKey(first); first = false) {
+      keyBits |= PageProperties.bit(in);
+      in.skip(in.next());
     }
-    return new Slice(start, consumedEnd(), keyBits);
+    return new Slice(start, in.pos, keyBits);
   }
 
-  /**
-   * Skips the value that starts with token {@code t}, up to and including its end token. Faster
-   * than {@link JsonParser#skipChildren()} because inside objects it moves with {@link
-   * JsonParser#nextFieldName()}, which Jackson optimises, where skipChildren calls nextToken.
-   * Recursion is bounded by the nesting limit, which Jackson enforces as the tokens are read.
-   */
-  void skip(JsonToken t) throws IOException {
-    if (t == JsonToken.START_OBJECT) {
-      while (p.nextFieldName() != null) {
-        skip(p.nextToken());
-      }
-    } else if (t == JsonToken.START_ARRAY) {
-      JsonToken e;
-      while ((e = p.nextToken()) != JsonToken.END_ARRAY && e != null) {
-        skip(e);
-      }
-    }
+  /** The string at the cursor, decoded and stepped over. */
+  String text() {
+    int start = in.pos + 1;
+    int close = in.string();
+    return in.text(start, close, in.escaped);
   }
 
-  private void expectEnd() throws IOException {
-    JsonToken extra;
-    try {
-      extra = p.nextToken();
-    } catch (JsonProcessingException e) {
-      throw new Rejection(
-          JSON, "unexpected content after the object" + JsonErrors.at(e.getLocation()));
+  /** The string at the cursor through the cache of repeating strings. */
+  String cachedText() {
+    int start = in.pos + 1;
+    return cached(start, in.string());
+  }
+
+  private String cached(int start, int close) {
+    if (in.escaped) {
+      return in.text(start, close, true);
     }
-    if (extra != null) {
-      throw new Rejection(
-          JSON, "unexpected content after the object" + JsonErrors.at(p.currentTokenLocation()));
-    }
+    return strings.get(buf, start, close - start);
   }
 
   private Event build(int rootStart, int rootEnd) {
@@ -514,27 +568,6 @@ final class MessageReader {
     return true;
   }
 
-  /** The absolute index in {@code buf} where the current token starts. */
-  int tokenStart() {
-    return base + (int) p.currentTokenLocation().getByteOffset();
-  }
-
-  /** The absolute index in {@code buf} just after what the parser has consumed. */
-  int consumedEnd() {
-    return base + (int) p.currentLocation().getByteOffset();
-  }
-
-  /** The absolute index just after the closing quote of the current string token. */
-  int stringEnd() throws IOException {
-    p.getTextLength(); // strings are decoded lazily; this moves the parser past the closing quote
-    return consumedEnd();
-  }
-
-  /** The current string token, through the cache of repeating strings. */
-  String cachedText() throws IOException {
-    return strings.get(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
-  }
-
   /** A sender's value quoted for an error message, cut short so errors stay one line. */
   static String quote(String value) {
     int n = Math.min(value.length(), 40);
@@ -553,14 +586,29 @@ final class MessageReader {
     return s.append(n < value.length() ? "...'" : "'").toString();
   }
 
-  private static String describe(JsonToken t) {
+  private static String describe(int t) {
     return switch (t) {
-      case START_ARRAY -> "an array";
-      case VALUE_STRING -> "a string";
-      case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "a number";
-      case VALUE_TRUE, VALUE_FALSE -> "a boolean";
-      case VALUE_NULL -> "null";
-      default -> t.asString();
+      case ARRAY -> "an array";
+      case STRING -> "a string";
+      case INT, FLOAT -> "a number";
+      case NULL -> "null";
+      default -> "a boolean";
     };
+  }
+
+  private static byte[][] ascii(String[] names) {
+    byte[][] out = new byte[names.length][];
+    for (int i = 0; i < names.length; i++) {
+      out[i] = names[i].getBytes(StandardCharsets.US_ASCII);
+    }
+    return out;
+  }
+
+  private static byte[][] typeBytes() {
+    String[] wire = new String[TYPES.length];
+    for (int i = 0; i < wire.length; i++) {
+      wire[i] = TYPES[i].wireName();
+    }
+    return ascii(wire);
   }
 }

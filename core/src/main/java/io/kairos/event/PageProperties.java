@@ -55,6 +55,15 @@ final class PageProperties {
     };
   }
 
+  private static final KeyTable NAMES =
+      new KeyTable("name", "category", "path", "url", "title", "referrer", "search");
+
+  /** {@link #bit(String)} of the current key of {@code in}, matched as bytes. */
+  static int bit(JsonCursor in) {
+    int k = NAMES.find(in);
+    return k < 0 ? 0 : 1 << k;
+  }
+
   /** Remembers the raw JSON value of {@code key} at {@code buf[start, end)}. */
   void set(int key, int start, int end) {
     starts[key] = start;

@@ -6,8 +6,10 @@ import java.nio.ByteOrder;
 
 /**
  * Strict UTF-8 validation (RFC 3629: no overlong forms, no surrogates, nothing above U+10FFFF).
- * Jackson checks only the continuation bits, so without this pass a message could smuggle
- * surrogates or overlong encodings into strings that later reach templates and other systems.
+ * Jackson checks only the continuation bits, so without this check a message could smuggle
+ * surrogates or overlong encodings into strings that later reach templates and other systems. The
+ * parser's scanner validates each string with {@link #sequenceLength} as it passes, and uses {@link
+ * #firstInvalid} only to report the first bad byte of a message it refuses.
  */
 final class Utf8 {
 
@@ -20,9 +22,9 @@ final class Utf8 {
 
   /**
    * The index, relative to {@code offset}, of the first byte that starts an invalid sequence, or -1
-   * when the slice is valid. A NUL among the first four bytes is refused too: Jackson reads zero
-   * bytes there as the mark of UTF-16 or UTF-32, after which its offsets would not be byte offsets.
-   * (A NUL further on is invalid JSON, and Jackson refuses it.)
+   * when the slice is valid. A NUL among the first four bytes is reported as such, as the
+   * Jackson-based parser did (Jackson took zero bytes there as the mark of UTF-16 or UTF-32); a NUL
+   * is never valid raw JSON anyway.
    */
   static int firstInvalid(byte[] b, int offset, int length) {
     int end = offset + length;
@@ -60,7 +62,7 @@ final class Utf8 {
   }
 
   // The length of the valid sequence starting with lead byte c at i, or 0 when it is invalid.
-  private static int sequenceLength(byte[] b, int i, int end, int c) {
+  static int sequenceLength(byte[] b, int i, int end, int c) {
     int lo = 0x80;
     int hi = 0xBF;
     int n;

@@ -21,7 +21,7 @@ class EventParserFuzzTest {
   private static final byte[] PUNCTUATION =
       "{}[]\":,\\ 0-1.eEtfnu\n".getBytes(StandardCharsets.UTF_8);
 
-  private static final String[] SEEDS = {
+  static final String[] SEEDS = {
     "{'type':'track','messageId':'m1','userId':'u1','timestamp':'2026-01-08T09:30:00.123Z',"
         + "'event':'Product Added','properties':{'product_id':'p1','price':19.99,'quantity':2,"
         + "'tags':['a','ب'],'meta':{'x':null,'y':true}},'context':{'ip':'1.2.3.4','locale':'fa-IR',"
@@ -91,7 +91,7 @@ class EventParserFuzzTest {
     assertThat(e.profileKey()).isNotEmpty();
   }
 
-  private static byte[] mutate(byte[] seed, Random random) {
+  static byte[] mutate(byte[] seed, Random random) {
     byte[] m = seed.clone();
     int edits = 1 + random.nextInt(3);
     for (int k = 0; k < edits && m.length > 0; k++) {

@@ -461,7 +461,7 @@ class EventParserTest {
           .isEqualTo(
               "(json): unexpected character '}': was expecting double-quote to start field name"
                   + " at column 14");
-      assertThat(error("{'a':NaN}")).isEqualTo("(json): non-standard token 'NaN' at column 9");
+      assertThat(error("{'a':NaN}")).isEqualTo("(json): non-standard token 'NaN' at column 6");
       assertThat(error("{'a':1 // no comments\n}"))
           .isEqualTo(
               "(json): unexpected character '/': maybe a (non-standard) comment? at column 8");

@@ -28,4 +28,28 @@ class StringCacheTest {
 
     assertThat(cache.get(longer.toCharArray(), 0, longer.length())).isEqualTo(longer);
   }
+
+  @Test
+  void bytesGiveTheSameInstanceForAsciiAndTheRightTextForAnything() {
+    StringCache cache = new StringCache(4, 32);
+    String[] texts = {
+      "", "a", "Product", "Products", "Product Added", "Wishlist Product Added", "سلام", "é"
+    };
+    for (int round = 0; round < 3; round++) {
+      for (String t : texts) {
+        byte[] b = ("xx" + t + "yy").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        int n = b.length - 4;
+        String got = cache.get(b, 2, n);
+        assertThat(got).isEqualTo(t);
+        if (t.chars().allMatch(c -> c < 0x80)) {
+          // the most recent lookup of a slot is always found again
+          assertThat(cache.get(b, 2, n)).isSameAs(got);
+        }
+      }
+    }
+    byte[] longer =
+        "a name longer than the cached maximum".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(cache.get(longer, 0, longer.length))
+        .isEqualTo("a name longer than the cached maximum");
+  }
 }
