@@ -1,7 +1,7 @@
 package io.kairos.cli;
 
 import io.kairos.simulate.SimulateCommand;
-import java.io.BufferedWriter;
+import java.io.BufferedOutputStream;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.OutputStreamWriter;
@@ -23,12 +23,12 @@ public final class Main implements Runnable {
 
   public static void main(String[] args) {
     // A large buffer and no autoflush: the simulator may print millions of lines.
+    // (The encoder buffers already; a BufferedWriter in front of it would copy every char twice.)
     PrintWriter out =
         new PrintWriter(
-            new BufferedWriter(
-                new OutputStreamWriter(
-                    new FileOutputStream(FileDescriptor.out), StandardCharsets.UTF_8),
-                1 << 16),
+            new OutputStreamWriter(
+                new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16),
+                StandardCharsets.UTF_8),
             false);
     PrintWriter err =
         new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);

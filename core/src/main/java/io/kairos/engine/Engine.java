@@ -387,11 +387,13 @@ public final class Engine {
     }
 
     private void inactivityTimer(Timer t) {
-      Journey j = set.get(t.journey());
-      if (j == null || !(j.trigger() instanceof Trigger.Inactivity inactive)) {
+      JourneySet.Route route = set.inactivityRoute(t.journey());
+      if (route == null) {
         return; // the journey was removed or changed its trigger
       }
-      int slot = set.slot(j.id());
+      Journey j = route.journey();
+      Trigger.Inactivity inactive = (Trigger.Inactivity) j.trigger();
+      int slot = route.slot();
       if (state.inactivityDue(slot) != t.due()) {
         return;
       }

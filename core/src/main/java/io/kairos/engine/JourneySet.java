@@ -108,6 +108,24 @@ public final class JourneySet {
     return instanceEvents.contains(eventName);
   }
 
+  /**
+   * The inactivity journey with this id, or null. A scan of the few inactivity journeys, by
+   * identity first: a timer carries the very id string of its journey.
+   */
+  Route inactivityRoute(String journeyId) {
+    for (Route r : inactivity) {
+      if (r.journey().id() == journeyId) {
+        return r;
+      }
+    }
+    for (Route r : inactivity) {
+      if (r.journey().id().equals(journeyId)) {
+        return r;
+      }
+    }
+    return null;
+  }
+
   Route[] inactivityJourneys() {
     return inactivity;
   }

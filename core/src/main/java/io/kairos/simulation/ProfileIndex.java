@@ -10,6 +10,8 @@ import io.kairos.engine.ProfileState;
  */
 final class ProfileIndex {
   private int[] hashes = new int[1 << 16];
+  // Keys apart from values: the key compare and the value load do not wait on each other.
+  private String[] keys = new String[1 << 16];
   private ProfileState[] values = new ProfileState[1 << 16];
   private int size;
 
@@ -17,12 +19,12 @@ final class ProfileIndex {
     int h = hash(id);
     int mask = values.length - 1;
     for (int i = h & mask; ; i = (i + 1) & mask) {
-      ProfileState v = values[i];
-      if (v == null) {
+      String k = keys[i];
+      if (k == null) {
         return null;
       }
-      if (hashes[i] == h && v.profile().id().equals(id)) {
-        return v;
+      if (hashes[i] == h && k.equals(id)) {
+        return values[i];
       }
     }
   }
@@ -42,22 +44,24 @@ final class ProfileIndex {
     int mask = values.length - 1;
     int i = h & mask;
     while (true) {
-      ProfileState v = values[i];
-      if (v == null) {
+      String k = keys[i];
+      if (k == null) {
         return null;
       }
-      if (hashes[i] == h && v.profile().id().equals(id)) {
+      if (hashes[i] == h && k.equals(id)) {
         break;
       }
       i = (i + 1) & mask;
     }
     ProfileState removed = values[i];
     values[i] = null;
+    keys[i] = null;
     size--;
     // Re-insert the rest of the cluster so no probe chain is broken.
-    for (int j = (i + 1) & mask; values[j] != null; j = (j + 1) & mask) {
+    for (int j = (i + 1) & mask; keys[j] != null; j = (j + 1) & mask) {
       ProfileState moved = values[j];
       values[j] = null;
+      keys[j] = null;
       insert(moved);
     }
     return removed;
@@ -68,19 +72,22 @@ final class ProfileIndex {
   }
 
   private void insert(ProfileState state) {
-    int h = hash(state.profile().id());
+    String id = state.profile().id();
+    int h = hash(id);
     int mask = values.length - 1;
     int i = h & mask;
-    while (values[i] != null) {
+    while (keys[i] != null) {
       i = (i + 1) & mask;
     }
     values[i] = state;
+    keys[i] = id;
     hashes[i] = h;
   }
 
   private void grow() {
     ProfileState[] old = values;
     values = new ProfileState[old.length * 2];
+    keys = new String[old.length * 2];
     hashes = new int[old.length * 2];
     for (ProfileState v : old) {
       if (v != null) {
