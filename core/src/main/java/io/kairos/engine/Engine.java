@@ -19,6 +19,9 @@ import io.kairos.time.Timestamps;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -136,7 +139,7 @@ public final class Engine {
       for (Instance in : source.watching) {
         in.seq = target.nextSeq++;
         if (target.watching == null) {
-          target.watching = new java.util.ArrayList<>(2);
+          target.watching = new ArrayList<>(2);
         }
         target.watching.add(in);
       }
@@ -229,7 +232,7 @@ public final class Engine {
       if (state.watching != null) {
         watchConversions(e);
       }
-      Instance[] snapshot = java.util.Arrays.copyOf(state.instances, state.instanceCount);
+      Instance[] snapshot = Arrays.copyOf(state.instances, state.instanceCount);
       for (Instance in : snapshot) {
         if (!in.isActive()) {
           continue; // ended by an earlier instance's emitted event
@@ -716,7 +719,7 @@ public final class Engine {
               now,
               u.info().id(),
               in.seq,
-              java.util.Collections.unmodifiableMap(changes),
+              Collections.unmodifiableMap(changes),
               "step " + u.info().id() + " changed " + changes.keySet() + problems));
     }
 
@@ -788,7 +791,7 @@ public final class Engine {
       Conversion c = in.journey.conversion();
       if (c != null && !in.converted && now <= c.within().addTo(in.enteredAt, zone())) {
         if (state.watching == null) {
-          state.watching = new java.util.ArrayList<>(2);
+          state.watching = new ArrayList<>(2);
         }
         state.watching.add(in);
       }
