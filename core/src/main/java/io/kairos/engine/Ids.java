@@ -24,8 +24,7 @@ final class Ids {
         h ^= part.charAt(i);
         h *= 0x100000001b3L;
       }
-      h ^= 0;
-      h *= 0x100000001b3L;
+      h *= 0x100000001b3L; // one more round ends the part: ("ab","c") and ("a","bc") differ
     }
     h ^= h >>> 33;
     h *= 0xff51afd7ed558ccdL;
