@@ -1,7 +1,6 @@
 package io.kairos.engine;
 
 import io.kairos.profile.Profile;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -38,15 +37,6 @@ public final class ProfileState {
   /** How many journey instances are in flight. */
   public int activeInstances() {
     return instanceCount;
-  }
-
-  /** The ids of journeys with an instance in flight, for inspection and tests. */
-  public List<String> activeJourneys() {
-    List<String> ids = new ArrayList<>();
-    for (int i = 0; i < instanceCount; i++) {
-      ids.add(instances[i].journey.id());
-    }
-    return ids;
   }
 
   void add(Instance instance) {

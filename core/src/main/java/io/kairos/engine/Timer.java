@@ -16,9 +16,4 @@ public record Timer(String profile, long due, String journey, int instance, int 
   public boolean isInactivity() {
     return instance < 0;
   }
-
-  /** A stable key: at most one live timer per key. */
-  public String key() {
-    return isInactivity() ? journey + "/inactive" : journey + "/" + instance;
-  }
 }

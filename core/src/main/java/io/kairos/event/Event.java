@@ -65,20 +65,4 @@ public record Event(
   public String profileKey() {
     return userId != null ? userId : anonymousId;
   }
-
-  /** The same event with another name and timestamp; used for events journeys emit. */
-  public Event withTimestamp(long newTimestamp) {
-    return new Event(
-        type,
-        messageId,
-        userId,
-        anonymousId,
-        newTimestamp,
-        name,
-        properties,
-        traits,
-        context,
-        previousId,
-        groupId);
-  }
 }

@@ -113,11 +113,6 @@ public final class Summary {
     return journeys;
   }
 
-  /** Count per "journey, step, kind of effect". */
-  public Map<String, Long> bySteps() {
-    return byStep;
-  }
-
   /** The summary as text tables. */
   public String toTable() {
     StringBuilder b = new StringBuilder();

@@ -29,13 +29,9 @@ public record Span(int months, int days, long millis) {
     return months == 0 && days == 0;
   }
 
+  /** True for a span of no time at all. */
   public boolean isZero() {
     return months == 0 && days == 0 && millis == 0;
-  }
-
-  /** The span's length if every day had 24 hours and every month 30 days; for ordering only. */
-  public long approximateMillis() {
-    return millis + days * 86_400_000L + months * 30L * 86_400_000L;
   }
 
   /** {@code epochMillis + this}, with calendar parts applied in {@code zone}. */
@@ -63,17 +59,6 @@ public record Span(int months, int days, long millis) {
     ZonedDateTime t = Instant.ofEpochMilli(epochMillis).atZone(zone);
     t = t.plusMonths(months).plusDays(days);
     return t.toInstant().toEpochMilli() + millis;
-  }
-
-  /** {@code epochMillis - this}, with calendar parts applied in {@code zone}. */
-  public long subtractFrom(long epochMillis, ZoneId zone) {
-    if (isExact()) {
-      return epochMillis - millis;
-    }
-    ZoneId z = zone == null ? ZoneOffset.UTC : zone;
-    ZonedDateTime t = Instant.ofEpochMilli(epochMillis).atZone(z);
-    t = t.minusMonths(months).minusDays(days);
-    return t.toInstant().toEpochMilli() - millis;
   }
 
   /**

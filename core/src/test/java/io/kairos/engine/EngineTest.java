@@ -562,6 +562,8 @@ class EngineTest {
     h.track("walt", "2026-01-03T09:00:00Z", "Visit").finish("2026-01-04T00:00:00Z");
     var walt = h.sim.find("walt").profile();
     assertThat(walt.eventCount("Visit")).isEqualTo(3);
+    assertThat(walt.lastEventTime("Visit"))
+        .isEqualTo(io.kairos.time.Timestamps.parse("2026-01-03T09:00:00Z"));
     assertThat(walt.anonymousIds()).containsExactly("anon-1");
     assertThat(h.lines("send"))
         .containsExactly(
