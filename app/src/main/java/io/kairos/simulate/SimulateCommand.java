@@ -1,15 +1,14 @@
 package io.kairos.simulate;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kairos.definition.Definitions;
 import io.kairos.engine.Effect;
 import io.kairos.engine.Effects;
 import io.kairos.engine.Engine;
-import io.kairos.engine.JourneySet;
 import io.kairos.engine.ProfileState;
 import io.kairos.engine.Timer;
-import io.kairos.journey.Journey;
 import io.kairos.journey.JourneyLoadException;
-import io.kairos.journeys.JourneyFiles;
+import io.kairos.journeys.DefinitionFiles;
 import io.kairos.profile.Profile;
 import io.kairos.simulation.Simulator;
 import io.kairos.simulation.Summary;
@@ -22,6 +21,7 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -111,9 +111,9 @@ public final class SimulateCommand implements Callable<Integer> {
       err.println("kairos simulate: " + e.getMessage());
       return 2;
     }
-    List<Journey> loaded;
+    Definitions loaded;
     try {
-      loaded = JourneyFiles.load(journeys);
+      loaded = DefinitionFiles.load(journeys);
     } catch (JourneyLoadException e) {
       err.println("kairos simulate: invalid journeys");
       e.problems().forEach(p -> err.println("  " + p));
@@ -143,7 +143,7 @@ public final class SimulateCommand implements Callable<Integer> {
           @Override
           public void schedule(Timer timer) {}
         };
-    Simulator sim = new Simulator(new Engine(JourneySet.of(loaded)), sink);
+    Simulator sim = new Simulator(new Engine(loaded, ZoneOffset.UTC), sink);
     if (profiles != null) {
       try {
         loadProfiles(sim, profiles);

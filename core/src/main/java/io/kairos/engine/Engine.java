@@ -1,5 +1,6 @@
 package io.kairos.engine;
 
+import io.kairos.definition.Definitions;
 import io.kairos.event.Event;
 import io.kairos.event.EventContext;
 import io.kairos.event.EventType;
@@ -43,6 +44,7 @@ public final class Engine {
   /** Events emitted by journeys in answer to one input, before the engine calls it a loop. */
   static final int MAX_EMITTED_PER_INPUT = 100;
 
+  private final Definitions definitions;
   private volatile JourneySet journeys;
   private final ZoneId fallbackZone;
 
@@ -52,8 +54,27 @@ public final class Engine {
   }
 
   public Engine(JourneySet journeys, ZoneId fallbackZone) {
+    this(Definitions.of(journeys.journeys()), journeys, fallbackZone);
+  }
+
+  /**
+   * An engine for a workspace's definitions.
+   *
+   * @param fallbackZone the zone for profiles whose own time zone is unknown
+   */
+  public Engine(Definitions definitions, ZoneId fallbackZone) {
+    this(definitions, JourneySet.of(definitions.journeys()), fallbackZone);
+  }
+
+  private Engine(Definitions definitions, JourneySet journeys, ZoneId fallbackZone) {
+    this.definitions = definitions;
     this.journeys = journeys;
     this.fallbackZone = fallbackZone;
+  }
+
+  /** The definitions the engine was built with. */
+  public Definitions definitions() {
+    return definitions;
   }
 
   public JourneySet journeys() {
@@ -132,7 +153,7 @@ public final class Engine {
       target.add(in);
       if (in.state() == InstanceState.WAITING || in.state() == InstanceState.WAITING_FOR_EVENT) {
         in.timerToken++;
-        out.schedule(new Timer(targetId, in.timerDue, in.journey.id(), in.seq, in.timerToken));
+        out.schedule(Timer.step(targetId, in.timerDue, in.journey.id(), in.seq, in.timerToken));
       }
     }
     if (source.watching != null) {
@@ -161,6 +182,7 @@ public final class Engine {
     private final Effects out;
     private final JourneySet set = journeys;
     private ArrayDeque<Event> emitted;
+    private ArrayDeque<Event> derived;
     private int emittedCount;
 
     Run(ProfileState state, long now, Effects out) {
@@ -171,18 +193,47 @@ public final class Engine {
     }
 
     void drainEmitted() {
-      while (emitted != null && !emitted.isEmpty()) {
-        event(emitted.poll());
+      while (true) {
+        if (derived != null && !derived.isEmpty()) {
+          event(derived.poll(), false);
+        } else if (emitted != null && !emitted.isEmpty()) {
+          event(emitted.poll(), true);
+        } else {
+          return;
+        }
       }
+    }
+
+    /**
+     * Queues an event the engine itself observed about the profile (it entered a segment or a
+     * geofence, its lifecycle stage changed), processed after the current input like an emitted
+     * one, so journeys can trigger on it and wait for it. It is not customer activity: first and
+     * last seen stay, and inactivity periods are not interrupted.
+     */
+    void derive(String name, Map<String, Object> properties) {
+      if (derived == null) {
+        derived = new ArrayDeque<>();
+      }
+      derived.add(syntheticEvent(name, properties, "system", state.nextSeq + derived.size()));
     }
 
     // ---- events ------------------------------------------------------------------------------
 
     void event(Event e) {
-      absorb(e);
+      event(e, true);
+    }
+
+    /**
+     * @param activity whether the event is something the customer did (or a journey emitted for
+     *     them), as opposed to a {@linkplain #derive derived} observation
+     */
+    private void event(Event e, boolean activity) {
+      absorb(e, activity);
       String name = e.name();
-      for (JourneySet.Route r : set.inactivityJourneys()) {
-        armInactivity(r.journey(), r.slot());
+      if (activity) {
+        for (JourneySet.Route r : set.inactivityJourneys()) {
+          armInactivity(r.journey(), r.slot());
+        }
       }
       if ((state.instanceCount > 0 || state.watching != null) && set.concernsInstances(name)) {
         offerToInstances(e);
@@ -205,7 +256,11 @@ public final class Engine {
     }
 
     /** What an event changes on the profile itself, before journeys look at it. */
-    private void absorb(Event e) {
+    private void absorb(Event e, boolean activity) {
+      if (!activity) {
+        profile.recordObservation(e.name(), e.timestamp());
+        return;
+      }
       if (e.userId() != null && profile.userId() == null) {
         profile.setUserId(e.userId());
       }
@@ -343,10 +398,13 @@ public final class Engine {
     // ---- timers ------------------------------------------------------------------------------
 
     void timer(Timer t) {
-      if (t.isInactivity()) {
-        inactivityTimer(t);
-        return;
+      switch (t.kind()) {
+        case STEP -> stepTimer(t);
+        case INACTIVITY -> inactivityTimer(t);
       }
+    }
+
+    private void stepTimer(Timer t) {
       Instance in = state.find(t.instance());
       if (in == null || in.timerToken != t.token() || !in.journey.id().equals(t.journey())) {
         return; // stale: the instance moved on or ended since the timer was set
@@ -385,7 +443,7 @@ public final class Engine {
         Span period = ((Trigger.Inactivity) j.trigger()).period();
         long due = period.addTo(profile.lastSeen(), zone());
         state.setInactivityDue(slot, due);
-        out.schedule(new Timer(profile.id(), due, j.id(), -1, 0));
+        out.schedule(Timer.inactivity(profile.id(), due, j.id()));
       }
     }
 
@@ -403,7 +461,7 @@ public final class Engine {
       long quietUntil = inactive.period().addTo(profile.lastSeen(), zone());
       if (quietUntil > now) {
         state.setInactivityDue(slot, quietUntil);
-        out.schedule(new Timer(profile.id(), quietUntil, j.id(), -1, 0));
+        out.schedule(Timer.inactivity(profile.id(), quietUntil, j.id()));
         return;
       }
       state.setInactivityDue(slot, 0);
@@ -577,7 +635,7 @@ public final class Engine {
       in.moveTo(waitState);
       in.timerDue = due;
       in.timerToken++;
-      out.schedule(new Timer(profile.id(), due, in.journey.id(), in.seq, in.timerToken));
+      out.schedule(Timer.step(profile.id(), due, in.journey.id(), in.seq, in.timerToken));
       out.emit(
           new Effect.Waiting(in.journey.id(), profile.id(), now, in.stepId(), in.seq, due, why));
     }

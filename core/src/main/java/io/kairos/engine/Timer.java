@@ -3,17 +3,37 @@ package io.kairos.engine;
 /**
  * A moment at which the engine must be woken up for one profile. Runtimes store timers and hand
  * them back through {@link Engine#onTimer} when they are due; a timer that has become stale (its
- * instance moved on or ended, its inactivity period was extended) is recognised and ignored by the
- * engine, so runtimes never need to delete one.
+ * instance moved on or ended, its inactivity period was extended, its date trait changed) is
+ * recognised and ignored by the engine, so runtimes never need to delete one.
  *
- * @param journey the journey id
- * @param instance the instance number within the profile, or -1 for an inactivity timer
+ * @param kind what the engine does when it fires
+ * @param key what the timer is about: a journey id for {@link Kind#STEP} and {@link
+ *     Kind#INACTIVITY}; each other kind says what its key is
+ * @param instance the instance number within the profile, or -1 when the timer is not an instance's
  * @param token which wait of the instance this is; a later wait gets a new token
  */
-public record Timer(String profile, long due, String journey, int instance, int token) {
+public record Timer(String profile, long due, Kind kind, String key, int instance, int token) {
 
-  /** A timer that checks whether the profile has been quiet long enough. */
-  public boolean isInactivity() {
-    return instance < 0;
+  /** What a timer is for. */
+  public enum Kind {
+    /** A {@code wait} ends or a {@code wait_for} times out; key = journey id. */
+    STEP,
+    /** Checks whether the profile has been quiet long enough; key = journey id. */
+    INACTIVITY,
+  }
+
+  /** The end of an instance's wait. */
+  public static Timer step(String profile, long due, String journey, int instance, int token) {
+    return new Timer(profile, due, Kind.STEP, journey, instance, token);
+  }
+
+  /** The end of a quiet period for an inactivity-triggered journey. */
+  public static Timer inactivity(String profile, long due, String journey) {
+    return new Timer(profile, due, Kind.INACTIVITY, journey, -1, 0);
+  }
+
+  /** The journey a {@link Kind#STEP} or {@link Kind#INACTIVITY} timer belongs to. */
+  public String journey() {
+    return key;
   }
 }

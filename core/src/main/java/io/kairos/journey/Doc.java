@@ -28,7 +28,7 @@ import org.snakeyaml.engine.v2.nodes.Tag;
  * reports what is wrong at the node's position and returns null, so reading goes on and the author
  * sees all problems of the file at once.
  */
-final class Doc {
+public final class Doc {
 
   private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
@@ -37,36 +37,36 @@ final class Doc {
   private final ExpressionCompiler compiler;
   private final List<Problem> problems = new ArrayList<>();
 
-  Doc(String source, String text, ExpressionCompiler compiler) {
+  public Doc(String source, String text, ExpressionCompiler compiler) {
     this.source = source;
     // Marks count code points; so does this copy, to place errors inside scalars.
     this.codePoints = text.codePoints().toArray();
     this.compiler = compiler;
   }
 
-  boolean ok() {
+  public boolean ok() {
     return problems.isEmpty();
   }
 
   /** The problems in file order. */
-  List<Problem> problems() {
+  public List<Problem> problems() {
     List<Problem> sorted = new ArrayList<>(problems);
     sorted.sort(Comparator.comparingInt(Problem::line).thenComparingInt(Problem::column));
     return sorted;
   }
 
-  void problem(Node at, String message) {
+  public void problem(Node at, String message) {
     Mark mark = at.getStartMark().orElse(null);
     problem(mark == null ? 0 : mark.getLine(), mark == null ? 0 : mark.getColumn(), message);
   }
 
   /** A problem at a 0-based line and column (as snakeyaml counts them). */
-  void problem(int line, int column, String message) {
+  public void problem(int line, int column, String message) {
     problems.add(new Problem(source, line + 1, column + 1, message));
   }
 
   /** A problem at a code point index into the text. */
-  void problemAt(int index, String message) {
+  public void problemAt(int index, String message) {
     int line = 0;
     int column = 0;
     for (int k = 0; k < index && k < codePoints.length; k++) {
@@ -82,14 +82,14 @@ final class Doc {
 
   // ---- shapes
 
-  MappingNode mapping(Node n, String what) {
+  public MappingNode mapping(Node n, String what) {
     if (n instanceof MappingNode m) {
       return m;
     }
     return mismatch(n, what, "a mapping");
   }
 
-  SequenceNode sequence(Node n, String what) {
+  public SequenceNode sequence(Node n, String what) {
     if (n instanceof SequenceNode s) {
       return s;
     }
@@ -97,7 +97,7 @@ final class Doc {
   }
 
   /** The text of a non-empty scalar of any type: names, templates and expressions. */
-  String text(Node n, String what) {
+  public String text(Node n, String what) {
     if (!(n instanceof ScalarNode s)) {
       return mismatch(n, what, "a string");
     }
@@ -109,7 +109,7 @@ final class Doc {
   }
 
   /** A list of names, e.g. tags. */
-  List<String> texts(Node n, String what) {
+  public List<String> texts(Node n, String what) {
     SequenceNode seq = sequence(n, what);
     if (seq == null) {
       return null;
@@ -121,7 +121,7 @@ final class Doc {
     return out.contains(null) ? null : List.copyOf(out);
   }
 
-  Span span(Node n, String what, boolean positive) {
+  public Span span(Node n, String what, boolean positive) {
     String t = text(n, what);
     if (t == null) {
       return null;
@@ -139,7 +139,7 @@ final class Doc {
     }
   }
 
-  Boolean bool(Node n, String what) {
+  public Boolean bool(Node n, String what) {
     if (n instanceof ScalarNode s && s.getTag().equals(Tag.BOOL)) {
       return Boolean.valueOf(s.getValue().toLowerCase(Locale.ROOT));
     }
@@ -147,7 +147,7 @@ final class Doc {
   }
 
   /** A YAML number: a Long for an integer, a Double otherwise. */
-  Number number(Node n, String what) {
+  public Number number(Node n, String what) {
     if (n instanceof ScalarNode s && (s.getTag().equals(Tag.INT) || s.getTag().equals(Tag.FLOAT))) {
       Number value = numberValue(s);
       if (value == null) {
@@ -161,12 +161,12 @@ final class Doc {
   // ---- expressions
 
   /** A CEL condition (true or false). */
-  Expression condition(Node n, String what) {
+  public Expression condition(Node n, String what) {
     return compile(n, what, true);
   }
 
   /** A CEL expression of any type. */
-  Expression expression(Node n, String what) {
+  public Expression expression(Node n, String what) {
     return compile(n, what, false);
   }
 
@@ -174,7 +174,7 @@ final class Doc {
    * A mapping of names to values, where a string is a CEL expression and a number, boolean or null
    * is itself: {@code set}, {@code properties}, {@code body}.
    */
-  Map<String, Expression> values(Node n, String what) {
+  public Map<String, Expression> values(Node n, String what) {
     MappingNode m = mapping(n, what);
     if (m == null) {
       return null;
@@ -242,7 +242,7 @@ final class Doc {
   // ---- helpers
 
   /** A mapping key's name, or null (reported) when the key is not a plain scalar. */
-  String key(Node n) {
+  public String key(Node n) {
     if (n instanceof ScalarNode s && !isNull(s)) {
       return s.getValue();
     }
@@ -250,12 +250,12 @@ final class Doc {
     return null;
   }
 
-  static boolean isNull(Node n) {
+  public static boolean isNull(Node n) {
     return n instanceof ScalarNode s && s.getTag().equals(Tag.NULL);
   }
 
   /** How a node reads to an author: "a list", "a mapping", "a number", "empty". */
-  static String describe(Node n) {
+  public static String describe(Node n) {
     if (n instanceof MappingNode) {
       return "a mapping";
     }

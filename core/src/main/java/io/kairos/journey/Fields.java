@@ -12,7 +12,7 @@ import org.snakeyaml.engine.v2.nodes.ScalarNode;
  * The keys of one YAML mapping, checked against the keys it may have. Unknown and repeated keys are
  * reported once, here, so readers only ask for the keys they know.
  */
-final class Fields {
+public final class Fields {
 
   private final Doc doc;
   private final MappingNode node;
@@ -29,7 +29,7 @@ final class Fields {
    * @param where what the mapping is, for messages: "journey", "trigger", "send step"
    * @param allowed the keys it may have, in the order messages list them
    */
-  static Fields of(Doc doc, MappingNode node, String where, List<String> allowed) {
+  public static Fields of(Doc doc, MappingNode node, String where, List<String> allowed) {
     Fields f = new Fields(doc, node, where);
     for (NodeTuple t : node.getValue()) {
       String key = doc.key(t.getKeyNode());
@@ -54,18 +54,18 @@ final class Fields {
     return f;
   }
 
-  boolean has(String key) {
+  public boolean has(String key) {
     return tuples.containsKey(key);
   }
 
   /** The value of {@code key}, or null when the mapping does not have it. */
-  Node get(String key) {
+  public Node get(String key) {
     NodeTuple t = tuples.get(key);
     return t == null ? null : t.getValueNode();
   }
 
   /** The value of {@code key}; when it is missing, reports so at the mapping and returns null. */
-  Node require(String key) {
+  public Node require(String key) {
     Node value = get(key);
     if (value == null) {
       doc.problem(node, "missing required key '" + key + "' in " + where);
@@ -73,11 +73,11 @@ final class Fields {
     return value;
   }
 
-  ScalarNode keyNode(String key) {
+  public ScalarNode keyNode(String key) {
     return (ScalarNode) tuples.get(key).getKeyNode();
   }
 
-  MappingNode node() {
+  public MappingNode node() {
     return node;
   }
 }

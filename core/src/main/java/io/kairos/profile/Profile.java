@@ -155,6 +155,14 @@ public final class Profile {
   }
 
   /**
+   * Counts an event the engine derived (entered a segment, changed lifecycle stage): per-name count
+   * and time only, since it is not something the customer did, so first and last seen stay.
+   */
+  public void recordObservation(String name, long time) {
+    stats.record(name, time);
+  }
+
+  /**
    * Takes in everything known about another profile of the same person (an anonymous visitor who
    * has just identified): its ids become anonymous ids of this one, its traits fill the traits this
    * profile lacks (what is known about the identified person wins), tags and event counts add up,

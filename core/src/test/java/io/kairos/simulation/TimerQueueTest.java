@@ -19,7 +19,7 @@ class TimerQueueTest {
     for (int round = 0; round < 50_000; round++) {
       if (r.nextInt(3) > 0 || model.isEmpty()) {
         long due = r.nextInt(500);
-        q.add(new Timer("p", due, "j", (int) order, 0), null);
+        q.add(Timer.step("p", due, "j", (int) order, 0), null);
         model.add(new long[] {due, order++});
       } else {
         model.sort(Comparator.<long[]>comparingLong(a -> a[0]).thenComparingLong(a -> a[1]));
