@@ -2,7 +2,9 @@ package io.kairos.engine;
 
 import io.kairos.profile.Profile;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
+import java.util.Set;
 
 /**
  * A profile together with its journey state: instances in flight, entry history per journey, the
@@ -26,12 +28,25 @@ public final class ProfileState {
   /** Finished instances whose conversion window is still open. */
   List<Instance> watching;
 
+  /** Ids of the segments the profile is in; null when none. Kept current by the engine. */
+  Set<String> segments;
+
   public ProfileState(Profile profile) {
     this.profile = profile;
   }
 
   public Profile profile() {
     return profile;
+  }
+
+  /** Whether the profile is in the segment {@code id} now. */
+  public boolean inSegment(String id) {
+    return segments != null && segments.contains(id);
+  }
+
+  /** The segments the profile is in, in the order it entered them. */
+  public Set<String> segments() {
+    return segments == null ? Set.of() : Collections.unmodifiableSet(segments);
   }
 
   /** How many journey instances are in flight. */
