@@ -2,6 +2,8 @@ package io.kairos.simulation;
 
 import io.kairos.engine.Effect;
 import io.kairos.time.Timestamps;
+import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -25,6 +27,7 @@ public final class Summary {
     long holdoutConverted;
     double holdoutRevenue;
     final Map<String, Long> exitsByCause = new TreeMap<>();
+    final Map<String, Lift.Group> groups = new TreeMap<>();
 
     public long entered() {
       return entered;
@@ -66,11 +69,36 @@ public final class Summary {
     public Map<String, Long> exitsByCause() {
       return exitsByCause;
     }
+
+    /**
+     * Treated against held out, or null when nobody was held out. Treated are the profiles that
+     * reached the journey's split and were given an arm; a conversion counts for the group of the
+     * instance that converted.
+     */
+    public Lift lift() {
+      Lift.Group held = groups.get(HOLDOUT);
+      if (held == null) {
+        return null;
+      }
+      Lift.Group treated = new Lift.Group();
+      groups.forEach(
+          (name, g) -> {
+            if (!name.equals(HOLDOUT)) {
+              treated.add(g);
+            }
+          });
+      return Lift.of(treated, held);
+    }
   }
+
+  private static final String HOLDOUT = "\u0000holdout";
 
   private final Map<String, JourneyTotals> journeys = new TreeMap<>();
   private final Map<String, Long> byStep = new TreeMap<>();
   private final Map<String, long[]> byDay = new TreeMap<>();
+
+  /** Split group of each instance that was given one: journey, profile, instance → group. */
+  private final Map<String, Lift.Group> groupOf = new HashMap<>();
 
   /** Adds one effect to the counts. */
   public void record(Effect e) {
@@ -94,8 +122,21 @@ public final class Summary {
     } else if (e instanceof Effect.Send) {
       t.sent++;
       day[1]++;
+    } else if (e instanceof Effect.SplitAssigned a) {
+      Lift.Group g =
+          t.groups.computeIfAbsent(a.holdout() ? HOLDOUT : a.arm(), k -> new Lift.Group());
+      // An instance passing two splits stays in the group of the first.
+      if (groupOf.putIfAbsent(instanceKey(a.journey(), a.profile(), a.instance()), g) == null) {
+        g.members++;
+      }
     } else if (e instanceof Effect.Converted c) {
       double v = c.value() == null ? 0 : c.value();
+      Lift.Group g = groupOf.get(instanceKey(c.journey(), c.profile(), c.instance()));
+      if (g != null) {
+        g.converted++;
+        g.revenue += v;
+        g.revenueSquares += v * v;
+      }
       if (c.holdout()) {
         t.holdoutConverted++;
         t.holdoutRevenue += v;
@@ -106,6 +147,10 @@ public final class Summary {
       day[3]++;
     }
     byStep.merge(e.journey() + "\u0000" + e.step() + "\u0000" + kind, 1L, Long::sum);
+  }
+
+  private static String instanceKey(String journey, String profile, int instance) {
+    return journey + "\u0000" + profile + "\u0000" + instance;
   }
 
   /** Totals per journey id, sorted by id. */
@@ -159,7 +204,48 @@ public final class Summary {
           b.append(
               String.format("%-28s %-10s %9d %9d %9d %9d%n", p[0], p[1], v[0], v[1], v[2], v[3]));
         });
+    lifts(b);
     return b.toString();
+  }
+
+  private void lifts(StringBuilder b) {
+    boolean header = false;
+    for (Map.Entry<String, JourneyTotals> j : journeys.entrySet()) {
+      Lift l = j.getValue().lift();
+      if (l == null) {
+        continue;
+      }
+      if (!header) {
+        b.append(
+            String.format(
+                "%n%-28s %9s %9s %9s %9s %9s %-22s %9s %-26s%n",
+                "journey (holdout lift)",
+                "treated",
+                "conv",
+                "holdout",
+                "conv",
+                "diff",
+                "95% interval",
+                "rev/memb",
+                "95% interval"));
+        header = true;
+      }
+      b.append(
+          String.format(
+              Locale.ROOT,
+              "%-28s %9d %8.2f%% %9d %8.2f%% %+8.2f%% [%+7.2f%%, %+7.2f%%]   %+9.2f [%+9.2f, %+9.2f]%n",
+              j.getKey(),
+              l.treated(),
+              100 * l.treatedRate(),
+              l.holdout(),
+              100 * l.holdoutRate(),
+              100 * l.rateDiff(),
+              100 * l.rateDiffLow(),
+              100 * l.rateDiffHigh(),
+              l.treatedRevenuePerMember() - l.holdoutRevenuePerMember(),
+              l.revenueDiffLow(),
+              l.revenueDiffHigh()));
+    }
   }
 
   /** The summary as CSV rows {@code section,journey,key,kind,count}, with a header. */
@@ -179,6 +265,26 @@ public final class Summary {
               .append(String.format(java.util.Locale.ROOT, "%.2f", t.revenue))
               .append('\n');
           row(b, "journey", id, "", "holdout_converted", t.holdoutConverted);
+          Lift l = t.lift();
+          if (l != null) {
+            row(b, "lift", id, "treated", "members", l.treated());
+            row(b, "lift", id, "treated", "converted", l.treatedConverted());
+            decimal(b, id, "treated", "revenue", l.treatedRevenue());
+            row(b, "lift", id, "holdout", "members", l.holdout());
+            row(b, "lift", id, "holdout", "converted", l.holdoutConverted());
+            decimal(b, id, "holdout", "revenue", l.holdoutRevenue());
+            decimal(b, id, "difference", "rate", l.rateDiff());
+            decimal(b, id, "difference", "rate_low95", l.rateDiffLow());
+            decimal(b, id, "difference", "rate_high95", l.rateDiffHigh());
+            decimal(
+                b,
+                id,
+                "difference",
+                "revenue_per_member",
+                l.treatedRevenuePerMember() - l.holdoutRevenuePerMember());
+            decimal(b, id, "difference", "revenue_low95", l.revenueDiffLow());
+            decimal(b, id, "difference", "revenue_high95", l.revenueDiffHigh());
+          }
         });
     byStep.forEach(
         (k, v) -> {
@@ -194,6 +300,11 @@ public final class Summary {
           row(b, "day", p[0], p[1], "converted", v[3]);
         });
     return b.toString();
+  }
+
+  private static void decimal(StringBuilder b, String j, String k, String kind, double v) {
+    b.append("lift,").append(j).append(',').append(k).append(',').append(kind).append(',');
+    b.append(String.format(Locale.ROOT, "%.6f", v)).append('\n');
   }
 
   private static void row(StringBuilder b, String s, String j, String k, String kind, long n) {
