@@ -114,12 +114,13 @@ public final class CatalogCsv {
   }
 
   private static Problem at(String source, Row r, Integer index, String message) {
-    int column = index != null && index < r.columns.size() ? r.columns.get(index) : 1;
-    return new Problem(source, r.line, column, message);
+    boolean known = index != null && index < r.columns.size();
+    return new Problem(
+        source, known ? r.lines.get(index) : r.line, known ? r.columns.get(index) : 1, message);
   }
 
-  /** One record: its fields, the line it starts on and each field's column (1-based). */
-  private record Row(int line, List<String> fields, List<Integer> columns) {}
+  /** One record: its fields, the line it starts on, each field's line and column (1-based). */
+  private record Row(int line, List<String> fields, List<Integer> lines, List<Integer> columns) {}
 
   private static List<Row> rows(String source, String text, List<Problem> problems) {
     List<Row> rows = new ArrayList<>();
@@ -130,8 +131,10 @@ public final class CatalogCsv {
     while (i < n) {
       int rowLine = line;
       List<String> fields = new ArrayList<>();
+      List<Integer> lines = new ArrayList<>();
       List<Integer> columns = new ArrayList<>();
       while (true) {
+        lines.add(line);
         columns.add(i - lineStart + 1);
         StringBuilder f = new StringBuilder();
         if (i < n && text.charAt(i) == '"') {
@@ -195,7 +198,7 @@ public final class CatalogCsv {
       }
       line++;
       lineStart = i;
-      rows.add(new Row(rowLine, fields, columns));
+      rows.add(new Row(rowLine, fields, lines, columns));
     }
     return rows;
   }
