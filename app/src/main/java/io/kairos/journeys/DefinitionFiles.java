@@ -3,6 +3,8 @@ package io.kairos.journeys;
 import io.kairos.definition.DefinitionLoader;
 import io.kairos.definition.Definitions;
 import io.kairos.journey.JourneyLoadException;
+import io.kairos.recommend.Catalog;
+import io.kairos.recommend.CatalogCsv;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,10 +15,23 @@ import java.util.stream.Stream;
 
 /**
  * Reads every {@code *.yaml} / {@code *.yml} file in a directory (not recursive): journeys, and the
- * shared definitions they use (see {@link DefinitionLoader}).
+ * shared definitions they use (see {@link DefinitionLoader}); and the product catalogue from
+ * {@value #CATALOG} in the same directory, when there is one.
  */
 public final class DefinitionFiles {
+  /** The catalogue file read from the definitions directory. */
+  public static final String CATALOG = "products.csv";
+
   private DefinitionFiles() {}
+
+  /**
+   * Reads a product catalogue (CSV, see {@link CatalogCsv}).
+   *
+   * @throws JourneyLoadException with every problem, at line and column
+   */
+  public static Catalog catalog(Path file) throws IOException, JourneyLoadException {
+    return CatalogCsv.parse(file.toString(), Files.readString(file, StandardCharsets.UTF_8));
+  }
 
   /**
    * Loads all definitions, files sorted by name.
@@ -42,6 +57,8 @@ public final class DefinitionFiles {
       sources.add(
           new DefinitionLoader.Source(f.toString(), Files.readString(f, StandardCharsets.UTF_8)));
     }
-    return new DefinitionLoader().load(sources);
+    Definitions loaded = new DefinitionLoader().load(sources);
+    Path catalog = dir.resolve(CATALOG);
+    return Files.isRegularFile(catalog) ? loaded.withCatalog(catalog(catalog)) : loaded;
   }
 }

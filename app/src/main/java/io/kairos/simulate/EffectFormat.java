@@ -146,6 +146,10 @@ enum EffectFormat {
       if (x.topic() != null) {
         g.writeStringField("topic", x.topic());
       }
+      if (!x.data().isEmpty()) {
+        g.writeFieldName("data");
+        g.writeRawValue(io.kairos.event.Json.write(x.data()));
+      }
     } else if (e instanceof Effect.ProfileUpdated x) {
       g.writeNumberField("instance", x.instance());
       g.writeFieldName("changes");
@@ -173,6 +177,11 @@ enum EffectFormat {
       g.writeStringField("cause", x.cause());
     } else if (e instanceof Effect.Completed x) {
       g.writeNumberField("instance", x.instance());
+    } else if (e instanceof Effect.LocationChanged x) {
+      g.writeStringField("fence", x.fence());
+      g.writeBooleanField("entered", x.entered());
+      g.writeNumberField("latitude", x.latitude());
+      g.writeNumberField("longitude", x.longitude());
     }
   }
 

@@ -66,6 +66,14 @@ public final class SimulateCommand implements Callable<Integer> {
   Path profiles;
 
   @Option(
+      names = "--catalog",
+      paramLabel = "FILE",
+      description =
+          "Product catalogue, CSV with a header: id,name,price,category,url,image (default:"
+              + " products.csv in the --journeys directory, if there is one).")
+  Path catalog;
+
+  @Option(
       names = "--until",
       paramLabel = "TIME",
       description = "End of the run (ISO-8601); later events are not read, timers up to it fire.")
@@ -121,6 +129,18 @@ public final class SimulateCommand implements Callable<Integer> {
     } catch (IOException e) {
       err.println("kairos simulate: --journeys: " + e.getMessage());
       return 2;
+    }
+    if (catalog != null) {
+      try {
+        loaded = loaded.withCatalog(DefinitionFiles.catalog(catalog));
+      } catch (JourneyLoadException e) {
+        err.println("kairos simulate: invalid catalog");
+        e.problems().forEach(p -> err.println("  " + p));
+        return 2;
+      } catch (IOException e) {
+        err.println("kairos simulate: --catalog: " + e.getMessage());
+        return 2;
+      }
     }
     Writer out = spec.commandLine().getOut();
     Summary totals = summary ? new Summary() : null;

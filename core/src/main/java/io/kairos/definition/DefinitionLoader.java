@@ -1,11 +1,16 @@
 package io.kairos.definition;
 
 import io.kairos.expr.ExpressionCompiler;
+import io.kairos.geo.Fence;
+import io.kairos.geo.GeofenceReader;
+import io.kairos.geo.Geofences;
 import io.kairos.journey.Doc;
 import io.kairos.journey.Journey;
 import io.kairos.journey.JourneyLoadException;
 import io.kairos.journey.JourneyLoadException.Problem;
 import io.kairos.journey.JourneyLoader;
+import io.kairos.journey.Trigger;
+import io.kairos.recommend.Catalog;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -30,7 +35,7 @@ import org.snakeyaml.engine.v2.schema.CoreSchema;
 public final class DefinitionLoader {
 
   /** The top-level keys of a shared-definitions file, in the order docs and messages list them. */
-  public static final List<String> SECTIONS = List.of();
+  public static final List<String> SECTIONS = List.of("geofences");
 
   private final ExpressionCompiler compiler;
   private final JourneyLoader journeys;
@@ -80,6 +85,7 @@ public final class DefinitionLoader {
         problems.addAll(e.problems());
       }
     }
+    problems.addAll(sections.unknownFences(loaded));
     if (!problems.isEmpty()) {
       throw new JourneyLoadException(problems);
     }
@@ -117,6 +123,9 @@ public final class DefinitionLoader {
         }
         switch (key) {
           // one case per section, each reading its definitions into this accumulator
+          case "geofences" ->
+              fences.addAll(
+                  new GeofenceReader(doc).read(t.getValueNode(), doc.source(), fenceFiles));
           default ->
               doc.problem(
                   t.getKeyNode(),
@@ -128,8 +137,33 @@ public final class DefinitionLoader {
       }
     }
 
+    final List<Fence> fences = new ArrayList<>();
+    final Map<String, String> fenceFiles = new HashMap<>();
+
     Definitions build(List<Journey> journeys) {
-      return new Definitions(journeys);
+      return new Definitions(journeys, new Geofences(fences), Catalog.EMPTY);
+    }
+
+    /** Problems of journeys that name a geofence no file defines. */
+    List<Problem> unknownFences(List<Journey> journeys) {
+      List<Problem> out = new ArrayList<>();
+      for (Journey j : journeys) {
+        if (j.trigger() instanceof Trigger.Location l && !fenceFiles.containsKey(l.fence())) {
+          out.add(
+              new Problem(
+                  j.source(),
+                  l.line(),
+                  l.column(),
+                  "no geofence '"
+                      + l.fence()
+                      + "'; "
+                      + (fenceFiles.isEmpty()
+                          ? "define it in a file with a geofences: section"
+                          : "the geofences are "
+                              + String.join(", ", new java.util.TreeSet<>(fenceFiles.keySet())))));
+        }
+      }
+      return out;
     }
   }
 }

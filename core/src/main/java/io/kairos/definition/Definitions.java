@@ -1,6 +1,8 @@
 package io.kairos.definition;
 
+import io.kairos.geo.Geofences;
 import io.kairos.journey.Journey;
+import io.kairos.recommend.Catalog;
 import java.util.List;
 
 /**
@@ -8,15 +10,24 @@ import java.util.List;
  * Immutable; a new set is published as a whole.
  *
  * @param journeys the journeys, in file order
+ * @param geofences the named places of {@code geofences:} sections
+ * @param catalog the product catalogue (from {@code products.csv}), or {@link Catalog#EMPTY}
  */
-public record Definitions(List<Journey> journeys) {
+public record Definitions(List<Journey> journeys, Geofences geofences, Catalog catalog) {
 
   public Definitions {
     journeys = List.copyOf(journeys);
+    geofences = geofences == null ? Geofences.NONE : geofences;
+    catalog = catalog == null ? Catalog.EMPTY : catalog;
   }
 
   /** Journeys and nothing else. */
   public static Definitions of(List<Journey> journeys) {
-    return new Definitions(journeys);
+    return new Definitions(journeys, Geofences.NONE, Catalog.EMPTY);
+  }
+
+  /** The same definitions with another product catalogue. */
+  public Definitions withCatalog(Catalog catalog) {
+    return new Definitions(journeys, geofences, catalog);
   }
 }

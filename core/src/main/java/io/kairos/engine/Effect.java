@@ -132,7 +132,8 @@ public sealed interface Effect {
       String template,
       Category category,
       String topic,
-      String reason)
+      String reason,
+      Map<String, Object> data)
       implements Effect {
     public String summary() {
       return "send " + channel + " " + template;
@@ -240,6 +241,32 @@ public sealed interface Effect {
 
     public String reason() {
       return "reached the end of the journey";
+    }
+  }
+
+  /**
+   * A profile crossed the boundary of a geofence (entered or left it), seen from a located event.
+   * It belongs to no journey: {@link #journey()} is {@code fence/<id>}.
+   */
+  record LocationChanged(
+      String fence,
+      String profile,
+      long time,
+      boolean entered,
+      double latitude,
+      double longitude,
+      String reason)
+      implements Effect {
+    public String journey() {
+      return "fence/" + fence;
+    }
+
+    public String step() {
+      return "location";
+    }
+
+    public String summary() {
+      return entered ? "location entered" : "location exited";
     }
   }
 }

@@ -8,6 +8,7 @@ import io.kairos.event.JsonObject;
 import io.kairos.expr.Bindings;
 import io.kairos.expr.EvaluationException;
 import io.kairos.expr.Expression;
+import io.kairos.geo.Presence;
 import io.kairos.journey.Conversion;
 import io.kairos.journey.EntryPolicy;
 import io.kairos.journey.ExitRule;
@@ -15,6 +16,8 @@ import io.kairos.journey.Journey;
 import io.kairos.journey.Step;
 import io.kairos.journey.Trigger;
 import io.kairos.profile.Profile;
+import io.kairos.recommend.Recommender;
+import io.kairos.recommend.Shopper;
 import io.kairos.time.Span;
 import io.kairos.time.Timestamps;
 import java.time.ZoneId;
@@ -47,6 +50,7 @@ public final class Engine {
   private final Definitions definitions;
   private volatile JourneySet journeys;
   private final ZoneId fallbackZone;
+  private final Recommender recommender;
 
   /** An engine whose calendar waits use UTC for profiles without a time zone. */
   public Engine(JourneySet journeys) {
@@ -70,11 +74,17 @@ public final class Engine {
     this.definitions = definitions;
     this.journeys = journeys;
     this.fallbackZone = fallbackZone;
+    this.recommender = new Recommender(definitions.catalog());
   }
 
   /** The definitions the engine was built with. */
   public Definitions definitions() {
     return definitions;
+  }
+
+  /** The workspace's product co-occurrence model, learnt from the events processed so far. */
+  public Recommender recommender() {
+    return recommender;
   }
 
   public JourneySet journeys() {
@@ -165,6 +175,10 @@ public final class Engine {
         target.watching.add(in);
       }
     }
+    target.presence = Presence.latest(target.presence, source.presence);
+    target.shopper = Shopper.merge(target.shopper, source.shopper);
+    source.presence = null;
+    source.shopper = null;
     source.instances = new Instance[0];
     source.instanceCount = 0;
     source.watching = null;
@@ -230,6 +244,13 @@ public final class Engine {
     private void event(Event e, boolean activity) {
       absorb(e, activity);
       String name = e.name();
+      if (activity && e.context().location() != null && !definitions.geofences().isEmpty()) {
+        Places.observe(
+            definitions.geofences(), state, e.context().location(), now, out, this::derive);
+      }
+      if (activity && Recommender.observes(name)) {
+        state.shopper = recommender.observe(state.shopper, name, e.properties().asMap(), now);
+      }
       if (activity) {
         for (JourneySet.Route r : set.inactivityJourneys()) {
           armInactivity(r.journey(), r.slot());
@@ -243,7 +264,7 @@ public final class Engine {
         String why;
         if (on.where() != null) {
           Conditions.Outcome o =
-              Conditions.test(on.where(), new EngineBindings(state, e, null, now));
+              Conditions.test(on.where(), new EngineBindings(state, e, null, now, recommender));
           if (!o.value()) {
             continue;
           }
@@ -252,6 +273,17 @@ public final class Engine {
           why = "event '" + name + "' matched the trigger";
         }
         enter(r.journey(), r.slot(), e, why);
+      }
+      String fence = activity ? null : Places.fenceOf(e);
+      if (fence != null) {
+        boolean entered = name.equals(Places.ENTERED);
+        for (JourneySet.Route r : set.triggeredByLocation(entered, fence)) {
+          enter(
+              r.journey(),
+              r.slot(),
+              e,
+              (entered ? "entered" : "left") + " geofence '" + fence + "'");
+        }
       }
     }
 
@@ -317,7 +349,7 @@ public final class Engine {
           String why = "event '" + name + "' arrived";
           if (w.where() != null) {
             Conditions.Outcome o =
-                Conditions.test(w.where(), new EngineBindings(state, e, in, now));
+                Conditions.test(w.where(), new EngineBindings(state, e, in, now, recommender));
             if (!o.value()) {
               continue;
             }
@@ -335,7 +367,8 @@ public final class Engine {
       for (ExitRule rule : j.exitOn()) {
         if (rule.event().equals(e.name())
             && (rule.where() == null
-                || Conditions.test(rule.where(), new EngineBindings(state, e, in, now)).value())) {
+                || Conditions.test(rule.where(), new EngineBindings(state, e, in, now, recommender))
+                    .value())) {
           return rule;
         }
       }
@@ -364,7 +397,7 @@ public final class Engine {
       if (now > deadline) {
         return false;
       }
-      Bindings b = new EngineBindings(state, e, in, now);
+      Bindings b = new EngineBindings(state, e, in, now, recommender);
       String why = "event '" + e.name() + "' within " + c.within() + " of entry";
       if (c.where() != null) {
         Conditions.Outcome o = Conditions.test(c.where(), b);
@@ -575,6 +608,10 @@ public final class Engine {
           }
           in.step = target;
         } else if (step instanceof Step.Send s) {
+          Map<String, Object> data =
+              s.data().isEmpty()
+                  ? Map.of()
+                  : evaluateAll(s.data(), new EngineBindings(state, context, in, now, recommender));
           out.emit(
               new Effect.Send(
                   j.id(),
@@ -595,7 +632,9 @@ public final class Engine {
                       + s.channel()
                       + " with template '"
                       + s.template()
-                      + "'"));
+                      + "'"
+                      + DataText.of(data),
+                  data));
           in.step = step.next();
         } else if (step instanceof Step.Update u) {
           update(in, u, context);
@@ -604,7 +643,7 @@ public final class Engine {
           emit(in, em, context);
           in.step = step.next();
         } else if (step instanceof Step.Webhook w) {
-          Bindings b = new EngineBindings(state, context, in, now);
+          Bindings b = new EngineBindings(state, context, in, now, recommender);
           Map<String, Object> body = evaluateAll(w.body(), b);
           String callId = Ids.uuid(j.id(), j.version(), profile.id(), Integer.toString(in.seq), id);
           out.emit(
@@ -641,7 +680,7 @@ public final class Engine {
     }
 
     private int branch(Instance in, Step.Branch b, Event context) {
-      Bindings bindings = new EngineBindings(state, context, in, now);
+      Bindings bindings = new EngineBindings(state, context, in, now, recommender);
       StringBuilder skipped = new StringBuilder();
       int target = b.otherwise();
       String why = null;
@@ -738,7 +777,7 @@ public final class Engine {
     }
 
     private void update(Instance in, Step.Update u, Event context) {
-      Bindings b = new EngineBindings(state, context, in, now);
+      Bindings b = new EngineBindings(state, context, in, now, recommender);
       Map<String, Object> changes = new LinkedHashMap<>();
       StringBuilder problems = new StringBuilder();
       for (Map.Entry<String, Expression> s : u.set().entrySet()) {
@@ -790,7 +829,7 @@ public final class Engine {
         return;
       }
       emittedCount++;
-      Bindings b = new EngineBindings(state, context, in, now);
+      Bindings b = new EngineBindings(state, context, in, now, recommender);
       Map<String, Object> props = evaluateAll(em.properties(), b);
       String id =
           Ids.uuid(

@@ -2,6 +2,9 @@ package io.kairos.engine;
 
 import io.kairos.event.Event;
 import io.kairos.expr.Bindings;
+import io.kairos.expr.Recommendations;
+import io.kairos.recommend.Recommender;
+import io.kairos.recommend.ShopperRecommendations;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -16,11 +19,27 @@ final class EngineBindings implements Bindings {
   private Map<String, Object> profileView;
   private Map<String, Object> journeyView;
 
+  private final Recommender recommender;
+
   EngineBindings(ProfileState state, Event event, Instance instance, long now) {
+    this(state, event, instance, now, null);
+  }
+
+  /** With the workspace's recommendation model, for the CEL functions over products. */
+  EngineBindings(
+      ProfileState state, Event event, Instance instance, long now, Recommender recommender) {
     this.state = state;
     this.event = event;
     this.instance = instance;
     this.now = now;
+    this.recommender = recommender;
+  }
+
+  @Override
+  public Recommendations recommendations() {
+    return recommender == null
+        ? Recommendations.NONE
+        : new ShopperRecommendations(recommender, state.shopper);
   }
 
   @Override

@@ -24,6 +24,7 @@ public final class JourneySet {
   private final Set<String> instanceEvents;
   private final Route[] inactivity;
   private final List<Journey> all;
+  private final Map<String, Route[]> byFence;
 
   private JourneySet(
       List<Journey> journeys, Map<String, Integer> previousSlots, Set<String> previousNames) {
@@ -40,6 +41,7 @@ public final class JourneySet {
     }
     this.slots = Map.copyOf(s);
     Map<String, List<Route>> trig = new HashMap<>();
+    Map<String, List<Route>> fences = new HashMap<>();
     // Names stay after a journey changes: instances on an older version may still wait for them.
     Set<String> inst = new HashSet<>(previousNames);
     List<Route> inactive = new ArrayList<>();
@@ -49,6 +51,8 @@ public final class JourneySet {
         trig.computeIfAbsent(on.event(), k -> new ArrayList<>()).add(route);
       } else if (j.trigger() instanceof Trigger.Inactivity) {
         inactive.add(route);
+      } else if (j.trigger() instanceof Trigger.Location l) {
+        fences.computeIfAbsent(fenceKey(l.entered(), l.fence()), k -> new ArrayList<>()).add(route);
       }
       j.exitOn().forEach(x -> inst.add(x.event()));
       if (j.conversion() != null) {
@@ -66,6 +70,9 @@ public final class JourneySet {
     this.instanceEvents = Set.copyOf(inst);
     this.inactivity = inactive.toArray(new Route[0]);
     this.all = List.copyOf(journeys);
+    Map<String, Route[]> f = new HashMap<>();
+    fences.forEach((k, v) -> f.put(k, v.toArray(new Route[0])));
+    this.byFence = f;
   }
 
   /** A set of journeys; ids must be unique. */
@@ -128,5 +135,15 @@ public final class JourneySet {
 
   Route[] inactivityJourneys() {
     return inactivity;
+  }
+
+  /** The journeys started by entering ({@code entered}) or leaving the geofence {@code fence}. */
+  Route[] triggeredByLocation(boolean entered, String fence) {
+    Route[] r = byFence.isEmpty() ? null : byFence.get(fenceKey(entered, fence));
+    return r == null ? NO_ROUTES : r;
+  }
+
+  private static String fenceKey(boolean entered, String fence) {
+    return (entered ? "entered:" : "exited:") + fence;
   }
 }

@@ -1,6 +1,8 @@
 package io.kairos.engine;
 
+import io.kairos.geo.Presence;
 import io.kairos.profile.Profile;
+import io.kairos.recommend.Shopper;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
@@ -30,6 +32,12 @@ public final class ProfileState {
 
   /** Ids of the segments the profile is in; null when none. Kept current by the engine. */
   Set<String> segments;
+
+  /** The geofences the profile is inside; null until its first located event. */
+  Presence presence;
+
+  /** Recent product views, cart and purchases; null until its first product event. */
+  Shopper shopper;
 
   public ProfileState(Profile profile) {
     this.profile = profile;
@@ -116,5 +124,15 @@ public final class ProfileState {
       }
     }
     return n;
+  }
+
+  /** The geofences the profile is inside now, in the order it entered them. */
+  public List<String> fences() {
+    return presence == null ? List.of() : presence.ids();
+  }
+
+  /** The profile's shopping (views, cart, purchases), or null when it has none. */
+  public Shopper shopper() {
+    return shopper;
   }
 }

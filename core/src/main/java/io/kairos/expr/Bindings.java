@@ -18,4 +18,9 @@ public interface Bindings {
 
   /** The engine's clock in epoch milliseconds. */
   long now();
+
+  /** The profile's product recommendations, cart and recent views; none by default. */
+  default Recommendations recommendations() {
+    return Recommendations.NONE;
+  }
 }

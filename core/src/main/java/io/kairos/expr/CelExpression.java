@@ -32,7 +32,7 @@ final class CelExpression implements Expression {
   public Object evaluate(Bindings bindings) {
     Object result;
     try {
-      result = program.eval(new Scope(bindings));
+      result = program.eval(new Scope(bindings), RecommendationFunctions.resolver(bindings));
     } catch (CelEvaluationException e) {
       throw new EvaluationException("'" + source + "': " + reason(e), e);
     }

@@ -75,6 +75,7 @@ public final class ExpressionCompiler {
             .addVar("profile", object)
             .addVar("journey", object)
             .addVar("now", SimpleType.TIMESTAMP)
+            .addFunctionDeclarations(RecommendationFunctions.DECLARATIONS)
             .build();
     // Catches timestamp('2026-13-01'), duration('3x') and matches('[') when the journey is loaded
     // instead of failing on every evaluation.

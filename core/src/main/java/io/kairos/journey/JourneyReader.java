@@ -17,11 +17,12 @@ final class JourneyReader {
       List.of("id", "name", "goal", "trigger", "entry", "exit_on", "conversion", "steps");
 
   private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9_-]*");
-  private static final List<String> TRIGGERS = List.of("event", "inactive_for", "api");
+  private static final List<String> TRIGGERS =
+      List.of("event", "inactive_for", "api", "location_entered", "location_exited");
 
   // Triggers from the design that the engine does not run yet; named so, rather than "unknown".
   private static final List<String> PLANNED_TRIGGERS =
-      List.of("date", "segment_entered", "segment_left", "location_entered", "schedule");
+      List.of("date", "segment_entered", "segment_left", "schedule");
 
   private final Doc doc;
 
@@ -95,7 +96,9 @@ final class JourneyReader {
     Fields f = Fields.of(doc, m, "trigger", keys);
     List<String> kinds = TRIGGERS.stream().filter(f::has).toList();
     if (kinds.isEmpty()) {
-      doc.problem(node, "trigger needs one of event, inactive_for or api");
+      doc.problem(
+          node,
+          "trigger needs one of event, inactive_for, api, location_entered or location_exited");
       return null;
     }
     if (kinds.size() > 1) {
@@ -118,6 +121,9 @@ final class JourneyReader {
             f.has("where") ? doc.condition(f.get("where"), "where") : null);
       case "inactive_for":
         return new Trigger.Inactivity(doc.span(f.get("inactive_for"), "inactive_for", true));
+      case "location_entered":
+      case "location_exited":
+        return location(f.get(kinds.get(0)), kinds.get(0));
       default:
         Boolean api = doc.bool(f.get("api"), "api");
         if (Boolean.FALSE.equals(api)) {
@@ -125,6 +131,19 @@ final class JourneyReader {
         }
         return new Trigger.Api();
     }
+  }
+
+  private Trigger location(Node node, String key) {
+    String fence = doc.text(node, key);
+    if (fence == null) {
+      return null;
+    }
+    int[] at = node.getStartMark().map(m -> new int[] {m.getLine(), m.getColumn()}).orElse(null);
+    return new Trigger.Location(
+        fence,
+        key.equals("location_entered"),
+        at == null ? 1 : at[0] + 1,
+        at == null ? 1 : at[1] + 1);
   }
 
   private EntryPolicy entry(Node node) {

@@ -48,8 +48,17 @@ public sealed interface Step {
   /** One arm of a split. */
   record Arm(String name, int weight, int target) {}
 
-  /** Send a message. {@code topic} may be null. */
-  record Send(Info info, String channel, String template, Category category, String topic)
+  /**
+   * Send a message. {@code topic} may be null. {@code data} are values evaluated at send time and
+   * carried with the message for its template (recommended products, cart items); empty if none.
+   */
+  record Send(
+      Info info,
+      String channel,
+      String template,
+      Category category,
+      String topic,
+      Map<String, Expression> data)
       implements Step {}
 
   /** Change the profile's traits and tags. */

@@ -36,7 +36,7 @@ final class StepReader {
   private static final Map<String, List<String>> OPTIONS =
       Map.of(
           "wait_for", List.of("where", "within", "then", "on_timeout"),
-          "send", List.of("template", "category", "topic"),
+          "send", List.of("template", "category", "topic", "data"),
           "emit", List.of("properties"),
           "webhook", List.of("method", "body"));
 
@@ -283,7 +283,8 @@ final class StepReader {
         channel,
         template == null ? null : doc.text(template, "template"),
         category,
-        f.has("topic") ? doc.text(f.get("topic"), "topic") : null);
+        f.has("topic") ? doc.text(f.get("topic"), "topic") : null,
+        f.has("data") ? doc.values(f.get("data"), "data") : Map.of());
   }
 
   private Step update(Node value, Step.Info info) {

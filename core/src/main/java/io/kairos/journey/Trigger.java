@@ -17,4 +17,11 @@ public sealed interface Trigger {
 
   /** Only an explicit API call (or {@code --trigger} in the simulator) starts the journey. */
   record Api() implements Trigger {}
+
+  /**
+   * The profile entered ({@code entered}) or left a named geofence, as the engine observed from
+   * located events. {@code line} and {@code column} place the fence's name in the file, for the
+   * check that it is defined.
+   */
+  record Location(String fence, boolean entered, int line, int column) implements Trigger {}
 }

@@ -338,6 +338,8 @@ public final class Summary {
       return "convert";
     } else if (e instanceof Effect.Exited) {
       return "exit";
+    } else if (e instanceof Effect.LocationChanged x) {
+      return x.entered() ? "location_entered" : "location_exited";
     } else {
       return "complete";
     }

@@ -155,7 +155,8 @@ class JourneyLoaderTest {
                 "email",
                 "cart-reminder",
                 Category.MARKETING,
-                "promotions"));
+                "promotions",
+                Map.of()));
 
     Step.WaitFor waitFor = (Step.WaitFor) s.get(2);
     assertThat(waitFor.event()).isEqualTo("Email Opened");
@@ -359,7 +360,9 @@ class JourneyLoaderTest {
         .containsExactly(
             "j.yaml:2:22: trigger has both 'event' and 'inactive_for'; a journey has one trigger");
     assertThat(problems("id: a\ntrigger: { where: 'true' }" + rest))
-        .containsExactly("j.yaml:2:10: trigger needs one of event, inactive_for or api");
+        .containsExactly(
+            "j.yaml:2:10: trigger needs one of event, inactive_for, api, location_entered or"
+                + " location_exited");
     assertThat(problems("id: a\ntrigger: { inactive_for: 7d, where: 'true' }" + rest))
         .containsExactly("j.yaml:2:30: 'where' applies only to an event trigger");
     assertThat(problems("id: a\ntrigger: { inactive_for: 0s }" + rest))
@@ -377,7 +380,7 @@ class JourneyLoaderTest {
     assertThat(problems("id: a\ntrigger: { event: A, wher: 'true' }" + rest))
         .containsExactly(
             "j.yaml:2:22: unknown key 'wher' in trigger; expected one of event, where,"
-                + " inactive_for, api");
+                + " inactive_for, api, location_entered, location_exited");
   }
 
   @Test
@@ -421,7 +424,7 @@ class JourneyLoaderTest {
                 + " send, update, emit, webhook, exit, goto",
             "j.yaml:9:5: a step must be a mapping such as 'send: email', or exit, not a list",
             "j.yaml:12:5: unknown key 'within' in send step; expected one of id, send,"
-                + " template, category, topic");
+                + " template, category, topic, data");
   }
 
   @Test
