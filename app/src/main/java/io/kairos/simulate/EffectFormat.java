@@ -173,6 +173,10 @@ enum EffectFormat {
       g.writeStringField("cause", x.cause());
     } else if (e instanceof Effect.Completed x) {
       g.writeNumberField("instance", x.instance());
+    } else if (e instanceof Effect.Scheduled x) {
+      if (x.due() != 0) {
+        g.writeStringField("due", Timestamps.format(x.due()));
+      }
     }
   }
 

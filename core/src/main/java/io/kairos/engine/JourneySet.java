@@ -23,6 +23,8 @@ public final class JourneySet {
   private final Map<String, Route[]> triggeredBy;
   private final Set<String> instanceEvents;
   private final Route[] inactivity;
+  private final Route[] dated;
+  private final int datesSignature;
   private final List<Journey> all;
 
   private JourneySet(
@@ -43,12 +45,21 @@ public final class JourneySet {
     // Names stay after a journey changes: instances on an older version may still wait for them.
     Set<String> inst = new HashSet<>(previousNames);
     List<Route> inactive = new ArrayList<>();
+    List<Route> datedRoutes = new ArrayList<>();
+    int signature = 17;
     for (Journey j : journeys) {
       Route route = new Route(j, s.get(j.id()));
       if (j.trigger() instanceof Trigger.OnEvent on) {
         trig.computeIfAbsent(on.event(), k -> new ArrayList<>()).add(route);
       } else if (j.trigger() instanceof Trigger.Inactivity) {
         inactive.add(route);
+      } else if (j.trigger() instanceof Trigger.OnDate || j.trigger() instanceof Trigger.Schedule) {
+        datedRoutes.add(route);
+        // Also over the resolved trigger: a calendar change re-arms without a new file version.
+        signature =
+            31 * signature
+                + (j.id() + "/" + j.version() + "/" + DateTriggers.describe(j.trigger()))
+                    .hashCode();
       }
       j.exitOn().forEach(x -> inst.add(x.event()));
       if (j.conversion() != null) {
@@ -65,6 +76,8 @@ public final class JourneySet {
     this.triggeredBy = routes;
     this.instanceEvents = Set.copyOf(inst);
     this.inactivity = inactive.toArray(new Route[0]);
+    this.dated = datedRoutes.toArray(new Route[0]);
+    this.datesSignature = signature == 0 || signature == ProfileState.MERGED ? 1 : signature;
     this.all = List.copyOf(journeys);
   }
 
@@ -128,5 +141,28 @@ public final class JourneySet {
 
   Route[] inactivityJourneys() {
     return inactivity;
+  }
+
+  /** The date- and schedule-triggered journeys. */
+  Route[] datedJourneys() {
+    return dated;
+  }
+
+  /** The date- or schedule-triggered journey with this id, or null. */
+  Route datedRoute(String journeyId) {
+    for (Route r : dated) {
+      if (r.journey().id().equals(journeyId)) {
+        return r;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Stands for the date- and schedule-triggered journeys and their versions: a profile whose timers
+   * were armed for another value re-arms them on its next input. Never 0.
+   */
+  int datesSignature() {
+    return datesSignature;
   }
 }

@@ -31,6 +31,22 @@ public final class ProfileState {
   /** Ids of the segments the profile is in; null when none. Kept current by the engine. */
   Set<String> segments;
 
+  /**
+   * Per slot of a date or schedule journey, two longs: at {@code 2*slot} the due time of its armed
+   * timer (0 when none), at {@code 2*slot+1} the epoch day of the last occurrence that fired
+   * (Long.MIN_VALUE when none). Null until the profile has such a journey armed.
+   */
+  long[] dates;
+
+  /**
+   * Which date and schedule journeys the profile's timers were armed for ({@link
+   * JourneySet#datesSignature}); 0 when never, {@link #MERGED} once merged into another profile.
+   */
+  int datesArmedFor;
+
+  /** {@link #datesArmedFor} of a profile merged into another: its date timers stay disarmed. */
+  static final int MERGED = -1;
+
   public ProfileState(Profile profile) {
     this.profile = profile;
   }
@@ -116,5 +132,33 @@ public final class ProfileState {
       }
     }
     return n;
+  }
+
+  long dateDue(int slot) {
+    return dates == null || 2 * slot >= dates.length ? 0 : dates[2 * slot];
+  }
+
+  long dateFired(int slot) {
+    return dates == null || 2 * slot >= dates.length ? Long.MIN_VALUE : dates[2 * slot + 1];
+  }
+
+  void setDateDue(int slot, long due) {
+    growDates(slot);
+    dates[2 * slot] = due;
+  }
+
+  void setDateFired(int slot, long epochDay) {
+    growDates(slot);
+    dates[2 * slot + 1] = epochDay;
+  }
+
+  private void growDates(int slot) {
+    if (dates == null || 2 * slot >= dates.length) {
+      int old = dates == null ? 0 : dates.length;
+      dates = dates == null ? new long[2 * slot + 2] : Arrays.copyOf(dates, 2 * slot + 2);
+      for (int i = old + 1; i < dates.length; i += 2) {
+        dates[i] = Long.MIN_VALUE;
+      }
+    }
   }
 }

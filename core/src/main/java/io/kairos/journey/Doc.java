@@ -44,6 +44,11 @@ public final class Doc {
     this.compiler = compiler;
   }
 
+  /** The name of the definition's file, as problems show it. */
+  public String source() {
+    return source;
+  }
+
   public boolean ok() {
     return problems.isEmpty();
   }

@@ -17,11 +17,12 @@ final class JourneyReader {
       List.of("id", "name", "goal", "trigger", "entry", "exit_on", "conversion", "steps");
 
   private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9_-]*");
-  private static final List<String> TRIGGERS = List.of("event", "inactive_for", "api");
+  private static final List<String> TRIGGERS =
+      List.of("event", "inactive_for", "api", "date", "schedule");
 
   // Triggers from the design that the engine does not run yet; named so, rather than "unknown".
   private static final List<String> PLANNED_TRIGGERS =
-      List.of("date", "segment_entered", "segment_left", "location_entered", "schedule");
+      List.of("segment_entered", "segment_left", "location_entered");
 
   private final Doc doc;
 
@@ -43,7 +44,7 @@ final class JourneyReader {
     String goal = goalNode == null ? null : doc.text(goalNode, "goal");
     Node triggerNode = f.require("trigger");
     Trigger trigger = triggerNode == null ? null : trigger(triggerNode);
-    EntryPolicy entry = f.has("entry") ? entry(f.get("entry")) : EntryPolicy.ONCE;
+    EntryPolicy entry = f.has("entry") ? entry(f.get("entry")) : defaultEntry(trigger);
     List<ExitRule> exitOn = f.has("exit_on") ? exitOn(f.get("exit_on")) : List.of();
     Conversion conversion = f.has("conversion") ? conversion(f.get("conversion")) : null;
     Node stepsNode = f.require("steps");
@@ -75,7 +76,7 @@ final class JourneyReader {
           node,
           "unknown trigger '"
               + s.getValue()
-              + "'; expected api, or a mapping with event or inactive_for");
+              + "'; expected api, or a mapping with event, inactive_for, date or schedule");
       return null;
     }
     MappingNode m = doc.mapping(node, "trigger");
@@ -86,16 +87,20 @@ final class JourneyReader {
       if (t.getKeyNode() instanceof ScalarNode k && PLANNED_TRIGGERS.contains(k.getValue())) {
         doc.problem(
             k,
-            "trigger '" + k.getValue() + "' is not supported yet; use event, inactive_for or api");
+            "trigger '"
+                + k.getValue()
+                + "' is not supported yet; use event, inactive_for, api, date or schedule");
         return null;
       }
     }
     List<String> keys = new ArrayList<>(TRIGGERS);
     keys.add(1, "where");
+    keys.addAll(DateTriggerReader.DATE_KEYS);
+    keys.addAll(DateTriggerReader.SCHEDULE_KEYS);
     Fields f = Fields.of(doc, m, "trigger", keys);
     List<String> kinds = TRIGGERS.stream().filter(f::has).toList();
     if (kinds.isEmpty()) {
-      doc.problem(node, "trigger needs one of event, inactive_for or api");
+      doc.problem(node, "trigger needs one of event, inactive_for, api, date or schedule");
       return null;
     }
     if (kinds.size() > 1) {
@@ -108,14 +113,31 @@ final class JourneyReader {
               + "'; a journey has one trigger");
       return null;
     }
-    if (f.has("where") && !f.has("event")) {
-      doc.problem(f.keyNode("where"), "'where' applies only to an event trigger");
+    String kind = kinds.get(0);
+    if (f.has("where") && (kind.equals("inactive_for") || kind.equals("api"))) {
+      doc.problem(f.keyNode("where"), "'where' applies only to an event, date or schedule trigger");
     }
-    switch (kinds.get(0)) {
+    for (String k : DateTriggerReader.DATE_KEYS) {
+      if (f.has(k) && !kind.equals("date")) {
+        doc.problem(f.keyNode(k), "'" + k + "' applies only to a date trigger");
+      }
+    }
+    for (String k : DateTriggerReader.SCHEDULE_KEYS) {
+      if (f.has(k) && !kind.equals("schedule")) {
+        doc.problem(f.keyNode(k), "'" + k + "' applies only to a schedule trigger");
+      }
+    }
+    switch (kind) {
       case "event":
         return new Trigger.OnEvent(
             doc.text(f.get("event"), "event"),
             f.has("where") ? doc.condition(f.get("where"), "where") : null);
+      case "date":
+        return new DateTriggerReader(doc)
+            .date(f, f.has("where") ? doc.condition(f.get("where"), "where") : null);
+      case "schedule":
+        return new DateTriggerReader(doc)
+            .schedule(f, f.has("where") ? doc.condition(f.get("where"), "where") : null);
       case "inactive_for":
         return new Trigger.Inactivity(doc.span(f.get("inactive_for"), "inactive_for", true));
       default:
@@ -125,6 +147,16 @@ final class JourneyReader {
         }
         return new Trigger.Api();
     }
+  }
+
+  /**
+   * {@code once}, except for date and schedule triggers: they fire once per occurrence by
+   * themselves, and a yearly birthday journey that could only ever run once would surprise.
+   */
+  private static EntryPolicy defaultEntry(Trigger trigger) {
+    return trigger instanceof Trigger.OnDate || trigger instanceof Trigger.Schedule
+        ? EntryPolicy.PARALLEL
+        : EntryPolicy.ONCE;
   }
 
   private EntryPolicy entry(Node node) {

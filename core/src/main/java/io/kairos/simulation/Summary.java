@@ -201,7 +201,10 @@ public final class Summary {
     b.append(',').append(n).append('\n');
   }
 
-  /** One word for the kind of effect: enter, refuse, wait, resume, branch, split, send, ... */
+  /**
+   * One word for the kind of effect: enter, refuse, wait, resume, branch, split, send, schedule,
+   * ...
+   */
   public static String kind(Effect e) {
     if (e instanceof Effect.Entered) {
       return "enter";
@@ -227,6 +230,8 @@ public final class Summary {
       return "convert";
     } else if (e instanceof Effect.Exited) {
       return "exit";
+    } else if (e instanceof Effect.Scheduled) {
+      return "schedule";
     } else {
       return "complete";
     }
