@@ -362,8 +362,7 @@ class JourneyLoaderTest {
         .containsExactly(
             "j.yaml:2:10: trigger needs one of event, inactive_for, api, date or schedule");
     assertThat(problems("id: a\ntrigger: { inactive_for: 7d, where: 'true' }" + rest))
-        .containsExactly(
-            "j.yaml:2:30: 'where' applies only to an event, date or schedule trigger");
+        .containsExactly("j.yaml:2:30: 'where' applies only to an event, date or schedule trigger");
     assertThat(problems("id: a\ntrigger: { inactive_for: 0s }" + rest))
         .containsExactly("j.yaml:2:26: 'inactive_for' must be longer than 0");
     assertThat(problems("id: a\ntrigger: { api: false }" + rest))
