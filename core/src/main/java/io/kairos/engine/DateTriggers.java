@@ -134,8 +134,8 @@ final class DateTriggers {
     }
     Occurrence o = d.rule().next(read.date(), zone, now, fired);
     long due = o == null ? 0 : o.instant();
-    if (due == old) {
-      return;
+    if (due == old && (due != 0 || !report)) {
+      return; // nothing moved; a date with no occurrence left is said so when it is set
     }
     state.setDateDue(slot, due);
     String what = d.attribute() + " " + read.date() + ": " + rule(d);
@@ -151,7 +151,7 @@ final class DateTriggers {
                       + " "
                       + zoneName()
                       + " has passed"
-                  : "already fired")
+                  : "no occurrence left")
               + (old != 0 ? "; the schedule is cancelled" : "; nothing to schedule"));
       return;
     }
