@@ -182,6 +182,10 @@ enum EffectFormat {
       g.writeBooleanField("entered", x.entered());
       g.writeNumberField("latitude", x.latitude());
       g.writeNumberField("longitude", x.longitude());
+    } else if (e instanceof Effect.Scheduled x) {
+      if (x.due() != 0) {
+        g.writeStringField("due", Timestamps.format(x.due()));
+      }
     }
   }
 

@@ -62,7 +62,8 @@ public final class SimulateCommand implements Callable<Integer> {
       paramLabel = "FILE",
       description =
           "Profiles to start from, JSON Lines: {\"userId\":..,\"traits\":{..},"
-              + "\"timezone\":..,\"locale\":..}.")
+              + "\"timezone\":..,\"locale\":..}; taken in at the first event's time"
+              + " (date triggers are armed then).")
   Path profiles;
 
   @Option(
@@ -252,6 +253,7 @@ public final class SimulateCommand implements Callable<Integer> {
       if (m.get("locale") instanceof String loc) {
         p.setLocale(loc);
       }
+      sim.profileChanged(state);
     }
   }
 }

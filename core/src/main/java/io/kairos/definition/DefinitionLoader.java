@@ -1,5 +1,9 @@
 package io.kairos.definition;
 
+import io.kairos.dates.Calendar;
+import io.kairos.dates.CalendarReader;
+import io.kairos.dates.OccasionRule;
+import io.kairos.dates.Occasions;
 import io.kairos.expr.ExpressionCompiler;
 import io.kairos.geo.Fence;
 import io.kairos.geo.GeofenceReader;
@@ -13,6 +17,7 @@ import io.kairos.journey.Trigger;
 import io.kairos.recommend.Catalog;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -35,7 +40,7 @@ import org.snakeyaml.engine.v2.schema.CoreSchema;
 public final class DefinitionLoader {
 
   /** The top-level keys of a shared-definitions file, in the order docs and messages list them. */
-  public static final List<String> SECTIONS = List.of("geofences");
+  public static final List<String> SECTIONS = List.of("calendars", "geofences");
 
   private final ExpressionCompiler compiler;
   private final JourneyLoader journeys;
@@ -86,10 +91,11 @@ public final class DefinitionLoader {
       }
     }
     problems.addAll(sections.unknownFences(loaded));
+    Definitions built = sections.build(loaded, problems);
     if (!problems.isEmpty()) {
       throw new JourneyLoadException(problems);
     }
-    return sections.build(loaded);
+    return built;
   }
 
   /** The root mapping when the text is a shared-definitions file; null for a journey. */
@@ -114,6 +120,7 @@ public final class DefinitionLoader {
 
   /** The shared definitions read so far, from every file. */
   private static final class Sections {
+    private final Map<String, Calendar> calendars = new LinkedHashMap<>();
 
     void read(Doc doc, MappingNode root) {
       for (NodeTuple t : root.getValue()) {
@@ -126,6 +133,7 @@ public final class DefinitionLoader {
           case "geofences" ->
               fences.addAll(
                   new GeofenceReader(doc).read(t.getValueNode(), doc.source(), fenceFiles));
+          case "calendars" -> new CalendarReader(doc).read(t.getValueNode(), calendars);
           default ->
               doc.problem(
                   t.getKeyNode(),
@@ -139,10 +147,6 @@ public final class DefinitionLoader {
 
     final List<Fence> fences = new ArrayList<>();
     final Map<String, String> fenceFiles = new HashMap<>();
-
-    Definitions build(List<Journey> journeys) {
-      return new Definitions(journeys, new Geofences(fences), Catalog.EMPTY);
-    }
 
     /** Problems of journeys that name a geofence no file defines. */
     List<Problem> unknownFences(List<Journey> journeys) {
@@ -164,6 +168,56 @@ public final class DefinitionLoader {
         }
       }
       return out;
+    }
+
+    /** The definitions; problems between files (a reference to nothing) go to {@code problems}. */
+    Definitions build(List<Journey> journeys, List<Problem> problems) {
+      List<Journey> resolved = new ArrayList<>(journeys.size());
+      for (Journey j : journeys) {
+        resolved.add(resolveCalendars(j, problems));
+      }
+      return new Definitions(resolved, new Geofences(fences), Catalog.EMPTY, calendars);
+    }
+
+    /** The journey with the calendar dates its schedule names put in place. */
+    private Journey resolveCalendars(Journey j, List<Problem> problems) {
+      if (!(j.trigger() instanceof Trigger.Schedule s) || s.occasions().refs().isEmpty()) {
+        return j;
+      }
+      List<OccasionRule> rules = new ArrayList<>();
+      for (Occasions.CalendarRef ref : s.occasions().refs()) {
+        List<OccasionRule> named = CalendarReader.resolve(ref, calendars);
+        if (named == null) {
+          String known =
+              calendars.isEmpty()
+                  ? "no calendars are defined (a file with a calendars: section)"
+                  : "calendars: "
+                      + calendars.values().stream()
+                          .map(c -> c.id() + " (" + String.join(", ", c.dates().keySet()) + ")")
+                          .collect(java.util.stream.Collectors.joining("; "));
+          problems.add(
+              new Problem(
+                  ref.source(),
+                  ref.line(),
+                  ref.column(),
+                  "no calendar date '" + ref + "' for 'calendar'; " + known));
+        } else {
+          rules.addAll(named);
+        }
+      }
+      Trigger.Schedule resolved =
+          new Trigger.Schedule(s.occasions().resolve(rules), s.audience(), s.where());
+      return new Journey(
+          j.id(),
+          j.name(),
+          j.goal(),
+          j.version(),
+          j.source(),
+          resolved,
+          j.entry(),
+          j.exitOn(),
+          j.conversion(),
+          j.steps());
     }
   }
 }

@@ -1,9 +1,13 @@
 package io.kairos.definition;
 
+import io.kairos.dates.Calendar;
 import io.kairos.geo.Geofences;
 import io.kairos.journey.Journey;
 import io.kairos.recommend.Catalog;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Everything a workspace defines for the engine: journeys and the shared definitions they use.
@@ -12,22 +16,25 @@ import java.util.List;
  * @param journeys the journeys, in file order
  * @param geofences the named places of {@code geofences:} sections
  * @param catalog the product catalogue (from {@code products.csv}), or {@link Catalog#EMPTY}
+ * @param calendars named holiday calendars by id; schedule triggers have them resolved already
  */
-public record Definitions(List<Journey> journeys, Geofences geofences, Catalog catalog) {
+public record Definitions(
+    List<Journey> journeys, Geofences geofences, Catalog catalog, Map<String, Calendar> calendars) {
 
   public Definitions {
     journeys = List.copyOf(journeys);
     geofences = geofences == null ? Geofences.NONE : geofences;
     catalog = catalog == null ? Catalog.EMPTY : catalog;
+    calendars = Collections.unmodifiableMap(new LinkedHashMap<>(calendars));
   }
 
   /** Journeys and nothing else. */
   public static Definitions of(List<Journey> journeys) {
-    return new Definitions(journeys, Geofences.NONE, Catalog.EMPTY);
+    return new Definitions(journeys, Geofences.NONE, Catalog.EMPTY, Map.of());
   }
 
   /** The same definitions with another product catalogue. */
   public Definitions withCatalog(Catalog catalog) {
-    return new Definitions(journeys, geofences, catalog);
+    return new Definitions(journeys, geofences, catalog, calendars);
   }
 }

@@ -269,4 +269,20 @@ public sealed interface Effect {
       return entered ? "location entered" : "location exited";
     }
   }
+
+  /**
+   * A date trigger's next occurrence for the profile was set or moved ({@code due} > 0), or there
+   * is none any more ({@code due} = 0): the attribute was removed, is not a date, or its date
+   * passed.
+   */
+  record Scheduled(String journey, String profile, long time, long due, String reason)
+      implements Effect {
+    public String step() {
+      return "trigger";
+    }
+
+    public String summary() {
+      return due == 0 ? "not scheduled" : "next at " + Timestamps.formatSeconds(due);
+    }
+  }
 }

@@ -33,12 +33,12 @@ import java.util.Map;
 /**
  * The deterministic heart of Kairos: {@code (profile state, input, now) → (new state, effects)}.
  *
- * <p>Inputs are events ({@link #onEvent}), fired timers ({@link #onTimer}) and explicit API
- * triggers ({@link #trigger}). The engine changes the {@link ProfileState} it is given and reports
- * every decision to an {@link Effects} sink, each with its reason. It reads no clock, draws no
- * random number and does no I/O: the same state, input and {@code now} always give the same new
- * state and the same effects. One engine serves many threads as long as each profile state is
- * touched by one thread at a time.
+ * <p>Inputs are events ({@link #onEvent}), fired timers ({@link #onTimer}), explicit API triggers
+ * ({@link #trigger}) and profile data changed outside events ({@link #onProfileChanged}). The
+ * engine changes the {@link ProfileState} it is given and reports every decision to an {@link
+ * Effects} sink, each with its reason. It reads no clock, draws no random number and does no I/O:
+ * the same state, input and {@code now} always give the same new state and the same effects. One
+ * engine serves many threads as long as each profile state is touched by one thread at a time.
  */
 public final class Engine {
   /** Steps one input may run for one instance before the engine calls it a loop. */
@@ -114,6 +114,18 @@ public final class Engine {
   }
 
   /**
+   * Takes in profile data changed outside events (an import, an edit through the API, a profile
+   * loaded for a simulation): arms or moves the profile's date and schedule triggers.
+   */
+  public void onProfileChanged(ProfileState state, long now, Effects out) {
+    Run run = new Run(state, now, out);
+    if (run.set.datedJourneys().length > 0) {
+      run.dates().armAll(true);
+    }
+    run.drainEmitted();
+  }
+
+  /**
    * Starts the journey {@code journeyId} for the profile, as an API call would. The entry policy
    * applies. {@code data} is visible to the journey as {@code event.properties}.
    *
@@ -131,6 +143,7 @@ public final class Engine {
           "journey: '" + journeyId + "' is not triggered by the API (trigger: api)");
     }
     Run run = new Run(state, now, out);
+    run.armDatesIfStale();
     Event e = run.syntheticEvent("Journey Triggered", data, journeyId, state.nextSeq);
     run.enter(j, journeys.slot(j.id()), e, "triggered through the API");
     run.drainEmitted();
@@ -184,6 +197,12 @@ public final class Engine {
     source.watching = null;
     source.inactivityDue = null;
     source.lastEntry = null;
+    DateTriggers.carry(target, source);
+    if (journeys.datedJourneys().length > 0) {
+      Run run = new Run(target, now, out);
+      run.dates().armAll(true);
+      run.drainEmitted();
+    }
     // The target's inactivity timers already cover its activity; the widened last-seen is
     // picked up when they fire (they re-arm for the later end of the quiet period).
   }
@@ -198,12 +217,26 @@ public final class Engine {
     private ArrayDeque<Event> emitted;
     private ArrayDeque<Event> derived;
     private int emittedCount;
+    private DateTriggers dates;
 
     Run(ProfileState state, long now, Effects out) {
       this.state = state;
       this.profile = state.profile();
       this.now = now;
       this.out = out;
+    }
+
+    DateTriggers dates() {
+      if (dates == null) {
+        dates = new DateTriggers(state, set, fallbackZone, now, out);
+      }
+      return dates;
+    }
+
+    void armDatesIfStale() {
+      if (set.datedJourneys().length > 0) {
+        dates().armIfStale();
+      }
     }
 
     void drainEmitted() {
@@ -242,7 +275,14 @@ public final class Engine {
      *     them), as opposed to a {@linkplain #derive derived} observation
      */
     private void event(Event e, boolean activity) {
+      ZoneId zoneBefore = profile.zone();
       absorb(e, activity);
+      if (activity && set.datedJourneys().length > 0) {
+        dates()
+            .afterEvent(
+                zoneBefore,
+                e.type() == EventType.IDENTIFY ? e.traits().asMap().keySet() : List.of());
+      }
       String name = e.name();
       if (activity && e.context().location() != null && !definitions.geofences().isEmpty()) {
         Places.observe(
@@ -431,10 +471,42 @@ public final class Engine {
     // ---- timers ------------------------------------------------------------------------------
 
     void timer(Timer t) {
+      armDatesIfStale();
       switch (t.kind()) {
         case STEP -> stepTimer(t);
         case INACTIVITY -> inactivityTimer(t);
+        case DATE, OCCASION -> datedTimer(t);
       }
+    }
+
+    /** A date or schedule occurrence is due: enter when the audience and where agree. */
+    private void datedTimer(Timer t) {
+      DateTriggers.Due due = dates().due(t);
+      if (due == null) {
+        return;
+      }
+      Journey j = due.route().journey();
+      Event e = syntheticEvent(due.event(), due.properties(), j.id(), state.nextSeq);
+      String why = due.why();
+      String audience =
+          j.trigger() instanceof Trigger.Schedule s && s.audience() != null ? s.audience() : null;
+      Expression where =
+          j.trigger() instanceof Trigger.Schedule s
+              ? s.where()
+              : ((Trigger.OnDate) j.trigger()).where();
+      boolean admitted = audience == null || state.inSegment(audience);
+      if (admitted && audience != null) {
+        why += ", in audience " + audience;
+      }
+      if (admitted && where != null) {
+        Conditions.Outcome o = Conditions.test(where, new EngineBindings(state, e, null, now));
+        admitted = o.value();
+        why += ", where " + o.explanation();
+      }
+      if (admitted) {
+        enter(j, due.route().slot(), e, why);
+      }
+      dates().arm(due.route(), false);
     }
 
     private void stepTimer(Timer t) {
@@ -777,6 +849,16 @@ public final class Engine {
     }
 
     private void update(Instance in, Step.Update u, Event context) {
+      updateTraits(in, u, context);
+      if (set.datedJourneys().length > 0) {
+        List<String> keys = new ArrayList<>(u.set().keySet());
+        keys.addAll(u.unset());
+        keys.addAll(u.increment().keySet());
+        dates().traitsChanged(keys);
+      }
+    }
+
+    private void updateTraits(Instance in, Step.Update u, Event context) {
       Bindings b = new EngineBindings(state, context, in, now, recommender);
       Map<String, Object> changes = new LinkedHashMap<>();
       StringBuilder problems = new StringBuilder();

@@ -23,6 +23,8 @@ public final class JourneySet {
   private final Map<String, Route[]> triggeredBy;
   private final Set<String> instanceEvents;
   private final Route[] inactivity;
+  private final Route[] dated;
+  private final int datesSignature;
   private final List<Journey> all;
   private final Map<String, Route[]> byFence;
 
@@ -45,6 +47,8 @@ public final class JourneySet {
     // Names stay after a journey changes: instances on an older version may still wait for them.
     Set<String> inst = new HashSet<>(previousNames);
     List<Route> inactive = new ArrayList<>();
+    List<Route> datedRoutes = new ArrayList<>();
+    int signature = 17;
     for (Journey j : journeys) {
       Route route = new Route(j, s.get(j.id()));
       if (j.trigger() instanceof Trigger.OnEvent on) {
@@ -53,6 +57,13 @@ public final class JourneySet {
         inactive.add(route);
       } else if (j.trigger() instanceof Trigger.Location l) {
         fences.computeIfAbsent(fenceKey(l.entered(), l.fence()), k -> new ArrayList<>()).add(route);
+      } else if (j.trigger() instanceof Trigger.OnDate || j.trigger() instanceof Trigger.Schedule) {
+        datedRoutes.add(route);
+        // Also over the resolved trigger: a calendar change re-arms without a new file version.
+        signature =
+            31 * signature
+                + (j.id() + "/" + j.version() + "/" + DateTriggers.describe(j.trigger()))
+                    .hashCode();
       }
       j.exitOn().forEach(x -> inst.add(x.event()));
       if (j.conversion() != null) {
@@ -69,6 +80,8 @@ public final class JourneySet {
     this.triggeredBy = routes;
     this.instanceEvents = Set.copyOf(inst);
     this.inactivity = inactive.toArray(new Route[0]);
+    this.dated = datedRoutes.toArray(new Route[0]);
+    this.datesSignature = signature == 0 || signature == ProfileState.MERGED ? 1 : signature;
     this.all = List.copyOf(journeys);
     Map<String, Route[]> f = new HashMap<>();
     fences.forEach((k, v) -> f.put(k, v.toArray(new Route[0])));
@@ -145,5 +158,28 @@ public final class JourneySet {
 
   private static String fenceKey(boolean entered, String fence) {
     return (entered ? "entered:" : "exited:") + fence;
+  }
+
+  /** The date- and schedule-triggered journeys. */
+  Route[] datedJourneys() {
+    return dated;
+  }
+
+  /** The date- or schedule-triggered journey with this id, or null. */
+  Route datedRoute(String journeyId) {
+    for (Route r : dated) {
+      if (r.journey().id().equals(journeyId)) {
+        return r;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Stands for the date- and schedule-triggered journeys and their versions: a profile whose timers
+   * were armed for another value re-arms them on its next input. Never 0.
+   */
+  int datesSignature() {
+    return datesSignature;
   }
 }

@@ -39,6 +39,22 @@ public final class ProfileState {
   /** Recent product views, cart and purchases; null until its first product event. */
   Shopper shopper;
 
+  /**
+   * Per slot of a date or schedule journey, two longs: at {@code 2*slot} the due time of its armed
+   * timer (0 when none), at {@code 2*slot+1} the epoch day of the last occurrence that fired
+   * (Long.MIN_VALUE when none). Null until the profile has such a journey armed.
+   */
+  long[] dates;
+
+  /**
+   * Which date and schedule journeys the profile's timers were armed for ({@link
+   * JourneySet#datesSignature}); 0 when never, {@link #MERGED} once merged into another profile.
+   */
+  int datesArmedFor;
+
+  /** {@link #datesArmedFor} of a profile merged into another: its date timers stay disarmed. */
+  static final int MERGED = -1;
+
   public ProfileState(Profile profile) {
     this.profile = profile;
   }
@@ -134,5 +150,33 @@ public final class ProfileState {
   /** The profile's shopping (views, cart, purchases), or null when it has none. */
   public Shopper shopper() {
     return shopper;
+  }
+
+  long dateDue(int slot) {
+    return dates == null || 2 * slot >= dates.length ? 0 : dates[2 * slot];
+  }
+
+  long dateFired(int slot) {
+    return dates == null || 2 * slot >= dates.length ? Long.MIN_VALUE : dates[2 * slot + 1];
+  }
+
+  void setDateDue(int slot, long due) {
+    growDates(slot);
+    dates[2 * slot] = due;
+  }
+
+  void setDateFired(int slot, long epochDay) {
+    growDates(slot);
+    dates[2 * slot + 1] = epochDay;
+  }
+
+  private void growDates(int slot) {
+    if (dates == null || 2 * slot >= dates.length) {
+      int old = dates == null ? 0 : dates.length;
+      dates = dates == null ? new long[2 * slot + 2] : Arrays.copyOf(dates, 2 * slot + 2);
+      for (int i = old + 1; i < dates.length; i += 2) {
+        dates[i] = Long.MIN_VALUE;
+      }
+    }
   }
 }

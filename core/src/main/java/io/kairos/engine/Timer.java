@@ -20,6 +20,16 @@ public record Timer(String profile, long due, Kind kind, String key, int instanc
     STEP,
     /** Checks whether the profile has been quiet long enough; key = journey id. */
     INACTIVITY,
+    /**
+     * A date trigger's next occurrence for the profile; key = journey id. Stale unless its due time
+     * is the one the profile state keeps for the journey.
+     */
+    DATE,
+    /**
+     * A scheduled occasion's next occurrence in the profile's zone; key = journey id. Stale unless
+     * its due time is the one the profile state keeps for the journey.
+     */
+    OCCASION,
   }
 
   /** The end of an instance's wait. */
@@ -32,7 +42,17 @@ public record Timer(String profile, long due, Kind kind, String key, int instanc
     return new Timer(profile, due, Kind.INACTIVITY, journey, -1, 0);
   }
 
-  /** The journey a {@link Kind#STEP} or {@link Kind#INACTIVITY} timer belongs to. */
+  /** The next occurrence of a date-triggered journey for the profile. */
+  public static Timer date(String profile, long due, String journey) {
+    return new Timer(profile, due, Kind.DATE, journey, -1, 0);
+  }
+
+  /** The next occurrence of a scheduled occasion for the profile, in its own zone. */
+  public static Timer occasion(String profile, long due, String journey) {
+    return new Timer(profile, due, Kind.OCCASION, journey, -1, 0);
+  }
+
+  /** The journey a timer of any kind but a shared definition's belongs to. */
   public String journey() {
     return key;
   }

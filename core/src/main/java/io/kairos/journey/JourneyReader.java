@@ -18,11 +18,17 @@ final class JourneyReader {
 
   private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9_-]*");
   private static final List<String> TRIGGERS =
-      List.of("event", "inactive_for", "api", "location_entered", "location_exited");
+      List.of(
+          "event",
+          "inactive_for",
+          "api",
+          "date",
+          "schedule",
+          "location_entered",
+          "location_exited");
 
   // Triggers from the design that the engine does not run yet; named so, rather than "unknown".
-  private static final List<String> PLANNED_TRIGGERS =
-      List.of("date", "segment_entered", "segment_left", "schedule");
+  private static final List<String> PLANNED_TRIGGERS = List.of("segment_entered", "segment_left");
 
   private final Doc doc;
 
@@ -44,7 +50,7 @@ final class JourneyReader {
     String goal = goalNode == null ? null : doc.text(goalNode, "goal");
     Node triggerNode = f.require("trigger");
     Trigger trigger = triggerNode == null ? null : trigger(triggerNode);
-    EntryPolicy entry = f.has("entry") ? entry(f.get("entry")) : EntryPolicy.ONCE;
+    EntryPolicy entry = f.has("entry") ? entry(f.get("entry")) : defaultEntry(trigger);
     List<ExitRule> exitOn = f.has("exit_on") ? exitOn(f.get("exit_on")) : List.of();
     Conversion conversion = f.has("conversion") ? conversion(f.get("conversion")) : null;
     Node stepsNode = f.require("steps");
@@ -76,7 +82,8 @@ final class JourneyReader {
           node,
           "unknown trigger '"
               + s.getValue()
-              + "'; expected api, or a mapping with event or inactive_for");
+              + "'; expected api, or a mapping with "
+              + oneOf(TRIGGERS.stream().filter(t -> !t.equals("api")).toList()));
       return null;
     }
     MappingNode m = doc.mapping(node, "trigger");
@@ -86,19 +93,18 @@ final class JourneyReader {
     for (NodeTuple t : m.getValue()) {
       if (t.getKeyNode() instanceof ScalarNode k && PLANNED_TRIGGERS.contains(k.getValue())) {
         doc.problem(
-            k,
-            "trigger '" + k.getValue() + "' is not supported yet; use event, inactive_for or api");
+            k, "trigger '" + k.getValue() + "' is not supported yet; use " + oneOf(TRIGGERS));
         return null;
       }
     }
     List<String> keys = new ArrayList<>(TRIGGERS);
     keys.add(1, "where");
+    keys.addAll(DateTriggerReader.DATE_KEYS);
+    keys.addAll(DateTriggerReader.SCHEDULE_KEYS);
     Fields f = Fields.of(doc, m, "trigger", keys);
     List<String> kinds = TRIGGERS.stream().filter(f::has).toList();
     if (kinds.isEmpty()) {
-      doc.problem(
-          node,
-          "trigger needs one of event, inactive_for, api, location_entered or location_exited");
+      doc.problem(node, "trigger needs one of " + oneOf(TRIGGERS));
       return null;
     }
     if (kinds.size() > 1) {
@@ -111,14 +117,31 @@ final class JourneyReader {
               + "'; a journey has one trigger");
       return null;
     }
-    if (f.has("where") && !f.has("event")) {
-      doc.problem(f.keyNode("where"), "'where' applies only to an event trigger");
+    String kind = kinds.get(0);
+    if (f.has("where") && (kind.equals("inactive_for") || kind.equals("api"))) {
+      doc.problem(f.keyNode("where"), "'where' applies only to an event, date or schedule trigger");
     }
-    switch (kinds.get(0)) {
+    for (String k : DateTriggerReader.DATE_KEYS) {
+      if (f.has(k) && !kind.equals("date")) {
+        doc.problem(f.keyNode(k), "'" + k + "' applies only to a date trigger");
+      }
+    }
+    for (String k : DateTriggerReader.SCHEDULE_KEYS) {
+      if (f.has(k) && !kind.equals("schedule")) {
+        doc.problem(f.keyNode(k), "'" + k + "' applies only to a schedule trigger");
+      }
+    }
+    switch (kind) {
       case "event":
         return new Trigger.OnEvent(
             doc.text(f.get("event"), "event"),
             f.has("where") ? doc.condition(f.get("where"), "where") : null);
+      case "date":
+        return new DateTriggerReader(doc)
+            .date(f, f.has("where") ? doc.condition(f.get("where"), "where") : null);
+      case "schedule":
+        return new DateTriggerReader(doc)
+            .schedule(f, f.has("where") ? doc.condition(f.get("where"), "where") : null);
       case "inactive_for":
         return new Trigger.Inactivity(doc.span(f.get("inactive_for"), "inactive_for", true));
       case "location_entered":
@@ -133,6 +156,15 @@ final class JourneyReader {
     }
   }
 
+  /** "a, b or c". */
+  private static String oneOf(List<String> names) {
+    return names.size() == 1
+        ? names.get(0)
+        : String.join(", ", names.subList(0, names.size() - 1))
+            + " or "
+            + names.get(names.size() - 1);
+  }
+
   private Trigger location(Node node, String key) {
     String fence = doc.text(node, key);
     if (fence == null) {
@@ -144,6 +176,16 @@ final class JourneyReader {
         key.equals("location_entered"),
         at == null ? 1 : at[0] + 1,
         at == null ? 1 : at[1] + 1);
+  }
+
+  /**
+   * {@code once}, except for date and schedule triggers: they fire once per occurrence by
+   * themselves, and a yearly birthday journey that could only ever run once would surprise.
+   */
+  private static EntryPolicy defaultEntry(Trigger trigger) {
+    return trigger instanceof Trigger.OnDate || trigger instanceof Trigger.Schedule
+        ? EntryPolicy.PARALLEL
+        : EntryPolicy.ONCE;
   }
 
   private EntryPolicy entry(Node node) {

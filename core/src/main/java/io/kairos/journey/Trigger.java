@@ -1,7 +1,10 @@
 package io.kairos.journey;
 
+import io.kairos.dates.DateRule;
+import io.kairos.dates.Occasions;
 import io.kairos.expr.Expression;
 import io.kairos.time.Span;
+import java.util.List;
 
 /** What starts a journey for a profile. */
 public sealed interface Trigger {
@@ -24,4 +27,26 @@ public sealed interface Trigger {
    * check that it is defined.
    */
   record Location(String fence, boolean entered, int line, int column) implements Trigger {}
+
+  /**
+   * A date attribute of the profile ({@code profile.birthday}, {@code
+   * profile.subscription.renews_at}): fires at {@code rule}'s occurrences of the attribute's date
+   * in the profile's time zone, once per occurrence.
+   *
+   * @param attribute the path as written, e.g. {@code profile.birthday}
+   * @param path the trait keys after {@code profile.}, e.g. {@code [subscription, renews_at]}
+   * @param where checked when it fires; null for none
+   */
+  record OnDate(String attribute, List<String> path, DateRule rule, Expression where)
+      implements Trigger {
+    public OnDate {
+      path = List.copyOf(path);
+    }
+  }
+
+  /**
+   * A scheduled occasion: at the occasion's local time in each profile's own zone, every profile in
+   * {@code audience} (every profile when null) that also meets {@code where} enters.
+   */
+  record Schedule(Occasions occasions, String audience, Expression where) implements Trigger {}
 }

@@ -8,7 +8,9 @@ import io.kairos.engine.Timer;
 import io.kairos.event.Event;
 import io.kairos.event.EventType;
 import io.kairos.profile.Profile;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -37,6 +39,7 @@ public final class Simulator {
   private final Map<String, ProfileState> aliases = new HashMap<>();
   private final Sink sink = new Sink();
   private long clock = Long.MIN_VALUE;
+  private List<ProfileState> pendingProfiles;
   private long events;
   private long late;
   private long timersFired;
@@ -59,8 +62,45 @@ public final class Simulator {
     return state;
   }
 
+  /**
+   * Takes in profile data set outside events (say, loaded from a profiles file): arms the profile's
+   * date and schedule triggers. Before the clock has started, this waits for the first input and
+   * happens at its time (or at {@link #start}).
+   */
+  public void profileChanged(ProfileState state) {
+    if (clock == Long.MIN_VALUE) {
+      if (pendingProfiles == null) {
+        pendingProfiles = new ArrayList<>();
+      }
+      pendingProfiles.add(state);
+      return;
+    }
+    sink.owner = state;
+    engine.onProfileChanged(state, clock, sink);
+  }
+
+  /** Starts the clock at {@code time}, taking in the profiles changed before, if not started. */
+  public void start(long time) {
+    if (clock == Long.MIN_VALUE) {
+      clock = time;
+      flushProfiles();
+    }
+  }
+
+  private void flushProfiles() {
+    if (pendingProfiles != null) {
+      List<ProfileState> pending = pendingProfiles;
+      pendingProfiles = null;
+      for (ProfileState state : pending) {
+        sink.owner = state;
+        engine.onProfileChanged(state, clock, sink);
+      }
+    }
+  }
+
   /** Processes one event, after firing every timer due at or before its timestamp. */
   public void accept(Event e) {
+    start(e.timestamp());
     long now = e.timestamp();
     if (now < clock) {
       late++;
@@ -77,6 +117,7 @@ public final class Simulator {
 
   /** Triggers a journey for a profile through the API, at {@code time}. */
   public void trigger(String userId, String journeyId, Map<String, Object> data, long time) {
+    start(time);
     long now = Math.max(time, clock);
     fireUntil(now);
     clock = now;
@@ -87,6 +128,7 @@ public final class Simulator {
 
   /** Ends the run at {@code end}: fires every timer due up to it. */
   public void finish(long end) {
+    start(end);
     fireUntil(end);
     if (end > clock) {
       clock = end;

@@ -312,7 +312,10 @@ public final class Summary {
     b.append(',').append(n).append('\n');
   }
 
-  /** One word for the kind of effect: enter, refuse, wait, resume, branch, split, send, ... */
+  /**
+   * One word for the kind of effect: enter, refuse, wait, resume, branch, split, send, schedule,
+   * ...
+   */
   public static String kind(Effect e) {
     if (e instanceof Effect.Entered) {
       return "enter";
@@ -340,6 +343,8 @@ public final class Summary {
       return "exit";
     } else if (e instanceof Effect.LocationChanged x) {
       return x.entered() ? "location_entered" : "location_exited";
+    } else if (e instanceof Effect.Scheduled) {
+      return "schedule";
     } else {
       return "complete";
     }

@@ -361,26 +361,27 @@ class JourneyLoaderTest {
             "j.yaml:2:22: trigger has both 'event' and 'inactive_for'; a journey has one trigger");
     assertThat(problems("id: a\ntrigger: { where: 'true' }" + rest))
         .containsExactly(
-            "j.yaml:2:10: trigger needs one of event, inactive_for, api, location_entered or"
-                + " location_exited");
+            "j.yaml:2:10: trigger needs one of event, inactive_for, api, date, schedule,"
+                + " location_entered or location_exited");
     assertThat(problems("id: a\ntrigger: { inactive_for: 7d, where: 'true' }" + rest))
-        .containsExactly("j.yaml:2:30: 'where' applies only to an event trigger");
+        .containsExactly("j.yaml:2:30: 'where' applies only to an event, date or schedule trigger");
     assertThat(problems("id: a\ntrigger: { inactive_for: 0s }" + rest))
         .containsExactly("j.yaml:2:26: 'inactive_for' must be longer than 0");
     assertThat(problems("id: a\ntrigger: { api: false }" + rest))
         .containsExactly("j.yaml:2:17: 'api' must be true (or write trigger: api)");
     assertThat(problems("id: a\ntrigger: manual" + rest))
         .containsExactly(
-            "j.yaml:2:10: unknown trigger 'manual'; expected api, or a mapping with event or"
-                + " inactive_for");
+            "j.yaml:2:10: unknown trigger 'manual'; expected api, or a mapping with event,"
+                + " inactive_for, date, schedule, location_entered or location_exited");
     assertThat(problems("id: a\ntrigger: { segment_entered: vip }" + rest))
         .containsExactly(
             "j.yaml:2:12: trigger 'segment_entered' is not supported yet; use event,"
-                + " inactive_for or api");
+                + " inactive_for, api, date, schedule, location_entered or location_exited");
     assertThat(problems("id: a\ntrigger: { event: A, wher: 'true' }" + rest))
         .containsExactly(
             "j.yaml:2:22: unknown key 'wher' in trigger; expected one of event, where,"
-                + " inactive_for, api, location_entered, location_exited");
+                + " inactive_for, api, date, schedule, location_entered, location_exited,"
+                + " recurring, offset, at, audience");
   }
 
   @Test
