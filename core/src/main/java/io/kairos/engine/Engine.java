@@ -1,5 +1,6 @@
 package io.kairos.engine;
 
+import io.kairos.assign.Assignments;
 import io.kairos.definition.Definitions;
 import io.kairos.event.Event;
 import io.kairos.event.EventContext;
@@ -47,6 +48,7 @@ public final class Engine {
   private final Definitions definitions;
   private volatile JourneySet journeys;
   private final ZoneId fallbackZone;
+  private final Leads leads;
 
   /** An engine whose calendar waits use UTC for profiles without a time zone. */
   public Engine(JourneySet journeys) {
@@ -70,6 +72,26 @@ public final class Engine {
     this.definitions = definitions;
     this.journeys = journeys;
     this.fallbackZone = fallbackZone;
+    this.leads = new Leads(definitions);
+  }
+
+  /**
+   * The workspace-wide ledger of lead assignment (rotation and open leads per rep). It is shared by
+   * every profile, so assignments depend on the order profiles are processed in; see {@link
+   * Assignments} for what a partitioned runtime must do.
+   */
+  public Assignments assignments() {
+    return leads.assignments();
+  }
+
+  /**
+   * The profile as expressions see it at {@code now}: {@link Profile#view()} plus every score
+   * (decayed to {@code now}) and the lifecycle stage.
+   */
+  public Map<String, Object> view(ProfileState state, long now) {
+    Map<String, Object> view = state.profile().view();
+    leads.view(view, state, now);
+    return view;
   }
 
   /** The definitions the engine was built with. */
@@ -170,6 +192,8 @@ public final class Engine {
     source.watching = null;
     source.inactivityDue = null;
     source.lastEntry = null;
+    ZoneId zone = target.profile().zone();
+    leads.merge(target, source, now, zone != null ? zone : fallbackZone, out);
     // The target's inactivity timers already cover its activity; the widened last-seen is
     // picked up when they fire (they re-arm for the later end of the quiet period).
   }
@@ -184,6 +208,7 @@ public final class Engine {
     private ArrayDeque<Event> emitted;
     private ArrayDeque<Event> derived;
     private int emittedCount;
+    private Leads.Ctx leadCtx;
 
     Run(ProfileState state, long now, Effects out) {
       this.state = state;
@@ -217,6 +242,13 @@ public final class Engine {
       derived.add(syntheticEvent(name, properties, "system", state.nextSeq + derived.size()));
     }
 
+    private Leads.Ctx leadCtx() {
+      if (leadCtx == null) {
+        leadCtx = new Leads.Ctx(state, now, zone(), out, this::derive);
+      }
+      return leadCtx;
+    }
+
     // ---- events ------------------------------------------------------------------------------
 
     void event(Event e) {
@@ -229,6 +261,9 @@ public final class Engine {
      */
     private void event(Event e, boolean activity) {
       absorb(e, activity);
+      if (activity && leads.active()) {
+        leads.onEvent(leadCtx(), e, new EngineBindings(state, e, null, now, leads));
+      }
       String name = e.name();
       if (activity) {
         for (JourneySet.Route r : set.inactivityJourneys()) {
@@ -243,7 +278,7 @@ public final class Engine {
         String why;
         if (on.where() != null) {
           Conditions.Outcome o =
-              Conditions.test(on.where(), new EngineBindings(state, e, null, now));
+              Conditions.test(on.where(), new EngineBindings(state, e, null, now, leads));
           if (!o.value()) {
             continue;
           }
@@ -317,7 +352,7 @@ public final class Engine {
           String why = "event '" + name + "' arrived";
           if (w.where() != null) {
             Conditions.Outcome o =
-                Conditions.test(w.where(), new EngineBindings(state, e, in, now));
+                Conditions.test(w.where(), new EngineBindings(state, e, in, now, leads));
             if (!o.value()) {
               continue;
             }
@@ -335,7 +370,8 @@ public final class Engine {
       for (ExitRule rule : j.exitOn()) {
         if (rule.event().equals(e.name())
             && (rule.where() == null
-                || Conditions.test(rule.where(), new EngineBindings(state, e, in, now)).value())) {
+                || Conditions.test(rule.where(), new EngineBindings(state, e, in, now, leads))
+                    .value())) {
           return rule;
         }
       }
@@ -364,7 +400,7 @@ public final class Engine {
       if (now > deadline) {
         return false;
       }
-      Bindings b = new EngineBindings(state, e, in, now);
+      Bindings b = new EngineBindings(state, e, in, now, leads);
       String why = "event '" + e.name() + "' within " + c.within() + " of entry";
       if (c.where() != null) {
         Conditions.Outcome o = Conditions.test(c.where(), b);
@@ -401,6 +437,7 @@ public final class Engine {
       switch (t.kind()) {
         case STEP -> stepTimer(t);
         case INACTIVITY -> inactivityTimer(t);
+        case SCORE -> leads.onTimer(leadCtx(), t);
       }
     }
 
@@ -604,7 +641,7 @@ public final class Engine {
           emit(in, em, context);
           in.step = step.next();
         } else if (step instanceof Step.Webhook w) {
-          Bindings b = new EngineBindings(state, context, in, now);
+          Bindings b = new EngineBindings(state, context, in, now, leads);
           Map<String, Object> body = evaluateAll(w.body(), b);
           String callId = Ids.uuid(j.id(), j.version(), profile.id(), Integer.toString(in.seq), id);
           out.emit(
@@ -625,6 +662,8 @@ public final class Engine {
           return;
         } else if (step instanceof Step.Goto g) {
           in.step = g.target();
+        } else if (step instanceof Step.Assign a) {
+          in.step = leads.assign(leadCtx(), in, a);
         } else {
           throw new IllegalStateException("unknown step type " + step);
         }
@@ -641,7 +680,7 @@ public final class Engine {
     }
 
     private int branch(Instance in, Step.Branch b, Event context) {
-      Bindings bindings = new EngineBindings(state, context, in, now);
+      Bindings bindings = new EngineBindings(state, context, in, now, leads);
       StringBuilder skipped = new StringBuilder();
       int target = b.otherwise();
       String why = null;
@@ -738,12 +777,22 @@ public final class Engine {
     }
 
     private void update(Instance in, Step.Update u, Event context) {
-      Bindings b = new EngineBindings(state, context, in, now);
+      Bindings b = new EngineBindings(state, context, in, now, leads);
       Map<String, Object> changes = new LinkedHashMap<>();
       StringBuilder problems = new StringBuilder();
       for (Map.Entry<String, Expression> s : u.set().entrySet()) {
         try {
           Object v = s.getValue().evaluate(b);
+          if (leads.owns(s.getKey())) {
+            // Scores and the stage are not plain traits: they decay, move and announce changes.
+            String problem = leads.update(leadCtx(), s.getKey(), v, false, u.info().id());
+            if (problem == null) {
+              changes.put(s.getKey(), v);
+            } else {
+              problems.append("; ").append(problem);
+            }
+            continue;
+          }
           profile.setTrait(s.getKey(), v);
           changes.put(s.getKey(), v);
         } catch (EvaluationException ex) {
@@ -755,6 +804,11 @@ public final class Engine {
         changes.put(key, null);
       }
       for (Map.Entry<String, Double> inc : u.increment().entrySet()) {
+        if (leads.owns(inc.getKey())) {
+          leads.update(leadCtx(), inc.getKey(), inc.getValue(), true, u.info().id());
+          changes.put(inc.getKey(), inc.getValue());
+          continue;
+        }
         Object old = profile.trait(inc.getKey());
         Object v = add(old instanceof Number n ? n : 0L, inc.getValue());
         profile.setTrait(inc.getKey(), v);
@@ -790,7 +844,7 @@ public final class Engine {
         return;
       }
       emittedCount++;
-      Bindings b = new EngineBindings(state, context, in, now);
+      Bindings b = new EngineBindings(state, context, in, now, leads);
       Map<String, Object> props = evaluateAll(em.properties(), b);
       String id =
           Ids.uuid(

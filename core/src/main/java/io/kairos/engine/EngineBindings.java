@@ -12,12 +12,17 @@ final class EngineBindings implements Bindings {
   private final Event event;
   private final Instance instance;
   private final long now;
+  private final Leads leads;
   private Map<String, Object> eventView;
   private Map<String, Object> profileView;
   private Map<String, Object> journeyView;
 
-  EngineBindings(ProfileState state, Event event, Instance instance, long now) {
+  /**
+   * @param leads adds scores and the lifecycle stage to the profile view; null for none
+   */
+  EngineBindings(ProfileState state, Event event, Instance instance, long now, Leads leads) {
     this.state = state;
+    this.leads = leads;
     this.event = event;
     this.instance = instance;
     this.now = now;
@@ -35,6 +40,9 @@ final class EngineBindings implements Bindings {
   public Map<String, Object> profile() {
     if (profileView == null) {
       profileView = state.profile().view();
+      if (leads != null) {
+        leads.view(profileView, state, now);
+      }
     }
     return profileView;
   }

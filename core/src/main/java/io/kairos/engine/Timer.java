@@ -20,6 +20,11 @@ public record Timer(String profile, long due, Kind kind, String key, int instanc
     STEP,
     /** Checks whether the profile has been quiet long enough; key = journey id. */
     INACTIVITY,
+    /**
+     * A score changes by time alone: points expire, or half-life decay crosses a threshold; key =
+     * score name, token = the score's timer token (a later change makes earlier timers stale).
+     */
+    SCORE,
   }
 
   /** The end of an instance's wait. */
@@ -30,6 +35,11 @@ public record Timer(String profile, long due, Kind kind, String key, int instanc
   /** The end of a quiet period for an inactivity-triggered journey. */
   public static Timer inactivity(String profile, long due, String journey) {
     return new Timer(profile, due, Kind.INACTIVITY, journey, -1, 0);
+  }
+
+  /** A score's next change by time alone (see {@link Kind#SCORE}). */
+  public static Timer score(String profile, long due, String score, int token) {
+    return new Timer(profile, due, Kind.SCORE, score, -1, token);
   }
 
   /** The journey a {@link Kind#STEP} or {@link Kind#INACTIVITY} timer belongs to. */

@@ -44,6 +44,11 @@ public final class Doc {
     this.compiler = compiler;
   }
 
+  /** Where the definition came from (a file name), as problems name it. */
+  public String source() {
+    return source;
+  }
+
   public boolean ok() {
     return problems.isEmpty();
   }

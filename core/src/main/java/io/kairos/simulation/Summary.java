@@ -227,6 +227,14 @@ public final class Summary {
       return "convert";
     } else if (e instanceof Effect.Exited) {
       return "exit";
+    } else if (e instanceof Effect.ScoreChanged) {
+      return "score";
+    } else if (e instanceof Effect.StageChanged) {
+      return "stage";
+    } else if (e instanceof Effect.OwnerAssigned) {
+      return "assign";
+    } else if (e instanceof Effect.OwnerReleased) {
+      return "release";
     } else {
       return "complete";
     }
