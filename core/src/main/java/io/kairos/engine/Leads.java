@@ -299,7 +299,9 @@ final class Leads {
                 change,
                 points,
                 after,
-                why + ": " + fmt(before) + " -> " + fmt(after) + crossing));
+                why
+                    + (change.equals("decayed") ? "" : ": " + fmt(before) + " -> " + fmt(after))
+                    + crossing));
     if (i == lifecycleScore) {
       int target = -1;
       for (int k = 0; k < lifecycle.stages().size(); k++) {
@@ -424,7 +426,6 @@ final class Leads {
         arm(c, i, s, value);
         return;
       }
-      double threshold = thresholds[i][band];
       changed(
           c,
           i,
@@ -439,9 +440,9 @@ final class Leads {
               + fmt(s.value)
               + " at "
               + iso(s.asOf)
-              + " is below "
-              + fmt(threshold)
-              + " from now on");
+              + " decays to "
+              + fmt(value)
+              + " by now");
     }
   }
 
@@ -612,11 +613,10 @@ final class Leads {
                 ls.owner,
                 "lead closed: "
                     + why
-                    + "; "
+                    + "; open leads of "
                     + ls.owner
-                    + " now holds "
-                    + assignments.open(ls.pool, ls.owner)
-                    + " open leads"));
+                    + ": "
+                    + assignments.open(ls.pool, ls.owner)));
     ls.pool = null;
     ls.owner = null;
   }
