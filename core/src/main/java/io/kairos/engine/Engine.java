@@ -261,7 +261,7 @@ public final class Engine {
      */
     private void event(Event e, boolean activity) {
       absorb(e, activity);
-      if (activity && leads.active()) {
+      if (activity && leads.active() && leads.watches(state, e.name())) {
         leads.onEvent(leadCtx(), e, new EngineBindings(state, e, null, now, leads));
       }
       String name = e.name();
@@ -805,8 +805,13 @@ public final class Engine {
       }
       for (Map.Entry<String, Double> inc : u.increment().entrySet()) {
         if (leads.owns(inc.getKey())) {
-          leads.update(leadCtx(), inc.getKey(), inc.getValue(), true, u.info().id());
-          changes.put(inc.getKey(), inc.getValue());
+          String problem =
+              leads.update(leadCtx(), inc.getKey(), inc.getValue(), true, u.info().id());
+          if (problem == null) {
+            changes.put(inc.getKey(), inc.getValue());
+          } else {
+            problems.append("; ").append(problem);
+          }
           continue;
         }
         Object old = profile.trait(inc.getKey());

@@ -50,6 +50,9 @@ final class Leads {
   private final Assignments assignments;
   private final boolean active;
 
+  /** The event names any rule or move reacts to, so other events cost one hash lookup. */
+  private final java.util.Set<String> watched = new java.util.HashSet<>();
+
   Leads(Definitions d) {
     this.scores = d.scores();
     this.lifecycle = d.lifecycle();
@@ -70,6 +73,9 @@ final class Leads {
     }
     this.assignments = new Assignments(d.pools());
     this.active = !scores.isEmpty() || lifecycle.defined() || !d.pools().isEmpty();
+    scores.forEach(sc -> sc.rules().forEach(r -> watched.add(r.event())));
+    lifecycle.moves().forEach(m -> watched.add(m.event()));
+    watched.add(OWNER_RELEASED);
   }
 
   Assignments assignments() {
@@ -79,6 +85,11 @@ final class Leads {
   /** Whether the workspace defines scores, a lifecycle or pools at all. */
   boolean active() {
     return active;
+  }
+
+  /** Whether an event of this name can change a score, the stage or a lead. */
+  boolean watches(ProfileState state, String eventName) {
+    return watched.contains(eventName) || (state.leads != null && state.leads.pending != null);
   }
 
   // ---- the profile view ----------------------------------------------------------------------
