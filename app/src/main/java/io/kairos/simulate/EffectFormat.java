@@ -186,6 +186,21 @@ enum EffectFormat {
       if (x.due() != 0) {
         g.writeStringField("due", Timestamps.format(x.due()));
       }
+    } else if (e instanceof Effect.ScoreChanged x) {
+      g.writeStringField("score", x.score());
+      g.writeStringField("change", x.change());
+      g.writeNumberField("points", x.points());
+      g.writeNumberField("value", x.value());
+    } else if (e instanceof Effect.StageChanged x) {
+      g.writeStringField("from", x.from());
+      g.writeStringField("to", x.to());
+    } else if (e instanceof Effect.OwnerAssigned x) {
+      g.writeNumberField("instance", x.instance());
+      g.writeStringField("pool", x.pool());
+      g.writeStringField("owner", x.owner());
+    } else if (e instanceof Effect.OwnerReleased x) {
+      g.writeStringField("pool", x.pool());
+      g.writeStringField("owner", x.owner());
     }
   }
 

@@ -1,5 +1,7 @@
 package io.kairos.definition;
 
+import io.kairos.assign.Pool;
+import io.kairos.assign.PoolReader;
 import io.kairos.dates.Calendar;
 import io.kairos.dates.CalendarReader;
 import io.kairos.dates.OccasionRule;
@@ -13,8 +15,13 @@ import io.kairos.journey.Journey;
 import io.kairos.journey.JourneyLoadException;
 import io.kairos.journey.JourneyLoadException.Problem;
 import io.kairos.journey.JourneyLoader;
+import io.kairos.journey.References;
+import io.kairos.journey.Step;
 import io.kairos.journey.Trigger;
 import io.kairos.recommend.Catalog;
+import io.kairos.scoring.Lifecycle;
+import io.kairos.scoring.ScoreDefinition;
+import io.kairos.scoring.ScoringReader;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -40,7 +47,8 @@ import org.snakeyaml.engine.v2.schema.CoreSchema;
 public final class DefinitionLoader {
 
   /** The top-level keys of a shared-definitions file, in the order docs and messages list them. */
-  public static final List<String> SECTIONS = List.of("calendars", "geofences");
+  public static final List<String> SECTIONS =
+      List.of("calendars", "geofences", "scoring", "lifecycle", "pools");
 
   private final ExpressionCompiler compiler;
   private final JourneyLoader journeys;
@@ -68,12 +76,13 @@ public final class DefinitionLoader {
     List<Journey> loaded = new ArrayList<>();
     Map<String, String> journeyFiles = new HashMap<>();
     Sections sections = new Sections();
+    List<Doc> docs = new ArrayList<>();
     for (Source f : files) {
       MappingNode sectionRoot = sectionRoot(f.text());
       if (sectionRoot != null) {
         Doc doc = new Doc(f.name(), f.text(), compiler);
         sections.read(doc, sectionRoot);
-        problems.addAll(doc.problems());
+        docs.add(doc);
         continue;
       }
       try {
@@ -89,6 +98,12 @@ public final class DefinitionLoader {
       } catch (JourneyLoadException e) {
         problems.addAll(e.problems());
       }
+    }
+    // Names that point into other files are checked once every file is read.
+    sections.check();
+    problems.addAll(sections.checkPools(loaded));
+    for (Doc doc : docs) {
+      problems.addAll(doc.problems());
     }
     problems.addAll(sections.unknownFences(loaded));
     Definitions built = sections.build(loaded, problems);
@@ -121,6 +136,11 @@ public final class DefinitionLoader {
   /** The shared definitions read so far, from every file. */
   private static final class Sections {
     private final Map<String, Calendar> calendars = new LinkedHashMap<>();
+    private final References refs = new References();
+    private final Map<String, ScoreDefinition> scores = new LinkedHashMap<>();
+    private final Map<String, Pool> pools = new LinkedHashMap<>();
+    private Lifecycle lifecycle = Lifecycle.NONE;
+    private String lifecycleFile;
 
     void read(Doc doc, MappingNode root) {
       for (NodeTuple t : root.getValue()) {
@@ -134,6 +154,33 @@ public final class DefinitionLoader {
               fences.addAll(
                   new GeofenceReader(doc).read(t.getValueNode(), doc.source(), fenceFiles));
           case "calendars" -> new CalendarReader(doc).read(t.getValueNode(), calendars);
+          case "scoring" -> {
+            for (ScoreDefinition s : new ScoringReader(doc).scores(t.getValueNode())) {
+              if (scores.putIfAbsent(s.name(), s) != null) {
+                doc.problem(t.getKeyNode(), "score '" + s.name() + "' is already defined");
+              }
+            }
+          }
+          case "lifecycle" -> {
+            if (lifecycleFile != null) {
+              doc.problem(
+                  t.getKeyNode(),
+                  "a workspace has one lifecycle; it is already in " + lifecycleFile);
+            } else {
+              lifecycleFile = doc.source();
+              Lifecycle l = new ScoringReader(doc).lifecycle(t.getValueNode(), refs);
+              if (l != null) {
+                lifecycle = l;
+              }
+            }
+          }
+          case "pools" -> {
+            for (Pool p : new PoolReader(doc).pools(t.getValueNode(), refs)) {
+              if (pools.putIfAbsent(p.id(), p) != null) {
+                doc.problem(t.getKeyNode(), "pool '" + p.id() + "' is already defined");
+              }
+            }
+          }
           default ->
               doc.problem(
                   t.getKeyNode(),
@@ -170,13 +217,58 @@ public final class DefinitionLoader {
       return out;
     }
 
+    void check() {
+      refs.check(
+          Map.of("score", List.copyOf(scores.keySet()), "stage", lifecycle.ids()),
+          Map.of("score", "scores", "stage", "lifecycle stages"));
+    }
+
+    /** Every assign step must name a defined pool. */
+    List<Problem> checkPools(List<Journey> journeys) {
+      List<Problem> out = new ArrayList<>();
+      for (Journey j : journeys) {
+        for (Step s : j.steps()) {
+          if (s instanceof Step.Assign a && !pools.containsKey(a.pool())) {
+            out.add(
+                new Problem(
+                    j.source(),
+                    a.poolLine(),
+                    a.poolColumn(),
+                    "no pool '"
+                        + a.pool()
+                        + "' for 'assign'; "
+                        + (pools.isEmpty()
+                            ? "define it in a 'pools:' section"
+                            : "the pools are " + String.join(", ", pools.keySet()))));
+          }
+        }
+      }
+      return out;
+    }
+
     /** The definitions; problems between files (a reference to nothing) go to {@code problems}. */
     Definitions build(List<Journey> journeys, List<Problem> problems) {
       List<Journey> resolved = new ArrayList<>(journeys.size());
       for (Journey j : journeys) {
         resolved.add(resolveCalendars(j, problems));
       }
-      return new Definitions(resolved, new Geofences(fences), Catalog.EMPTY, calendars);
+      List<Pool> filled = new ArrayList<>();
+      List<String> stages = lifecycle.ids();
+      for (Pool p : pools.values()) {
+        // A lead stays open until the last stage (a customer), unless the pool says otherwise.
+        filled.add(
+            p.releaseAt().isEmpty() && !stages.isEmpty()
+                ? new Pool(p.id(), p.reps(), List.of(stages.get(stages.size() - 1)))
+                : p);
+      }
+      return new Definitions(
+          resolved,
+          new Geofences(fences),
+          Catalog.EMPTY,
+          calendars,
+          List.copyOf(scores.values()),
+          lifecycle,
+          filled);
     }
 
     /** The journey with the calendar dates its schedule names put in place. */

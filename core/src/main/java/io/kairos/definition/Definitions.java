@@ -1,9 +1,12 @@
 package io.kairos.definition;
 
+import io.kairos.assign.Pool;
 import io.kairos.dates.Calendar;
 import io.kairos.geo.Geofences;
 import io.kairos.journey.Journey;
 import io.kairos.recommend.Catalog;
+import io.kairos.scoring.Lifecycle;
+import io.kairos.scoring.ScoreDefinition;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,24 +20,37 @@ import java.util.Map;
  * @param geofences the named places of {@code geofences:} sections
  * @param catalog the product catalogue (from {@code products.csv}), or {@link Catalog#EMPTY}
  * @param calendars named holiday calendars by id; schedule triggers have them resolved already
+ * @param scores the {@code scoring:} scores, in file order
+ * @param lifecycle the {@code lifecycle:} stages; {@link Lifecycle#NONE} when none is defined
+ * @param pools the {@code pools:} of sales reps, in file order
  */
 public record Definitions(
-    List<Journey> journeys, Geofences geofences, Catalog catalog, Map<String, Calendar> calendars) {
+    List<Journey> journeys,
+    Geofences geofences,
+    Catalog catalog,
+    Map<String, Calendar> calendars,
+    List<ScoreDefinition> scores,
+    Lifecycle lifecycle,
+    List<Pool> pools) {
 
   public Definitions {
     journeys = List.copyOf(journeys);
     geofences = geofences == null ? Geofences.NONE : geofences;
     catalog = catalog == null ? Catalog.EMPTY : catalog;
     calendars = Collections.unmodifiableMap(new LinkedHashMap<>(calendars));
+    scores = List.copyOf(scores);
+    lifecycle = lifecycle == null ? Lifecycle.NONE : lifecycle;
+    pools = List.copyOf(pools);
   }
 
   /** Journeys and nothing else. */
   public static Definitions of(List<Journey> journeys) {
-    return new Definitions(journeys, Geofences.NONE, Catalog.EMPTY, Map.of());
+    return new Definitions(
+        journeys, Geofences.NONE, Catalog.EMPTY, Map.of(), List.of(), Lifecycle.NONE, List.of());
   }
 
   /** The same definitions with another product catalogue. */
   public Definitions withCatalog(Catalog catalog) {
-    return new Definitions(journeys, geofences, catalog, calendars);
+    return new Definitions(journeys, geofences, catalog, calendars, scores, lifecycle, pools);
   }
 }

@@ -285,4 +285,98 @@ public sealed interface Effect {
       return due == 0 ? "not scheduled" : "next at " + Timestamps.formatSeconds(due);
     }
   }
+
+  /**
+   * A score changed, or was held back.
+   *
+   * @param journey {@code scoring/<score>}
+   * @param step the scoring rule's id, the journey step that set it, {@code decay}, {@code expiry}
+   *     or {@code merge}
+   * @param change {@code points} (a rule awarded them), {@code capped} (a rule's daily cap held
+   *     them back), {@code update} (a journey step set or incremented the score), {@code expired}
+   *     (points reached their expiry), {@code decayed} (half-life decay crossed a threshold) or
+   *     {@code merged} (an anonymous profile's points were added)
+   * @param points what this change added (negative: took away); 0 for {@code decayed}
+   * @param value the score right after the change
+   */
+  record ScoreChanged(
+      String journey,
+      String profile,
+      long time,
+      String step,
+      String score,
+      String change,
+      double points,
+      double value,
+      String reason)
+      implements Effect {
+    public String summary() {
+      String v = io.kairos.scoring.ScoringReader.fmt(value);
+      return switch (change) {
+        case "decayed" -> score + " decayed to " + v;
+        case "capped" -> score + " capped at " + v;
+        default ->
+            score
+                + " "
+                + (points >= 0 ? "+" : "")
+                + io.kairos.scoring.ScoringReader.fmt(points)
+                + " = "
+                + v
+                + (change.equals("points") ? "" : " (" + change + ")");
+      };
+    }
+  }
+
+  /**
+   * The profile moved to another lifecycle stage.
+   *
+   * @param journey {@code lifecycle}
+   * @param step {@code min_score}, the move's id ({@code move-N}), the journey step that set it, or
+   *     {@code merge}
+   */
+  record StageChanged(
+      String journey, String profile, long time, String step, String from, String to, String reason)
+      implements Effect {
+    public String summary() {
+      return "stage " + from + " -> " + to;
+    }
+  }
+
+  /**
+   * An {@code assign} step gave the profile an owner from a pool, or found nobody.
+   *
+   * @param owner the rep's id; null when every rep was at capacity (or the pool is unknown)
+   */
+  record OwnerAssigned(
+      String journey,
+      String profile,
+      long time,
+      String step,
+      int instance,
+      String pool,
+      String owner,
+      String reason)
+      implements Effect {
+    public String summary() {
+      return owner == null ? "unassigned (" + pool + ")" : "assign " + owner + " (" + pool + ")";
+    }
+  }
+
+  /**
+   * A lead no longer counts against its rep's capacity: it reached a release stage, an {@code Owner
+   * Released} event came, it was reassigned, or merged into a profile with its own owner.
+   *
+   * @param journey {@code pool/<pool id>}
+   */
+  record OwnerReleased(
+      String journey, String profile, long time, String pool, String owner, String reason)
+      implements Effect {
+    public String step() {
+      return "release";
+    }
+
+    public String summary() {
+      return "release " + owner;
+    }
+  }
 }

@@ -1,5 +1,6 @@
 package io.kairos.engine;
 
+import io.kairos.assign.Assignments;
 import io.kairos.definition.Definitions;
 import io.kairos.event.Event;
 import io.kairos.event.EventContext;
@@ -51,6 +52,7 @@ public final class Engine {
   private volatile JourneySet journeys;
   private final ZoneId fallbackZone;
   private final Recommender recommender;
+  private final Leads leads;
 
   /** An engine whose calendar waits use UTC for profiles without a time zone. */
   public Engine(JourneySet journeys) {
@@ -75,6 +77,26 @@ public final class Engine {
     this.journeys = journeys;
     this.fallbackZone = fallbackZone;
     this.recommender = new Recommender(definitions.catalog());
+    this.leads = new Leads(definitions);
+  }
+
+  /**
+   * The workspace-wide ledger of lead assignment (rotation and open leads per rep). It is shared by
+   * every profile, so assignments depend on the order profiles are processed in; see {@link
+   * Assignments} for what a partitioned runtime must do.
+   */
+  public Assignments assignments() {
+    return leads.assignments();
+  }
+
+  /**
+   * The profile as expressions see it at {@code now}: {@link Profile#view()} plus every score
+   * (decayed to {@code now}) and the lifecycle stage.
+   */
+  public Map<String, Object> view(ProfileState state, long now) {
+    Map<String, Object> view = state.profile().view();
+    leads.view(view, state, now);
+    return view;
   }
 
   /** The definitions the engine was built with. */
@@ -203,6 +225,8 @@ public final class Engine {
       run.dates().armAll(true);
       run.drainEmitted();
     }
+    ZoneId zone = target.profile().zone();
+    leads.merge(target, source, now, zone != null ? zone : fallbackZone, out);
     // The target's inactivity timers already cover its activity; the widened last-seen is
     // picked up when they fire (they re-arm for the later end of the quiet period).
   }
@@ -218,6 +242,7 @@ public final class Engine {
     private ArrayDeque<Event> derived;
     private int emittedCount;
     private DateTriggers dates;
+    private Leads.Ctx leadCtx;
 
     Run(ProfileState state, long now, Effects out) {
       this.state = state;
@@ -264,6 +289,13 @@ public final class Engine {
       derived.add(syntheticEvent(name, properties, "system", state.nextSeq + derived.size()));
     }
 
+    private Leads.Ctx leadCtx() {
+      if (leadCtx == null) {
+        leadCtx = new Leads.Ctx(state, now, zone(), out, this::derive);
+      }
+      return leadCtx;
+    }
+
     // ---- events ------------------------------------------------------------------------------
 
     void event(Event e) {
@@ -282,6 +314,9 @@ public final class Engine {
             .afterEvent(
                 zoneBefore,
                 e.type() == EventType.IDENTIFY ? e.traits().asMap().keySet() : List.of());
+      }
+      if (activity && leads.active() && leads.watches(state, e.name())) {
+        leads.onEvent(leadCtx(), e, bindings(e, null));
       }
       String name = e.name();
       if (activity && e.context().location() != null && !definitions.geofences().isEmpty()) {
@@ -303,8 +338,7 @@ public final class Engine {
         Trigger.OnEvent on = (Trigger.OnEvent) r.journey().trigger();
         String why;
         if (on.where() != null) {
-          Conditions.Outcome o =
-              Conditions.test(on.where(), new EngineBindings(state, e, null, now, recommender));
+          Conditions.Outcome o = Conditions.test(on.where(), bindings(e, null));
           if (!o.value()) {
             continue;
           }
@@ -388,8 +422,7 @@ public final class Engine {
             && w.event().equals(name)) {
           String why = "event '" + name + "' arrived";
           if (w.where() != null) {
-            Conditions.Outcome o =
-                Conditions.test(w.where(), new EngineBindings(state, e, in, now, recommender));
+            Conditions.Outcome o = Conditions.test(w.where(), bindings(e, in));
             if (!o.value()) {
               continue;
             }
@@ -406,9 +439,7 @@ public final class Engine {
     private ExitRule matchingExit(Journey j, Event e, Instance in) {
       for (ExitRule rule : j.exitOn()) {
         if (rule.event().equals(e.name())
-            && (rule.where() == null
-                || Conditions.test(rule.where(), new EngineBindings(state, e, in, now, recommender))
-                    .value())) {
+            && (rule.where() == null || Conditions.test(rule.where(), bindings(e, in)).value())) {
           return rule;
         }
       }
@@ -437,7 +468,7 @@ public final class Engine {
       if (now > deadline) {
         return false;
       }
-      Bindings b = new EngineBindings(state, e, in, now, recommender);
+      Bindings b = bindings(e, in);
       String why = "event '" + e.name() + "' within " + c.within() + " of entry";
       if (c.where() != null) {
         Conditions.Outcome o = Conditions.test(c.where(), b);
@@ -476,6 +507,7 @@ public final class Engine {
         case STEP -> stepTimer(t);
         case INACTIVITY -> inactivityTimer(t);
         case DATE, OCCASION -> datedTimer(t);
+        case SCORE -> leads.onTimer(leadCtx(), t);
       }
     }
 
@@ -499,7 +531,7 @@ public final class Engine {
         why += ", in audience " + audience;
       }
       if (admitted && where != null) {
-        Conditions.Outcome o = Conditions.test(where, new EngineBindings(state, e, null, now));
+        Conditions.Outcome o = Conditions.test(where, bindings(e, null));
         admitted = o.value();
         why += ", where " + o.explanation();
       }
@@ -681,9 +713,7 @@ public final class Engine {
           in.step = target;
         } else if (step instanceof Step.Send s) {
           Map<String, Object> data =
-              s.data().isEmpty()
-                  ? Map.of()
-                  : evaluateAll(s.data(), new EngineBindings(state, context, in, now, recommender));
+              s.data().isEmpty() ? Map.of() : evaluateAll(s.data(), bindings(context, in));
           out.emit(
               new Effect.Send(
                   j.id(),
@@ -715,7 +745,7 @@ public final class Engine {
           emit(in, em, context);
           in.step = step.next();
         } else if (step instanceof Step.Webhook w) {
-          Bindings b = new EngineBindings(state, context, in, now, recommender);
+          Bindings b = bindings(context, in);
           Map<String, Object> body = evaluateAll(w.body(), b);
           String callId = Ids.uuid(j.id(), j.version(), profile.id(), Integer.toString(in.seq), id);
           out.emit(
@@ -736,6 +766,8 @@ public final class Engine {
           return;
         } else if (step instanceof Step.Goto g) {
           in.step = g.target();
+        } else if (step instanceof Step.Assign a) {
+          in.step = leads.assign(leadCtx(), in, a);
         } else {
           throw new IllegalStateException("unknown step type " + step);
         }
@@ -752,7 +784,7 @@ public final class Engine {
     }
 
     private int branch(Instance in, Step.Branch b, Event context) {
-      Bindings bindings = new EngineBindings(state, context, in, now, recommender);
+      Bindings bindings = bindings(context, in);
       StringBuilder skipped = new StringBuilder();
       int target = b.otherwise();
       String why = null;
@@ -859,12 +891,22 @@ public final class Engine {
     }
 
     private void updateTraits(Instance in, Step.Update u, Event context) {
-      Bindings b = new EngineBindings(state, context, in, now, recommender);
+      Bindings b = bindings(context, in);
       Map<String, Object> changes = new LinkedHashMap<>();
       StringBuilder problems = new StringBuilder();
       for (Map.Entry<String, Expression> s : u.set().entrySet()) {
         try {
           Object v = s.getValue().evaluate(b);
+          if (leads.owns(s.getKey())) {
+            // Scores and the stage are not plain traits: they decay, move and announce changes.
+            String problem = leads.update(leadCtx(), s.getKey(), v, false, u.info().id());
+            if (problem == null) {
+              changes.put(s.getKey(), v);
+            } else {
+              problems.append("; ").append(problem);
+            }
+            continue;
+          }
           profile.setTrait(s.getKey(), v);
           changes.put(s.getKey(), v);
         } catch (EvaluationException ex) {
@@ -876,6 +918,16 @@ public final class Engine {
         changes.put(key, null);
       }
       for (Map.Entry<String, Double> inc : u.increment().entrySet()) {
+        if (leads.owns(inc.getKey())) {
+          String problem =
+              leads.update(leadCtx(), inc.getKey(), inc.getValue(), true, u.info().id());
+          if (problem == null) {
+            changes.put(inc.getKey(), inc.getValue());
+          } else {
+            problems.append("; ").append(problem);
+          }
+          continue;
+        }
         Object old = profile.trait(inc.getKey());
         Object v = add(old instanceof Number n ? n : 0L, inc.getValue());
         profile.setTrait(inc.getKey(), v);
@@ -911,7 +963,7 @@ public final class Engine {
         return;
       }
       emittedCount++;
-      Bindings b = new EngineBindings(state, context, in, now, recommender);
+      Bindings b = bindings(context, in);
       Map<String, Object> props = evaluateAll(em.properties(), b);
       String id =
           Ids.uuid(
@@ -977,6 +1029,11 @@ public final class Engine {
     }
 
     // ---- helpers -----------------------------------------------------------------------------
+
+    /** What expressions see about the profile, {@code e} and {@code in}, at this input's clock. */
+    EngineBindings bindings(Event e, Instance in) {
+      return new EngineBindings(state, e, in, now, recommender, leads);
+    }
 
     private ZoneId zone() {
       ZoneId z = profile.zone();

@@ -15,20 +15,27 @@ final class EngineBindings implements Bindings {
   private final Event event;
   private final Instance instance;
   private final long now;
+  private final Leads leads;
   private Map<String, Object> eventView;
   private Map<String, Object> profileView;
   private Map<String, Object> journeyView;
 
   private final Recommender recommender;
 
-  EngineBindings(ProfileState state, Event event, Instance instance, long now) {
-    this(state, event, instance, now, null);
-  }
-
-  /** With the workspace's recommendation model, for the CEL functions over products. */
+  /**
+   * @param recommender the workspace's recommendation model, for the CEL functions over products;
+   *     null for none
+   * @param leads adds scores and the lifecycle stage to the profile view; null for none
+   */
   EngineBindings(
-      ProfileState state, Event event, Instance instance, long now, Recommender recommender) {
+      ProfileState state,
+      Event event,
+      Instance instance,
+      long now,
+      Recommender recommender,
+      Leads leads) {
     this.state = state;
+    this.leads = leads;
     this.event = event;
     this.instance = instance;
     this.now = now;
@@ -54,6 +61,9 @@ final class EngineBindings implements Bindings {
   public Map<String, Object> profile() {
     if (profileView == null) {
       profileView = state.profile().view();
+      if (leads != null) {
+        leads.view(profileView, state, now);
+      }
     }
     return profileView;
   }

@@ -30,6 +30,9 @@ public final class ProfileState {
   /** Finished instances whose conversion window is still open. */
   List<Instance> watching;
 
+  /** Scores, lifecycle stage and open lead; null until one of them changes. */
+  LeadState leads;
+
   /** Ids of the segments the profile is in; null when none. Kept current by the engine. */
   Set<String> segments;
 

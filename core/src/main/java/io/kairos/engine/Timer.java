@@ -30,6 +30,11 @@ public record Timer(String profile, long due, Kind kind, String key, int instanc
      * its due time is the one the profile state keeps for the journey.
      */
     OCCASION,
+    /**
+     * A score changes by time alone: points expire, or half-life decay crosses a threshold; key =
+     * score name, token = the score's timer token (a later change makes earlier timers stale).
+     */
+    SCORE,
   }
 
   /** The end of an instance's wait. */
@@ -50,6 +55,11 @@ public record Timer(String profile, long due, Kind kind, String key, int instanc
   /** The next occurrence of a scheduled occasion for the profile, in its own zone. */
   public static Timer occasion(String profile, long due, String journey) {
     return new Timer(profile, due, Kind.OCCASION, journey, -1, 0);
+  }
+
+  /** A score's next change by time alone (see {@link Kind#SCORE}). */
+  public static Timer score(String profile, long due, String score, int token) {
+    return new Timer(profile, due, Kind.SCORE, score, -1, token);
   }
 
   /** The journey a timer of any kind but a shared definition's belongs to. */

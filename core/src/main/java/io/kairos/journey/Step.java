@@ -83,4 +83,14 @@ public sealed interface Step {
 
   /** Continue at another step. */
   record Goto(Info info, int target) implements Step {}
+
+  /**
+   * Give the profile an owner from a pool of sales reps, in weighted rotation. When every rep is at
+   * capacity, the step goes on to {@code onUnassigned} instead.
+   *
+   * @param poolLine line (from 1) of the pool's name, to report an unknown pool
+   * @param poolColumn column (from 1) of the pool's name
+   */
+  record Assign(Info info, String pool, int onUnassigned, int poolLine, int poolColumn)
+      implements Step {}
 }

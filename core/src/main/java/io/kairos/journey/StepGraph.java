@@ -73,6 +73,9 @@ final class StepGraph {
       s.arms().forEach(a -> out.add(a.target()));
     } else if (step instanceof Step.Goto g) {
       out.add(g.target());
+    } else if (step instanceof Step.Assign a) {
+      out.add(a.next());
+      out.add(a.onUnassigned());
     } else if (!(step instanceof Step.WaitFor) && !(step instanceof Step.Exit)) {
       out.add(step.next());
     }

@@ -31,14 +31,16 @@ final class StepReader {
           "emit",
           "webhook",
           "exit",
-          "goto");
+          "goto",
+          "assign");
 
   private static final Map<String, List<String>> OPTIONS =
       Map.of(
           "wait_for", List.of("where", "within", "then", "on_timeout"),
           "send", List.of("template", "category", "topic", "data"),
           "emit", List.of("properties"),
-          "webhook", List.of("method", "body"));
+          "webhook", List.of("method", "body"),
+          "assign", List.of("on_unassigned"));
 
   static final List<String> CHANNELS = List.of("email", "sms", "push", "webhook", "inapp");
   static final List<String> METHODS = List.of("GET", "POST", "PUT", "PATCH", "DELETE");
@@ -138,6 +140,7 @@ final class StepReader {
       case "emit" -> emit(f, info);
       case "webhook" -> webhook(f, info);
       case "exit" -> exit(value, info);
+      case "assign" -> assign(f, info);
       default -> new Step.Goto(info, targets.resolve(value, "goto"));
     };
   }
@@ -380,6 +383,18 @@ final class StepReader {
       doc.problem(value, "'exit' takes no value (or true), not " + Doc.describe(value));
     }
     return new Step.Exit(info);
+  }
+
+  private Step assign(Fields f, Step.Info info) {
+    Node poolNode = f.get("assign");
+    String pool = doc.text(poolNode, "assign");
+    var mark = poolNode.getStartMark();
+    return new Step.Assign(
+        info,
+        pool,
+        target(f.get("on_unassigned"), "on_unassigned", info),
+        mark.map(m -> m.getLine() + 1).orElse(0),
+        mark.map(m -> m.getColumn() + 1).orElse(0));
   }
 
   /** The step a key names, or the next step when the key is absent. */

@@ -345,6 +345,14 @@ public final class Summary {
       return x.entered() ? "location_entered" : "location_exited";
     } else if (e instanceof Effect.Scheduled) {
       return "schedule";
+    } else if (e instanceof Effect.ScoreChanged) {
+      return "score";
+    } else if (e instanceof Effect.StageChanged) {
+      return "stage";
+    } else if (e instanceof Effect.OwnerAssigned) {
+      return "assign";
+    } else if (e instanceof Effect.OwnerReleased) {
+      return "release";
     } else {
       return "complete";
     }

@@ -422,7 +422,7 @@ class JourneyLoaderTest {
                 + " into two steps",
             "j.yaml:7:5: unknown step 'foo'; a step is a mapping such as 'wait: 1h', or exit",
             "j.yaml:8:5: step has no action; expected one of wait, wait_for, branch, split,"
-                + " send, update, emit, webhook, exit, goto",
+                + " send, update, emit, webhook, exit, goto, assign",
             "j.yaml:9:5: a step must be a mapping such as 'send: email', or exit, not a list",
             "j.yaml:12:5: unknown key 'within' in send step; expected one of id, send,"
                 + " template, category, topic, data");
@@ -551,9 +551,9 @@ class JourneyLoaderTest {
     assertThat(problems(withSteps("  - id: x\n    sned: email\n  - id: y\n")))
         .containsExactly(
             "j.yaml:6:5: unknown key 'sned' in step; expected one of id, wait, wait_for, branch,"
-                + " split, send, update, emit, webhook, exit, goto",
+                + " split, send, update, emit, webhook, exit, goto, assign",
             "j.yaml:7:5: step has no action; expected one of wait, wait_for, branch, split, send,"
-                + " update, emit, webhook, exit, goto");
+                + " update, emit, webhook, exit, goto, assign");
   }
 
   @Test
