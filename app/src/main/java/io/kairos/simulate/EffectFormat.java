@@ -173,6 +173,28 @@ enum EffectFormat {
       g.writeStringField("cause", x.cause());
     } else if (e instanceof Effect.Completed x) {
       g.writeNumberField("instance", x.instance());
+    } else if (e instanceof Effect.Deferred x) {
+      g.writeNumberField("instance", x.instance());
+      g.writeStringField("version", x.version());
+      g.writeStringField("messageId", x.messageId());
+      g.writeStringField("channel", x.channel());
+      g.writeStringField("template", x.template());
+      g.writeStringField("category", x.category().word());
+      if (x.topic() != null) {
+        g.writeStringField("topic", x.topic());
+      }
+      g.writeStringField("until", Timestamps.format(x.until()));
+    } else if (e instanceof Effect.Skipped x) {
+      g.writeNumberField("instance", x.instance());
+      g.writeStringField("version", x.version());
+      g.writeStringField("messageId", x.messageId());
+      g.writeStringField("channel", x.channel());
+      g.writeStringField("template", x.template());
+      g.writeStringField("category", x.category().word());
+      if (x.topic() != null) {
+        g.writeStringField("topic", x.topic());
+      }
+      g.writeStringField("cause", x.cause());
     }
   }
 

@@ -6,6 +6,8 @@ import io.kairos.journey.Journey;
 import io.kairos.journey.JourneyLoadException;
 import io.kairos.journey.JourneyLoadException.Problem;
 import io.kairos.journey.JourneyLoader;
+import io.kairos.policy.Policies;
+import io.kairos.policy.PolicyReader;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -30,7 +32,7 @@ import org.snakeyaml.engine.v2.schema.CoreSchema;
 public final class DefinitionLoader {
 
   /** The top-level keys of a shared-definitions file, in the order docs and messages list them. */
-  public static final List<String> SECTIONS = List.of();
+  public static final List<String> SECTIONS = List.of("policies");
 
   private final ExpressionCompiler compiler;
   private final JourneyLoader journeys;
@@ -108,6 +110,8 @@ public final class DefinitionLoader {
 
   /** The shared definitions read so far, from every file. */
   private static final class Sections {
+    private Policies policies = Policies.NONE;
+    private String policiesFile;
 
     void read(Doc doc, MappingNode root) {
       for (NodeTuple t : root.getValue()) {
@@ -117,6 +121,21 @@ public final class DefinitionLoader {
         }
         switch (key) {
           // one case per section, each reading its definitions into this accumulator
+          case "policies" -> {
+            if (policiesFile != null) {
+              doc.problem(
+                  t.getKeyNode(),
+                  "policies are already defined in "
+                      + policiesFile
+                      + "; a workspace has one policies section");
+            } else {
+              Policies p = PolicyReader.read(doc, t.getValueNode());
+              policiesFile = doc.source();
+              if (p != null) {
+                policies = p;
+              }
+            }
+          }
           default ->
               doc.problem(
                   t.getKeyNode(),
@@ -129,7 +148,7 @@ public final class DefinitionLoader {
     }
 
     Definitions build(List<Journey> journeys) {
-      return new Definitions(journeys);
+      return new Definitions(journeys, policies);
     }
   }
 }

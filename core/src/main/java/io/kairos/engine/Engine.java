@@ -47,6 +47,7 @@ public final class Engine {
   private final Definitions definitions;
   private volatile JourneySet journeys;
   private final ZoneId fallbackZone;
+  private final Messages messages;
 
   /** An engine whose calendar waits use UTC for profiles without a time zone. */
   public Engine(JourneySet journeys) {
@@ -70,6 +71,7 @@ public final class Engine {
     this.definitions = definitions;
     this.journeys = journeys;
     this.fallbackZone = fallbackZone;
+    this.messages = new Messages(definitions.policies());
   }
 
   /** The definitions the engine was built with. */
@@ -165,6 +167,7 @@ public final class Engine {
         target.watching.add(in);
       }
     }
+    Messages.merge(target, source, out);
     source.instances = new Instance[0];
     source.instanceCount = 0;
     source.watching = null;
@@ -280,6 +283,7 @@ public final class Engine {
         }
       }
       profile.recordEvent(e.name(), e.timestamp());
+      Messages.observe(state, e);
     }
 
     private void offerToInstances(Event e) {
@@ -401,6 +405,7 @@ public final class Engine {
       switch (t.kind()) {
         case STEP -> stepTimer(t);
         case INACTIVITY -> inactivityTimer(t);
+        case MESSAGE -> messages.due(state, t, now, zone(), out);
       }
     }
 
@@ -575,27 +580,7 @@ public final class Engine {
           }
           in.step = target;
         } else if (step instanceof Step.Send s) {
-          out.emit(
-              new Effect.Send(
-                  j.id(),
-                  j.version(),
-                  profile.id(),
-                  now,
-                  id,
-                  in.seq,
-                  s.channel(),
-                  s.template(),
-                  s.category(),
-                  s.topic(),
-                  "step "
-                      + id
-                      + ": "
-                      + s.category().name().toLowerCase()
-                      + " "
-                      + s.channel()
-                      + " with template '"
-                      + s.template()
-                      + "'"));
+          messages.send(state, in, s, now, zone(), out);
           in.step = step.next();
         } else if (step instanceof Step.Update u) {
           update(in, u, context);

@@ -1,5 +1,7 @@
 package io.kairos.engine;
 
+import io.kairos.policy.Consent;
+import io.kairos.policy.SendLog;
 import io.kairos.profile.Profile;
 import java.util.Arrays;
 import java.util.Collections;
@@ -31,6 +33,15 @@ public final class ProfileState {
   /** Ids of the segments the profile is in; null when none. Kept current by the engine. */
   Set<String> segments;
 
+  /** What the profile said about marketing, and its failed addresses; null until it says any. */
+  Consent consent;
+
+  /** Recent marketing sends, for caps and gaps; null until one is kept. */
+  SendLog sendLog;
+
+  /** Messages the policies hold back, in the order they were deferred; null when none. */
+  List<PendingMessage> deferred;
+
   public ProfileState(Profile profile) {
     this.profile = profile;
   }
@@ -47,6 +58,21 @@ public final class ProfileState {
   /** The segments the profile is in, in the order it entered them. */
   public Set<String> segments() {
     return segments == null ? Set.of() : Collections.unmodifiableSet(segments);
+  }
+
+  /** The profile's consent and suppressions, or null when it has never said anything. */
+  public Consent consent() {
+    return consent;
+  }
+
+  /** The recent marketing sends the policies count, or null when none are kept. */
+  public SendLog sendLog() {
+    return sendLog;
+  }
+
+  /** The messages the policies hold back. */
+  public List<PendingMessage> deferredMessages() {
+    return deferred == null ? List.of() : Collections.unmodifiableList(deferred);
   }
 
   /** How many journey instances are in flight. */

@@ -20,6 +20,8 @@ public record Timer(String profile, long due, Kind kind, String key, int instanc
     STEP,
     /** Checks whether the profile has been quiet long enough; key = journey id. */
     INACTIVITY,
+    /** A deferred message is due to be decided again; key = message id. */
+    MESSAGE,
   }
 
   /** The end of an instance's wait. */
@@ -30,6 +32,11 @@ public record Timer(String profile, long due, Kind kind, String key, int instanc
   /** The end of a quiet period for an inactivity-triggered journey. */
   public static Timer inactivity(String profile, long due, String journey) {
     return new Timer(profile, due, Kind.INACTIVITY, journey, -1, 0);
+  }
+
+  /** A deferred message's next decision; stale when the message went or moved since. */
+  public static Timer message(String profile, long due, String messageId) {
+    return new Timer(profile, due, Kind.MESSAGE, messageId, -1, 0);
   }
 
   /** The journey a {@link Kind#STEP} or {@link Kind#INACTIVITY} timer belongs to. */

@@ -44,6 +44,11 @@ public final class Doc {
     this.compiler = compiler;
   }
 
+  /** The name of the file being read, as problems give it. */
+  public String source() {
+    return source;
+  }
+
   public boolean ok() {
     return problems.isEmpty();
   }

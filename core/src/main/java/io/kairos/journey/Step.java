@@ -48,9 +48,18 @@ public sealed interface Step {
   /** One arm of a split. */
   record Arm(String name, int weight, int target) {}
 
-  /** Send a message. {@code topic} may be null. */
-  record Send(Info info, String channel, String template, Category category, String topic)
-      implements Step {}
+  /**
+   * Send a message. {@code topic} may be null; {@code expireAfter} is null when the message may go
+   * out however late the policies make it.
+   */
+  record Send(
+      Info info, String channel, String template, Category category, String topic, Span expireAfter)
+      implements Step {
+    /** A send that never expires. */
+    public Send(Info info, String channel, String template, Category category, String topic) {
+      this(info, channel, template, category, topic, null);
+    }
+  }
 
   /** Change the profile's traits and tags. */
   record Update(

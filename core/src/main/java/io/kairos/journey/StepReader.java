@@ -36,7 +36,7 @@ final class StepReader {
   private static final Map<String, List<String>> OPTIONS =
       Map.of(
           "wait_for", List.of("where", "within", "then", "on_timeout"),
-          "send", List.of("template", "category", "topic"),
+          "send", List.of("template", "category", "topic", "expire_after"),
           "emit", List.of("properties"),
           "webhook", List.of("method", "body"));
 
@@ -271,11 +271,15 @@ final class StepReader {
     Category category = Category.MARKETING;
     if (f.has("category")) {
       String c = doc.text(f.get("category"), "category");
-      if ("transactional".equals(c)) {
-        category = Category.TRANSACTIONAL;
-      } else if (c != null && !c.equals("marketing")) {
+      Category named = c == null ? null : Category.fromWord(c);
+      if (named != null) {
+        category = named;
+      } else if (c != null) {
         doc.problem(
-            f.get("category"), "unknown category '" + c + "'; expected marketing or transactional");
+            f.get("category"),
+            "unknown category '"
+                + c
+                + "'; expected marketing (or promotional), lifecycle or transactional");
       }
     }
     return new Step.Send(
@@ -283,7 +287,8 @@ final class StepReader {
         channel,
         template == null ? null : doc.text(template, "template"),
         category,
-        f.has("topic") ? doc.text(f.get("topic"), "topic") : null);
+        f.has("topic") ? doc.text(f.get("topic"), "topic") : null,
+        f.has("expire_after") ? doc.span(f.get("expire_after"), "expire_after", true) : null);
   }
 
   private Step update(Node value, Step.Info info) {

@@ -227,6 +227,10 @@ public final class Summary {
       return "convert";
     } else if (e instanceof Effect.Exited) {
       return "exit";
+    } else if (e instanceof Effect.Deferred) {
+      return "defer";
+    } else if (e instanceof Effect.Skipped) {
+      return "skip";
     } else {
       return "complete";
     }
