@@ -1,7 +1,6 @@
 package io.kairos.policy;
 
 import io.kairos.profile.Profile;
-import io.kairos.time.Span;
 import io.kairos.time.Timestamps;
 import java.time.ZoneId;
 import java.util.LinkedHashMap;
@@ -115,7 +114,9 @@ public final class MessagePolicy {
   private Decision timing(Message m, ChannelPolicy cp, ZoneId zone, SendLog log, long now) {
     Map<String, String> held = null;
     long t = now;
-    long[] scratch = null;
+    // Per cap, the moments its counted sends stop counting: fixed for this decision, so computed
+    // once (calendar arithmetic in the zone is the expensive part), then reused by every round.
+    long[][] expiries = null;
     for (int round = 0; ; round++) {
       if (round == MAX_ROUNDS) {
         throw new IllegalStateException("policies did not settle for message " + m.id());
@@ -166,10 +167,16 @@ public final class MessagePolicy {
         }
         for (int c = 0; c < policies.caps().size(); c++) {
           Cap cap = policies.caps().get(c);
-          if (scratch == null) {
-            scratch = new long[log.size()];
+          if (!cap.counts(m.channel())) {
+            continue;
           }
-          long next = capAllows(cap, m.channel(), log, t, zone, scratch);
+          if (expiries == null) {
+            expiries = new long[policies.caps().size()][];
+          }
+          if (expiries[c] == null) {
+            expiries[c] = expiries(cap, log, zone);
+          }
+          long next = capAllows(cap, expiries[c], t);
           if (next > t) {
             held =
                 put(
@@ -202,28 +209,31 @@ public final class MessagePolicy {
     return new Decision.Defer(t, why);
   }
 
-  /** The earliest moment at or after {@code t} at which {@code cap} allows one more. */
-  private static long capAllows(
-      Cap cap, String channel, SendLog log, long t, ZoneId zone, long[] expiries) {
-    if (!cap.counts(channel)) {
-      return t;
-    }
-    Span per = cap.per();
+  /** When each send the cap counts stops counting, in time order. */
+  private static long[] expiries(Cap cap, SendLog log, ZoneId zone) {
+    long[] out = new long[log.size()];
     int n = 0;
     for (int i = 0; i < log.size(); i++) {
       if (cap.counts(log.channel(i))) {
-        long until = per.addTo(log.time(i), zone);
-        if (until > t) {
-          expiries[n++] = until;
-        }
+        out[n++] = cap.per().addTo(log.time(i), zone);
       }
     }
+    return n == out.length ? out : java.util.Arrays.copyOf(out, n);
+  }
+
+  /** The earliest moment at or after {@code t} at which the cap allows one more. */
+  private static long capAllows(Cap cap, long[] expiries, long t) {
+    int first = 0;
+    while (first < expiries.length && expiries[first] <= t) {
+      first++;
+    }
+    int n = expiries.length - first;
     if (n < cap.max()) {
       return t;
     }
     // Sends are in time order, so their expiries are too: once the (n - max + 1) oldest stop
     // counting, max - 1 remain and one more fits.
-    return expiries[n - cap.max()];
+    return expiries[first + n - cap.max()];
   }
 
   private static Map<String, String> put(Map<String, String> m, String key, String why) {
