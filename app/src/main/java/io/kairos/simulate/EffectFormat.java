@@ -201,6 +201,28 @@ enum EffectFormat {
     } else if (e instanceof Effect.OwnerReleased x) {
       g.writeStringField("pool", x.pool());
       g.writeStringField("owner", x.owner());
+    } else if (e instanceof Effect.Deferred x) {
+      g.writeNumberField("instance", x.instance());
+      g.writeStringField("version", x.version());
+      g.writeStringField("messageId", x.messageId());
+      g.writeStringField("channel", x.channel());
+      g.writeStringField("template", x.template());
+      g.writeStringField("category", x.category().word());
+      if (x.topic() != null) {
+        g.writeStringField("topic", x.topic());
+      }
+      g.writeStringField("until", Timestamps.format(x.until()));
+    } else if (e instanceof Effect.Skipped x) {
+      g.writeNumberField("instance", x.instance());
+      g.writeStringField("version", x.version());
+      g.writeStringField("messageId", x.messageId());
+      g.writeStringField("channel", x.channel());
+      g.writeStringField("template", x.template());
+      g.writeStringField("category", x.category().word());
+      if (x.topic() != null) {
+        g.writeStringField("topic", x.topic());
+      }
+      g.writeStringField("cause", x.cause());
     }
   }
 

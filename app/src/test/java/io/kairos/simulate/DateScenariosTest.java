@@ -80,9 +80,11 @@ class DateScenariosTest {
     assertThat(
             run("s08-birthday.jsonl", null, "loyalty-status").stream()
                 .filter(l -> l.contains(",send ")))
+        // The workspace policies (examples/journeys/policies.yaml) keep 24 h between marketing
+        // messages: each status email waits for a day after the message just before it.
         .containsExactly(
-            "loyalty-status,ana,2026-04-01T12:00:00Z,step-2,send email points-balance-update",
-            "loyalty-status,ana,2026-05-15T18:00:01Z,gold,send email welcome-to-gold");
+            "loyalty-status,ana,2026-04-02T08:00:00Z,step-2,send email points-balance-update",
+            "loyalty-status,ana,2026-05-16T18:00:00Z,gold,send email welcome-to-gold");
   }
 
   @Test

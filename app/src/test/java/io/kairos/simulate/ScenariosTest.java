@@ -89,9 +89,12 @@ class ScenariosTest {
             "abandoned-cart,finn,2026-03-02T11:05:00Z,await-answer,wait until 2026-03-04T11:05:00Z",
             "abandoned-cart,eve,2026-03-02T13:00:00Z,await-answer,event arrived",
             "abandoned-cart,eve,2026-03-02T13:00:00Z,step-7,branch to free-shipping",
-            "abandoned-cart,eve,2026-03-02T13:00:00Z,free-shipping,send email free-shipping-code",
+            // The reminder went at 11:00: the code waits for the workspace's 24h gap
+            // (policies.yaml).
+            "abandoned-cart,eve,2026-03-02T13:00:00Z,free-shipping,defer email free-shipping-code until 2026-03-03T11:00:00Z",
             "abandoned-cart,eve,2026-03-02T13:00:00Z,step-9,exit exit_step",
             "abandoned-cart,eve,2026-03-03T09:00:00Z,conversion,convert 399.0",
+            "abandoned-cart,eve,2026-03-03T11:00:00Z,free-shipping,send email free-shipping-code",
             "abandoned-cart,finn,2026-03-04T11:05:00Z,await-answer,timed out",
             "abandoned-cart,finn,2026-03-04T11:05:00Z,end,complete");
   }
@@ -105,10 +108,12 @@ class ScenariosTest {
             "ebook-nurture,hana,2026-03-03T09:00:00Z,step-3,send email related-content-1",
             "ebook-nurture,ivan,2026-03-03T09:30:00Z,step-3,send email related-content-1",
             "ebook-nurture,ivan,2026-03-05T14:00:00Z,conversion,convert",
-            "ebook-nurture,hana,2026-03-09T09:00:00Z,step-6,send email related-content-2",
             "ebook-nurture,ivan,2026-03-09T09:30:00Z,step-11,send email newsletter-offer",
+            // Hana's second email waits a day: the 7-day reactivation email went at the same
+            // moment.
+            "ebook-nurture,hana,2026-03-10T09:00:00Z,step-6,send email related-content-2",
             "ebook-nurture,hana,2026-03-16T09:00:00Z,step-9,send email related-content-3",
-            "ebook-nurture,hana,2026-03-16T09:00:00Z,step-11,send email newsletter-offer");
+            "ebook-nurture,hana,2026-03-17T09:00:00Z,step-11,send email newsletter-offer");
   }
 
   @Test
@@ -165,7 +170,8 @@ class ScenariosTest {
         .containsExactly(
             "retargeting,rosa,2026-03-02T18:00:00Z,step-1,exit exit_on",
             "retargeting,quin,2026-03-03T09:00:00Z,discount,send email product-discount",
-            "retargeting,sam,2026-03-03T09:00:00Z,discount,send email product-discount");
+            // Sam's order brought a next-purchase discount at 17:00 (S4): 24h gap after it.
+            "retargeting,sam,2026-03-03T17:00:00Z,discount,send email product-discount");
   }
 
   @Test
@@ -208,7 +214,8 @@ class ScenariosTest {
             "webinar-engagement,xena,2026-03-02T09:00:00Z,step-1,send email webinar-invitation",
             "webinar-engagement,yuri,2026-03-02T09:00:00Z,step-1,send email webinar-invitation",
             "webinar-engagement,zoe,2026-03-02T09:00:00Z,step-1,send email webinar-invitation",
-            "webinar-engagement,xena,2026-03-03T08:00:00Z,step-3,send email webinar-agenda",
+            // Xena opened at 08:00, 23h after her invitation: the agenda waits for the 24h gap.
+            "webinar-engagement,xena,2026-03-03T09:00:00Z,step-3,send email webinar-agenda",
             "webinar-engagement,yuri,2026-03-05T09:00:00Z,step-2,timed out",
             "webinar-engagement,yuri,2026-03-05T09:00:00Z,sms,send sms webinar-reminder-sms",
             "webinar-engagement,zoe,2026-03-05T09:00:00Z,step-2,timed out",

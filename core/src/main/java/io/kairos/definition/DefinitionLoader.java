@@ -18,6 +18,8 @@ import io.kairos.journey.JourneyLoader;
 import io.kairos.journey.References;
 import io.kairos.journey.Step;
 import io.kairos.journey.Trigger;
+import io.kairos.policy.Policies;
+import io.kairos.policy.PolicyReader;
 import io.kairos.recommend.Catalog;
 import io.kairos.scoring.Lifecycle;
 import io.kairos.scoring.ScoreDefinition;
@@ -48,7 +50,7 @@ public final class DefinitionLoader {
 
   /** The top-level keys of a shared-definitions file, in the order docs and messages list them. */
   public static final List<String> SECTIONS =
-      List.of("calendars", "geofences", "scoring", "lifecycle", "pools");
+      List.of("calendars", "geofences", "scoring", "lifecycle", "pools", "policies");
 
   private final ExpressionCompiler compiler;
   private final JourneyLoader journeys;
@@ -141,6 +143,8 @@ public final class DefinitionLoader {
     private final Map<String, Pool> pools = new LinkedHashMap<>();
     private Lifecycle lifecycle = Lifecycle.NONE;
     private String lifecycleFile;
+    private Policies policies = Policies.NONE;
+    private String policiesFile;
 
     void read(Doc doc, MappingNode root) {
       for (NodeTuple t : root.getValue()) {
@@ -178,6 +182,21 @@ public final class DefinitionLoader {
             for (Pool p : new PoolReader(doc).pools(t.getValueNode(), refs)) {
               if (pools.putIfAbsent(p.id(), p) != null) {
                 doc.problem(t.getKeyNode(), "pool '" + p.id() + "' is already defined");
+              }
+            }
+          }
+          case "policies" -> {
+            if (policiesFile != null) {
+              doc.problem(
+                  t.getKeyNode(),
+                  "policies are already defined in "
+                      + policiesFile
+                      + "; a workspace has one policies section");
+            } else {
+              Policies p = PolicyReader.read(doc, t.getValueNode());
+              policiesFile = doc.source();
+              if (p != null) {
+                policies = p;
               }
             }
           }
@@ -268,7 +287,8 @@ public final class DefinitionLoader {
           calendars,
           List.copyOf(scores.values()),
           lifecycle,
-          filled);
+          filled,
+          policies);
     }
 
     /** The journey with the calendar dates its schedule names put in place. */

@@ -4,6 +4,7 @@ import io.kairos.assign.Pool;
 import io.kairos.dates.Calendar;
 import io.kairos.geo.Geofences;
 import io.kairos.journey.Journey;
+import io.kairos.policy.Policies;
 import io.kairos.recommend.Catalog;
 import io.kairos.scoring.Lifecycle;
 import io.kairos.scoring.ScoreDefinition;
@@ -23,6 +24,7 @@ import java.util.Map;
  * @param scores the {@code scoring:} scores, in file order
  * @param lifecycle the {@code lifecycle:} stages; {@link Lifecycle#NONE} when none is defined
  * @param pools the {@code pools:} of sales reps, in file order
+ * @param policies the {@code policies:} for sending; {@link Policies#NONE} when none is defined
  */
 public record Definitions(
     List<Journey> journeys,
@@ -31,7 +33,8 @@ public record Definitions(
     Map<String, Calendar> calendars,
     List<ScoreDefinition> scores,
     Lifecycle lifecycle,
-    List<Pool> pools) {
+    List<Pool> pools,
+    Policies policies) {
 
   public Definitions {
     journeys = List.copyOf(journeys);
@@ -41,16 +44,25 @@ public record Definitions(
     scores = List.copyOf(scores);
     lifecycle = lifecycle == null ? Lifecycle.NONE : lifecycle;
     pools = List.copyOf(pools);
+    policies = policies == null ? Policies.NONE : policies;
   }
 
   /** Journeys and nothing else. */
   public static Definitions of(List<Journey> journeys) {
     return new Definitions(
-        journeys, Geofences.NONE, Catalog.EMPTY, Map.of(), List.of(), Lifecycle.NONE, List.of());
+        journeys,
+        Geofences.NONE,
+        Catalog.EMPTY,
+        Map.of(),
+        List.of(),
+        Lifecycle.NONE,
+        List.of(),
+        Policies.NONE);
   }
 
   /** The same definitions with another product catalogue. */
   public Definitions withCatalog(Catalog catalog) {
-    return new Definitions(journeys, geofences, catalog, calendars, scores, lifecycle, pools);
+    return new Definitions(
+        journeys, geofences, catalog, calendars, scores, lifecycle, pools, policies);
   }
 }

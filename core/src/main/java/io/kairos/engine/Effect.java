@@ -119,7 +119,8 @@ public sealed interface Effect {
    * A message to send.
    *
    * <p>Its {@link #messageId()} is deterministic: the same journey version, profile, instance and
-   * step always give the same id, so a retry meets the same idempotency key.
+   * step always give the same id, so a retry meets the same idempotency key. A message that was
+   * deferred keeps the id it was deferred with, also when its profile was merged in between.
    */
   record Send(
       String journey,
@@ -133,15 +134,41 @@ public sealed interface Effect {
       Category category,
       String topic,
       String reason,
-      Map<String, Object> data)
+      Map<String, Object> data,
+      String messageId)
       implements Effect {
+
+    public Send {
+      data = data == null ? Map.of() : data;
+    }
+
+    /** A message sent when its step ran, without data; its id is computed on demand. */
+    public Send(
+        String journey,
+        String version,
+        String profile,
+        long time,
+        String step,
+        int instance,
+        String channel,
+        String template,
+        Category category,
+        String topic,
+        String reason) {
+      this(
+          journey, version, profile, time, step, instance, channel, template, category, topic,
+          reason, Map.of(), null);
+    }
+
     public String summary() {
       return "send " + channel + " " + template;
     }
 
-    /** A name-based UUID of (journey, version, profile, instance, step); computed on demand. */
+    /** A name-based UUID of (journey, version, profile, instance, step), unless given. */
     public String messageId() {
-      return Ids.uuid(journey, version, profile, Integer.toString(instance), step);
+      return messageId != null
+          ? messageId
+          : Ids.uuid(journey, version, profile, Integer.toString(instance), step);
     }
   }
 
@@ -377,6 +404,55 @@ public sealed interface Effect {
 
     public String summary() {
       return "release " + owner;
+    }
+  }
+
+  /**
+   * A message the policies hold back until {@code until} (quiet hours, a frequency cap, a minimum
+   * gap); it is decided again then, with the same {@link #messageId()}.
+   */
+  record Deferred(
+      String journey,
+      String version,
+      String profile,
+      long time,
+      String step,
+      int instance,
+      String messageId,
+      String channel,
+      String template,
+      Category category,
+      String topic,
+      long until,
+      String reason)
+      implements Effect {
+    public String summary() {
+      return "defer " + channel + " " + template + " until " + Timestamps.formatSeconds(until);
+    }
+  }
+
+  /**
+   * A message the policies will never send.
+   *
+   * @param cause one word: unsubscribed, not_opted_in, suppressed, no_address, expired
+   */
+  record Skipped(
+      String journey,
+      String version,
+      String profile,
+      long time,
+      String step,
+      int instance,
+      String messageId,
+      String channel,
+      String template,
+      Category category,
+      String topic,
+      String cause,
+      String reason)
+      implements Effect {
+    public String summary() {
+      return "skip " + channel + " " + template + " (" + cause + ")";
     }
   }
 }

@@ -53,6 +53,7 @@ public final class Engine {
   private final ZoneId fallbackZone;
   private final Recommender recommender;
   private final Leads leads;
+  private final Messages messages;
 
   /** An engine whose calendar waits use UTC for profiles without a time zone. */
   public Engine(JourneySet journeys) {
@@ -78,6 +79,7 @@ public final class Engine {
     this.fallbackZone = fallbackZone;
     this.recommender = new Recommender(definitions.catalog());
     this.leads = new Leads(definitions);
+    this.messages = new Messages(definitions.policies());
   }
 
   /**
@@ -214,6 +216,7 @@ public final class Engine {
     target.shopper = Shopper.merge(target.shopper, source.shopper);
     source.presence = null;
     source.shopper = null;
+    Messages.merge(target, source, out);
     source.instances = new Instance[0];
     source.instanceCount = 0;
     source.watching = null;
@@ -386,6 +389,7 @@ public final class Engine {
         }
       }
       profile.recordEvent(e.name(), e.timestamp());
+      Messages.observe(state, e);
     }
 
     private void offerToInstances(Event e) {
@@ -508,6 +512,7 @@ public final class Engine {
         case INACTIVITY -> inactivityTimer(t);
         case DATE, OCCASION -> datedTimer(t);
         case SCORE -> leads.onTimer(leadCtx(), t);
+        case MESSAGE -> messages.due(state, t, now, zone(), out);
       }
     }
 
@@ -714,29 +719,7 @@ public final class Engine {
         } else if (step instanceof Step.Send s) {
           Map<String, Object> data =
               s.data().isEmpty() ? Map.of() : evaluateAll(s.data(), bindings(context, in));
-          out.emit(
-              new Effect.Send(
-                  j.id(),
-                  j.version(),
-                  profile.id(),
-                  now,
-                  id,
-                  in.seq,
-                  s.channel(),
-                  s.template(),
-                  s.category(),
-                  s.topic(),
-                  "step "
-                      + id
-                      + ": "
-                      + s.category().name().toLowerCase()
-                      + " "
-                      + s.channel()
-                      + " with template '"
-                      + s.template()
-                      + "'"
-                      + DataText.of(data),
-                  data));
+          messages.send(state, in, s, data, now, zone(), out);
           in.step = step.next();
         } else if (step instanceof Step.Update u) {
           update(in, u, context);

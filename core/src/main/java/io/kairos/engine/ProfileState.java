@@ -1,6 +1,8 @@
 package io.kairos.engine;
 
 import io.kairos.geo.Presence;
+import io.kairos.policy.Consent;
+import io.kairos.policy.SendLog;
 import io.kairos.profile.Profile;
 import io.kairos.recommend.Shopper;
 import java.util.Arrays;
@@ -58,6 +60,15 @@ public final class ProfileState {
   /** {@link #datesArmedFor} of a profile merged into another: its date timers stay disarmed. */
   static final int MERGED = -1;
 
+  /** What the profile said about marketing, and its failed addresses; null until it says any. */
+  Consent consent;
+
+  /** Recent marketing sends, for caps and gaps; null until one is kept. */
+  SendLog sendLog;
+
+  /** Messages the policies hold back, in the order they were deferred; null when none. */
+  List<PendingMessage> deferred;
+
   public ProfileState(Profile profile) {
     this.profile = profile;
   }
@@ -74,6 +85,21 @@ public final class ProfileState {
   /** The segments the profile is in, in the order it entered them. */
   public Set<String> segments() {
     return segments == null ? Set.of() : Collections.unmodifiableSet(segments);
+  }
+
+  /** The profile's consent and suppressions, or null when it has never said anything. */
+  public Consent consent() {
+    return consent;
+  }
+
+  /** The recent marketing sends the policies count, or null when none are kept. */
+  public SendLog sendLog() {
+    return sendLog;
+  }
+
+  /** The messages the policies hold back. */
+  public List<PendingMessage> deferredMessages() {
+    return deferred == null ? List.of() : Collections.unmodifiableList(deferred);
   }
 
   /** How many journey instances are in flight. */

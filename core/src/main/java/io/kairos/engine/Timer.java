@@ -35,6 +35,8 @@ public record Timer(String profile, long due, Kind kind, String key, int instanc
      * score name, token = the score's timer token (a later change makes earlier timers stale).
      */
     SCORE,
+    /** A deferred message is due to be decided again; key = message id. */
+    MESSAGE,
   }
 
   /** The end of an instance's wait. */
@@ -60,6 +62,11 @@ public record Timer(String profile, long due, Kind kind, String key, int instanc
   /** A score's next change by time alone (see {@link Kind#SCORE}). */
   public static Timer score(String profile, long due, String score, int token) {
     return new Timer(profile, due, Kind.SCORE, score, -1, token);
+  }
+
+  /** A deferred message's next decision; stale when the message went or moved since. */
+  public static Timer message(String profile, long due, String messageId) {
+    return new Timer(profile, due, Kind.MESSAGE, messageId, -1, 0);
   }
 
   /** The journey a timer of any kind but a shared definition's belongs to. */

@@ -49,7 +49,8 @@ public sealed interface Step {
   record Arm(String name, int weight, int target) {}
 
   /**
-   * Send a message. {@code topic} may be null. {@code data} are values evaluated at send time and
+   * Send a message. {@code topic} may be null; {@code expireAfter} is null when the message may go
+   * out however late the policies make it. {@code data} are values evaluated at send time and
    * carried with the message for its template (recommended products, cart items); empty if none.
    */
   record Send(
@@ -58,8 +59,14 @@ public sealed interface Step {
       String template,
       Category category,
       String topic,
+      Span expireAfter,
       Map<String, Expression> data)
-      implements Step {}
+      implements Step {
+    /** A send that never expires and carries no data. */
+    public Send(Info info, String channel, String template, Category category, String topic) {
+      this(info, channel, template, category, topic, null, Map.of());
+    }
+  }
 
   /** Change the profile's traits and tags. */
   record Update(

@@ -37,7 +37,7 @@ final class StepReader {
   private static final Map<String, List<String>> OPTIONS =
       Map.of(
           "wait_for", List.of("where", "within", "then", "on_timeout"),
-          "send", List.of("template", "category", "topic", "data"),
+          "send", List.of("template", "category", "topic", "expire_after", "data"),
           "emit", List.of("properties"),
           "webhook", List.of("method", "body"),
           "assign", List.of("on_unassigned"));
@@ -274,11 +274,15 @@ final class StepReader {
     Category category = Category.MARKETING;
     if (f.has("category")) {
       String c = doc.text(f.get("category"), "category");
-      if ("transactional".equals(c)) {
-        category = Category.TRANSACTIONAL;
-      } else if (c != null && !c.equals("marketing")) {
+      Category named = c == null ? null : Category.fromWord(c);
+      if (named != null) {
+        category = named;
+      } else if (c != null) {
         doc.problem(
-            f.get("category"), "unknown category '" + c + "'; expected marketing or transactional");
+            f.get("category"),
+            "unknown category '"
+                + c
+                + "'; expected marketing (or promotional), lifecycle or transactional");
       }
     }
     return new Step.Send(
@@ -287,6 +291,7 @@ final class StepReader {
         template == null ? null : doc.text(template, "template"),
         category,
         f.has("topic") ? doc.text(f.get("topic"), "topic") : null,
+        f.has("expire_after") ? doc.span(f.get("expire_after"), "expire_after", true) : null,
         f.has("data") ? doc.values(f.get("data"), "data") : Map.of());
   }
 

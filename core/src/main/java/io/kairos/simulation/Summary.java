@@ -353,6 +353,10 @@ public final class Summary {
       return "assign";
     } else if (e instanceof Effect.OwnerReleased) {
       return "release";
+    } else if (e instanceof Effect.Deferred) {
+      return "defer";
+    } else if (e instanceof Effect.Skipped) {
+      return "skip";
     } else {
       return "complete";
     }

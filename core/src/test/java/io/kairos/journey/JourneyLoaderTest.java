@@ -156,6 +156,7 @@ class JourneyLoaderTest {
                 "cart-reminder",
                 Category.MARKETING,
                 "promotions",
+                null,
                 Map.of()));
 
     Step.WaitFor waitFor = (Step.WaitFor) s.get(2);
@@ -425,7 +426,7 @@ class JourneyLoaderTest {
                 + " send, update, emit, webhook, exit, goto, assign",
             "j.yaml:9:5: a step must be a mapping such as 'send: email', or exit, not a list",
             "j.yaml:12:5: unknown key 'within' in send step; expected one of id, send,"
-                + " template, category, topic, data");
+                + " template, category, topic, expire_after, data");
   }
 
   @Test
@@ -480,7 +481,7 @@ class JourneyLoaderTest {
                         exit: false
                     """)))
         .containsExactly(
-            "j.yaml:7:15: unknown category 'promo'; expected marketing or transactional",
+            "j.yaml:7:15: unknown category 'promo'; expected marketing (or promotional), lifecycle or transactional",
             "j.yaml:9:13: 'within' must be longer than 0",
             "j.yaml:10:23: invalid duration 'soon': expected a number at position 1",
             "j.yaml:11:14: webhook URL must start with http:// or https://, not"
