@@ -173,6 +173,10 @@ enum EffectFormat {
       g.writeStringField("cause", x.cause());
     } else if (e instanceof Effect.Completed x) {
       g.writeNumberField("instance", x.instance());
+    } else if (e instanceof Effect.SegmentEntered x) {
+      g.writeStringField("segment", x.segment());
+    } else if (e instanceof Effect.SegmentExited x) {
+      g.writeStringField("segment", x.segment());
     }
   }
 

@@ -6,6 +6,7 @@ import io.kairos.journey.Journey;
 import io.kairos.journey.JourneyLoadException;
 import io.kairos.journey.JourneyLoadException.Problem;
 import io.kairos.journey.JourneyLoader;
+import io.kairos.segment.SegmentReader;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -30,7 +31,7 @@ import org.snakeyaml.engine.v2.schema.CoreSchema;
 public final class DefinitionLoader {
 
   /** The top-level keys of a shared-definitions file, in the order docs and messages list them. */
-  public static final List<String> SECTIONS = List.of();
+  public static final List<String> SECTIONS = List.of("segments");
 
   private final ExpressionCompiler compiler;
   private final JourneyLoader journeys;
@@ -57,17 +58,27 @@ public final class DefinitionLoader {
     List<Problem> problems = new ArrayList<>();
     List<Journey> loaded = new ArrayList<>();
     Map<String, String> journeyFiles = new HashMap<>();
-    Sections sections = new Sections();
+    Sections sections = new Sections(compiler);
+    List<Doc> sectionDocs = new ArrayList<>();
+    List<Source> journeyFiles0 = new ArrayList<>();
+    // Shared definitions first, so journeys can be checked against them.
     for (Source f : files) {
       MappingNode sectionRoot = sectionRoot(f.text());
       if (sectionRoot != null) {
         Doc doc = new Doc(f.name(), f.text(), compiler);
         sections.read(doc, sectionRoot);
-        problems.addAll(doc.problems());
-        continue;
+        sectionDocs.add(doc);
+      } else {
+        journeyFiles0.add(f);
       }
+    }
+    sections.finish();
+    for (Doc doc : sectionDocs) {
+      problems.addAll(doc.problems());
+    }
+    for (Source f : journeyFiles0) {
       try {
-        Journey j = journeys.load(f.name(), f.text());
+        Journey j = journeys.load(f.name(), f.text(), sections.segments.ids());
         String other = journeyFiles.putIfAbsent(j.id(), f.name());
         if (other != null) {
           problems.add(
@@ -108,6 +119,11 @@ public final class DefinitionLoader {
 
   /** The shared definitions read so far, from every file. */
   private static final class Sections {
+    final SegmentReader segments;
+
+    Sections(ExpressionCompiler compiler) {
+      this.segments = new SegmentReader(compiler);
+    }
 
     void read(Doc doc, MappingNode root) {
       for (NodeTuple t : root.getValue()) {
@@ -117,6 +133,7 @@ public final class DefinitionLoader {
         }
         switch (key) {
           // one case per section, each reading its definitions into this accumulator
+          case "segments" -> segments.read(doc, t.getValueNode());
           default ->
               doc.problem(
                   t.getKeyNode(),
@@ -128,8 +145,13 @@ public final class DefinitionLoader {
       }
     }
 
+    /** Checks what spans files, once every file is read. */
+    void finish() {
+      segments.finish();
+    }
+
     Definitions build(List<Journey> journeys) {
-      return new Definitions(journeys);
+      return new Definitions(journeys, segments.segments());
     }
   }
 }

@@ -47,6 +47,7 @@ public final class Engine {
   private final Definitions definitions;
   private volatile JourneySet journeys;
   private final ZoneId fallbackZone;
+  private volatile Membership membership;
 
   /** An engine whose calendar waits use UTC for profiles without a time zone. */
   public Engine(JourneySet journeys) {
@@ -70,6 +71,7 @@ public final class Engine {
     this.definitions = definitions;
     this.journeys = journeys;
     this.fallbackZone = fallbackZone;
+    this.membership = new Membership(definitions.segments(), journeys.journeys(), fallbackZone);
   }
 
   /** The definitions the engine was built with. */
@@ -87,6 +89,7 @@ public final class Engine {
    */
   public void publish(List<Journey> next) {
     journeys = journeys.publish(next);
+    membership = membership.republish(journeys.journeys());
   }
 
   /** Processes one event for the profile it belongs to, at {@code now}. */
@@ -170,17 +173,22 @@ public final class Engine {
     source.watching = null;
     source.inactivityDue = null;
     source.lastEntry = null;
+    Run run = new Run(target, now, out);
+    run.membership.afterMerge(target, source, now, run);
+    run.drainEmitted();
     // The target's inactivity timers already cover its activity; the widened last-seen is
     // picked up when they fire (they re-arm for the later end of the quiet period).
   }
 
   /** The work of one input: carries the state, the clock and the queue of emitted events. */
-  private final class Run {
+  private final class Run implements Membership.Out {
     private final ProfileState state;
     private final Profile profile;
     private final long now;
     private final Effects out;
     private final JourneySet set = journeys;
+    private final Membership membership = Engine.this.membership;
+    private int segmentTransitions;
     private ArrayDeque<Event> emitted;
     private ArrayDeque<Event> derived;
     private int emittedCount;
@@ -210,7 +218,8 @@ public final class Engine {
      * one, so journeys can trigger on it and wait for it. It is not customer activity: first and
      * last seen stay, and inactivity periods are not interrupted.
      */
-    void derive(String name, Map<String, Object> properties) {
+    @Override
+    public void derive(String name, Map<String, Object> properties) {
       if (derived == null) {
         derived = new ArrayDeque<>();
       }
@@ -229,6 +238,7 @@ public final class Engine {
      */
     private void event(Event e, boolean activity) {
       absorb(e, activity);
+      membership.afterEvent(state, e, activity, now, this);
       String name = e.name();
       if (activity) {
         for (JourneySet.Route r : set.inactivityJourneys()) {
@@ -242,8 +252,7 @@ public final class Engine {
         Trigger.OnEvent on = (Trigger.OnEvent) r.journey().trigger();
         String why;
         if (on.where() != null) {
-          Conditions.Outcome o =
-              Conditions.test(on.where(), new EngineBindings(state, e, null, now));
+          Conditions.Outcome o = Conditions.test(on.where(), bindings(e, null));
           if (!o.value()) {
             continue;
           }
@@ -252,6 +261,11 @@ public final class Engine {
           why = "event '" + name + "' matched the trigger";
         }
         enter(r.journey(), r.slot(), e, why);
+      }
+      if (!activity) {
+        for (JourneySet.Route r : set.triggeredBySegment(name, e.properties().get("segment"))) {
+          enter(r.journey(), r.slot(), e, Membership.why(r.journey().trigger()));
+        }
       }
     }
 
@@ -316,8 +330,7 @@ public final class Engine {
             && w.event().equals(name)) {
           String why = "event '" + name + "' arrived";
           if (w.where() != null) {
-            Conditions.Outcome o =
-                Conditions.test(w.where(), new EngineBindings(state, e, in, now));
+            Conditions.Outcome o = Conditions.test(w.where(), bindings(e, in));
             if (!o.value()) {
               continue;
             }
@@ -334,8 +347,7 @@ public final class Engine {
     private ExitRule matchingExit(Journey j, Event e, Instance in) {
       for (ExitRule rule : j.exitOn()) {
         if (rule.event().equals(e.name())
-            && (rule.where() == null
-                || Conditions.test(rule.where(), new EngineBindings(state, e, in, now)).value())) {
+            && (rule.where() == null || Conditions.test(rule.where(), bindings(e, in)).value())) {
           return rule;
         }
       }
@@ -364,7 +376,7 @@ public final class Engine {
       if (now > deadline) {
         return false;
       }
-      Bindings b = new EngineBindings(state, e, in, now);
+      Bindings b = bindings(e, in);
       String why = "event '" + e.name() + "' within " + c.within() + " of entry";
       if (c.where() != null) {
         Conditions.Outcome o = Conditions.test(c.where(), b);
@@ -401,6 +413,7 @@ public final class Engine {
       switch (t.kind()) {
         case STEP -> stepTimer(t);
         case INACTIVITY -> inactivityTimer(t);
+        case SEGMENT -> membership.onTimer(state, t, now, this);
       }
     }
 
@@ -604,7 +617,7 @@ public final class Engine {
           emit(in, em, context);
           in.step = step.next();
         } else if (step instanceof Step.Webhook w) {
-          Bindings b = new EngineBindings(state, context, in, now);
+          Bindings b = bindings(context, in);
           Map<String, Object> body = evaluateAll(w.body(), b);
           String callId = Ids.uuid(j.id(), j.version(), profile.id(), Integer.toString(in.seq), id);
           out.emit(
@@ -641,7 +654,7 @@ public final class Engine {
     }
 
     private int branch(Instance in, Step.Branch b, Event context) {
-      Bindings bindings = new EngineBindings(state, context, in, now);
+      Bindings bindings = bindings(context, in);
       StringBuilder skipped = new StringBuilder();
       int target = b.otherwise();
       String why = null;
@@ -738,7 +751,7 @@ public final class Engine {
     }
 
     private void update(Instance in, Step.Update u, Event context) {
-      Bindings b = new EngineBindings(state, context, in, now);
+      Bindings b = bindings(context, in);
       Map<String, Object> changes = new LinkedHashMap<>();
       StringBuilder problems = new StringBuilder();
       for (Map.Entry<String, Expression> s : u.set().entrySet()) {
@@ -779,6 +792,7 @@ public final class Engine {
               in.seq,
               Collections.unmodifiableMap(changes),
               "step " + u.info().id() + " changed " + changes.keySet() + problems));
+      membership.afterUpdate(state, in.journey.id(), u.info().id(), now, this);
     }
 
     private void emit(Instance in, Step.Emit em, Event context) {
@@ -790,7 +804,7 @@ public final class Engine {
         return;
       }
       emittedCount++;
-      Bindings b = new EngineBindings(state, context, in, now);
+      Bindings b = bindings(context, in);
       Map<String, Object> props = evaluateAll(em.properties(), b);
       String id =
           Ids.uuid(
@@ -856,6 +870,25 @@ public final class Engine {
     }
 
     // ---- helpers -----------------------------------------------------------------------------
+
+    @Override
+    public void emit(Effect effect) {
+      out.emit(effect);
+    }
+
+    @Override
+    public void schedule(Timer timer) {
+      out.schedule(timer);
+    }
+
+    @Override
+    public boolean allowTransition() {
+      return ++segmentTransitions <= Membership.MAX_TRANSITIONS_PER_INPUT;
+    }
+
+    private EngineBindings bindings(Event e, Instance in) {
+      return new EngineBindings(state, e, in, now, fallbackZone);
+    }
 
     private ZoneId zone() {
       ZoneId z = profile.zone();

@@ -2,7 +2,9 @@ package io.kairos.engine;
 
 import io.kairos.event.Event;
 import io.kairos.expr.Bindings;
+import io.kairos.expr.ProfileFacts;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -12,15 +14,22 @@ final class EngineBindings implements Bindings {
   private final Event event;
   private final Instance instance;
   private final long now;
+  private final ZoneId fallbackZone;
   private Map<String, Object> eventView;
   private Map<String, Object> profileView;
   private Map<String, Object> journeyView;
 
   EngineBindings(ProfileState state, Event event, Instance instance, long now) {
+    this(state, event, instance, now, java.time.ZoneOffset.UTC);
+  }
+
+  EngineBindings(
+      ProfileState state, Event event, Instance instance, long now, ZoneId fallbackZone) {
     this.state = state;
     this.event = event;
     this.instance = instance;
     this.now = now;
+    this.fallbackZone = fallbackZone;
   }
 
   @Override
@@ -35,6 +44,8 @@ final class EngineBindings implements Bindings {
   public Map<String, Object> profile() {
     if (profileView == null) {
       profileView = state.profile().view();
+      // The segments the profile is in, in the order it entered them; wins over a trait.
+      profileView.put("segments", java.util.List.copyOf(state.segments()));
     }
     return profileView;
   }
@@ -50,6 +61,45 @@ final class EngineBindings implements Bindings {
   @Override
   public long now() {
     return now;
+  }
+
+  @Override
+  public ProfileFacts facts() {
+    return new Facts(state, fallbackZone);
+  }
+
+  /** The profile functions' view of a profile state. */
+  private record Facts(ProfileState state, ZoneId fallbackZone) implements ProfileFacts {
+    @Override
+    public long count(String name) {
+      return state.profile().eventCount(name);
+    }
+
+    @Override
+    public long countAfter(String name, long after) {
+      return state.profile().countAfter(name, after);
+    }
+
+    @Override
+    public long firstAfter(String name, long after) {
+      return state.profile().firstAfter(name, after);
+    }
+
+    @Override
+    public long last(String name) {
+      return state.profile().lastEventTime(name);
+    }
+
+    @Override
+    public ZoneId zone() {
+      ZoneId z = state.profile().zone();
+      return z != null ? z : fallbackZone;
+    }
+
+    @Override
+    public boolean inSegment(String id) {
+      return state.inSegment(id);
+    }
   }
 
   /** The event as expressions see it. */

@@ -24,6 +24,7 @@ public final class JourneySet {
   private final Set<String> instanceEvents;
   private final Route[] inactivity;
   private final List<Journey> all;
+  private final Map<String, Route[]> bySegment;
 
   private JourneySet(
       List<Journey> journeys, Map<String, Integer> previousSlots, Set<String> previousNames) {
@@ -43,9 +44,17 @@ public final class JourneySet {
     // Names stay after a journey changes: instances on an older version may still wait for them.
     Set<String> inst = new HashSet<>(previousNames);
     List<Route> inactive = new ArrayList<>();
+    Map<String, List<Route>> segment = new HashMap<>();
     for (Journey j : journeys) {
       Route route = new Route(j, s.get(j.id()));
-      if (j.trigger() instanceof Trigger.OnEvent on) {
+      if (j.trigger() instanceof Trigger.SegmentEntered t) {
+        segment.computeIfAbsent(
+            Membership.ENTERED + "\u0000" + t.segment(), k -> new ArrayList<>());
+        segment.get(Membership.ENTERED + "\u0000" + t.segment()).add(route);
+      } else if (j.trigger() instanceof Trigger.SegmentExited t) {
+        segment.computeIfAbsent(Membership.EXITED + "\u0000" + t.segment(), k -> new ArrayList<>());
+        segment.get(Membership.EXITED + "\u0000" + t.segment()).add(route);
+      } else if (j.trigger() instanceof Trigger.OnEvent on) {
         trig.computeIfAbsent(on.event(), k -> new ArrayList<>()).add(route);
       } else if (j.trigger() instanceof Trigger.Inactivity) {
         inactive.add(route);
@@ -66,6 +75,21 @@ public final class JourneySet {
     this.instanceEvents = Set.copyOf(inst);
     this.inactivity = inactive.toArray(new Route[0]);
     this.all = List.copyOf(journeys);
+    Map<String, Route[]> seg = new HashMap<>();
+    segment.forEach((k, v) -> seg.put(k, v.toArray(new Route[0])));
+    this.bySegment = seg;
+  }
+
+  /**
+   * The journeys a derived {@code Segment Entered} / {@code Segment Exited} event starts: those
+   * whose trigger is {@code segment_entered} / {@code segment_exited} for its segment.
+   */
+  Route[] triggeredBySegment(String eventName, Object segment) {
+    if (bySegment.isEmpty() || !(segment instanceof String)) {
+      return NO_ROUTES;
+    }
+    Route[] r = bySegment.get(eventName + "\u0000" + segment);
+    return r == null ? NO_ROUTES : r;
   }
 
   /** A set of journeys; ids must be unique. */

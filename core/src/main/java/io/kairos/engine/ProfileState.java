@@ -28,8 +28,14 @@ public final class ProfileState {
   /** Finished instances whose conversion window is still open. */
   List<Instance> watching;
 
-  /** Ids of the segments the profile is in; null when none. Kept current by the engine. */
+  /**
+   * Ids of the segments the profile is in; null until its segments are first evaluated, then {@link
+   * Membership#NOT_IN_ANY} or a set of its own. Kept current by the engine.
+   */
   Set<String> segments;
+
+  /** Due time of the profile's live segment timer; 0 when none is armed. */
+  long segmentsDue;
 
   public ProfileState(Profile profile) {
     this.profile = profile;

@@ -20,6 +20,12 @@ public record Timer(String profile, long due, Kind kind, String key, int instanc
     STEP,
     /** Checks whether the profile has been quiet long enough; key = journey id. */
     INACTIVITY,
+    /**
+     * A segment's answer can change with time alone (a count's window moves on, a birthday, a
+     * recency threshold); key = the id of the segment due first. A profile has at most one live
+     * segment timer: it re-evaluates every time-aware segment and arms the next.
+     */
+    SEGMENT,
   }
 
   /** The end of an instance's wait. */
@@ -30,6 +36,11 @@ public record Timer(String profile, long due, Kind kind, String key, int instanc
   /** The end of a quiet period for an inactivity-triggered journey. */
   public static Timer inactivity(String profile, long due, String journey) {
     return new Timer(profile, due, Kind.INACTIVITY, journey, -1, 0);
+  }
+
+  /** The moment a time-aware segment's answer can next change for the profile. */
+  public static Timer segment(String profile, long due, String segment) {
+    return new Timer(profile, due, Kind.SEGMENT, segment, -1, 0);
   }
 
   /** The journey a {@link Kind#STEP} or {@link Kind#INACTIVITY} timer belongs to. */

@@ -18,4 +18,12 @@ public interface Bindings {
 
   /** The engine's clock in epoch milliseconds. */
   long now();
+
+  /**
+   * What {@code count}, {@code last}, {@code age} and {@code in_segment} read; by default a profile
+   * with nothing.
+   */
+  default ProfileFacts facts() {
+    return ProfileFacts.NONE;
+  }
 }

@@ -16,11 +16,15 @@ final class CelExpression implements Expression {
   private final String source;
   private final CelRuntime.Program program;
   private final List<String> references;
+  private final Usage usage;
+  private final boolean functions;
 
-  CelExpression(String source, CelRuntime.Program program, List<String> references) {
+  CelExpression(String source, CelRuntime.Program program, List<String> references, Usage usage) {
     this.source = source;
     this.program = program;
     this.references = references;
+    this.usage = usage;
+    this.functions = usage.profileFunctions();
   }
 
   @Override
@@ -32,7 +36,12 @@ final class CelExpression implements Expression {
   public Object evaluate(Bindings bindings) {
     Object result;
     try {
-      result = program.eval(new Scope(bindings));
+      Scope scope = new Scope(bindings);
+      // Profile functions are bound per evaluation, and only for expressions that call them.
+      result =
+          functions
+              ? program.eval(scope, ProfileFunctions.bind(bindings.facts(), bindings.now()))
+              : program.eval(scope);
     } catch (CelEvaluationException e) {
       throw new EvaluationException("'" + source + "': " + reason(e), e);
     }
@@ -50,6 +59,11 @@ final class CelExpression implements Expression {
   @Override
   public List<String> references() {
     return references;
+  }
+
+  @Override
+  public Usage usage() {
+    return usage;
   }
 
   @Override

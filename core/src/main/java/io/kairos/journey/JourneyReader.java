@@ -17,16 +17,26 @@ final class JourneyReader {
       List.of("id", "name", "goal", "trigger", "entry", "exit_on", "conversion", "steps");
 
   private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9_-]*");
-  private static final List<String> TRIGGERS = List.of("event", "inactive_for", "api");
+  private static final List<String> TRIGGERS =
+      List.of("event", "inactive_for", "api", "segment_entered", "segment_exited");
 
   // Triggers from the design that the engine does not run yet; named so, rather than "unknown".
   private static final List<String> PLANNED_TRIGGERS =
-      List.of("date", "segment_entered", "segment_left", "location_entered", "schedule");
+      List.of("date", "location_entered", "schedule");
 
   private final Doc doc;
+  private final java.util.Set<String> segments;
 
   JourneyReader(Doc doc) {
+    this(doc, null);
+  }
+
+  /**
+   * @param segments the defined segment ids, or null when not known (not checked)
+   */
+  JourneyReader(Doc doc, java.util.Set<String> segments) {
     this.doc = doc;
+    this.segments = segments;
   }
 
   /** The journey, or null when the definition has problems (they are in the doc). */
@@ -85,8 +95,7 @@ final class JourneyReader {
     for (NodeTuple t : m.getValue()) {
       if (t.getKeyNode() instanceof ScalarNode k && PLANNED_TRIGGERS.contains(k.getValue())) {
         doc.problem(
-            k,
-            "trigger '" + k.getValue() + "' is not supported yet; use event, inactive_for or api");
+            k, "trigger '" + k.getValue() + "' is not supported yet; use " + oneOf(TRIGGERS));
         return null;
       }
     }
@@ -95,7 +104,7 @@ final class JourneyReader {
     Fields f = Fields.of(doc, m, "trigger", keys);
     List<String> kinds = TRIGGERS.stream().filter(f::has).toList();
     if (kinds.isEmpty()) {
-      doc.problem(node, "trigger needs one of event, inactive_for or api");
+      doc.problem(node, "trigger needs one of " + oneOf(TRIGGERS));
       return null;
     }
     if (kinds.size() > 1) {
@@ -118,6 +127,10 @@ final class JourneyReader {
             f.has("where") ? doc.condition(f.get("where"), "where") : null);
       case "inactive_for":
         return new Trigger.Inactivity(doc.span(f.get("inactive_for"), "inactive_for", true));
+      case "segment_entered":
+        return new Trigger.SegmentEntered(segment(f.get("segment_entered"), "segment_entered"));
+      case "segment_exited":
+        return new Trigger.SegmentExited(segment(f.get("segment_exited"), "segment_exited"));
       default:
         Boolean api = doc.bool(f.get("api"), "api");
         if (Boolean.FALSE.equals(api)) {
@@ -125,6 +138,30 @@ final class JourneyReader {
         }
         return new Trigger.Api();
     }
+  }
+
+  /** "a, b or c". */
+  private static String oneOf(List<String> names) {
+    return String.join(", ", names.subList(0, names.size() - 1))
+        + " or "
+        + names.get(names.size() - 1);
+  }
+
+  private String segment(Node node, String what) {
+    String id = doc.text(node, what);
+    if (id != null && segments != null && !segments.contains(id)) {
+      doc.problem(
+          node,
+          "no segment with id '"
+              + id
+              + "' for '"
+              + what
+              + "'; "
+              + (segments.isEmpty()
+                  ? "no segments are defined (a file with a segments: section)"
+                  : "the segments are " + String.join(", ", segments)));
+    }
+    return id;
   }
 
   private EntryPolicy entry(Node node) {

@@ -17,4 +17,10 @@ public sealed interface Trigger {
 
   /** Only an explicit API call (or {@code --trigger} in the simulator) starts the journey. */
   record Api() implements Trigger {}
+
+  /** The profile entered the segment (its condition became true). */
+  record SegmentEntered(String segment) implements Trigger {}
+
+  /** The profile left the segment (its condition became false). */
+  record SegmentExited(String segment) implements Trigger {}
 }

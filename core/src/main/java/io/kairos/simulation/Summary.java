@@ -227,6 +227,10 @@ public final class Summary {
       return "convert";
     } else if (e instanceof Effect.Exited) {
       return "exit";
+    } else if (e instanceof Effect.SegmentEntered) {
+      return "segment_enter";
+    } else if (e instanceof Effect.SegmentExited) {
+      return "segment_exit";
     } else {
       return "complete";
     }

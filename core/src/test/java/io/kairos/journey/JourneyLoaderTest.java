@@ -359,7 +359,9 @@ class JourneyLoaderTest {
         .containsExactly(
             "j.yaml:2:22: trigger has both 'event' and 'inactive_for'; a journey has one trigger");
     assertThat(problems("id: a\ntrigger: { where: 'true' }" + rest))
-        .containsExactly("j.yaml:2:10: trigger needs one of event, inactive_for or api");
+        .containsExactly(
+            "j.yaml:2:10: trigger needs one of event, inactive_for, api, segment_entered or"
+                + " segment_exited");
     assertThat(problems("id: a\ntrigger: { inactive_for: 7d, where: 'true' }" + rest))
         .containsExactly("j.yaml:2:30: 'where' applies only to an event trigger");
     assertThat(problems("id: a\ntrigger: { inactive_for: 0s }" + rest))
@@ -370,14 +372,14 @@ class JourneyLoaderTest {
         .containsExactly(
             "j.yaml:2:10: unknown trigger 'manual'; expected api, or a mapping with event or"
                 + " inactive_for");
-    assertThat(problems("id: a\ntrigger: { segment_entered: vip }" + rest))
+    assertThat(problems("id: a\ntrigger: { location_entered: shop }" + rest))
         .containsExactly(
-            "j.yaml:2:12: trigger 'segment_entered' is not supported yet; use event,"
-                + " inactive_for or api");
+            "j.yaml:2:12: trigger 'location_entered' is not supported yet; use event,"
+                + " inactive_for, api, segment_entered or segment_exited");
     assertThat(problems("id: a\ntrigger: { event: A, wher: 'true' }" + rest))
         .containsExactly(
             "j.yaml:2:22: unknown key 'wher' in trigger; expected one of event, where,"
-                + " inactive_for, api");
+                + " inactive_for, api, segment_entered, segment_exited");
   }
 
   @Test
