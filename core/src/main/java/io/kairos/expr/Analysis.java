@@ -325,6 +325,40 @@ final class Analysis {
     return false;
   }
 
+  /**
+   * Where the text of a part starts, in code points: CEL places a call at its '(' and a field
+   * selection at its '.', so this is the leftmost position in the part, moved back over the name of
+   * a function call.
+   */
+  private int start(CelExpr e) {
+    Map<Long, Integer> positions = ast.getSource().getPositionsMap();
+    int[] min = {Integer.MAX_VALUE};
+    new Object() {
+      void go(CelExpr x) {
+        Integer p = positions.get(x.id());
+        if (p != null) {
+          int at = p;
+          if (x.getKind() == CelExpr.ExprKind.Kind.CALL
+              && x.call().target().isEmpty()
+              && Character.isLetter(x.call().function().charAt(0))) {
+            at = Math.max(0, p - x.call().function().length());
+          }
+          min[0] = Math.min(min[0], at);
+        }
+        switch (x.getKind()) {
+          case SELECT -> go(x.select().operand());
+          case CALL -> {
+            x.call().target().ifPresent(this::go);
+            x.call().args().forEach(this::go);
+          }
+          case LIST -> x.list().elements().forEach(this::go);
+          default -> {}
+        }
+      }
+    }.go(e);
+    return min[0];
+  }
+
   private static boolean callsFunctions(CelExpr e) {
     return contains(e, null);
   }
@@ -349,9 +383,9 @@ final class Analysis {
   }
 
   private ExpressionException problem(CelExpr at, String message) {
-    Integer cp = ast.getSource().getPositionsMap().get(at.id());
+    int cp = start(at);
     int offset =
-        cp == null
+        cp == Integer.MAX_VALUE
             ? -1
             : text.offsetByCodePoints(0, Math.min(cp, text.codePointCount(0, text.length())));
     return new ExpressionException(message, text, offset);
