@@ -214,7 +214,7 @@ class ProfileFunctionsTest {
             new Bad("event.name == \"A\"", 0, "a segment has no event"),
             new Bad("journey.step == \"A\"", 0, "a segment has no journey"),
             new Bad("\"vip\" in profile.segments", 9, "in a segment, read other segments"),
-            new Bad("in_segment(profile.s)", 18, "in a segment, in_segment takes"))) {
+            new Bad("in_segment(profile.s)", 11, "in a segment, in_segment takes"))) {
       assertThatThrownBy(() -> COMPILER.compileKeptCurrent(bad.source()))
           .as(bad.source())
           .isInstanceOfSatisfying(
