@@ -108,7 +108,8 @@ class ProfileFunctionsTest {
             ExpressionException.class,
             e -> {
               assertThat(e.getMessage())
-                  .isEqualTo("invalid duration: invalid duration '3dd': expected e.g. 90d, 2w, 36h, 1d12h");
+                  .isEqualTo(
+                      "invalid duration: invalid duration '3dd': expected e.g. 90d, 2w, 36h, 1d12h");
               assertThat(e.offset()).isEqualTo(21);
             });
   }
@@ -146,8 +147,7 @@ class ProfileFunctionsTest {
   }
 
   @Test
-  void ageCountsWholeYearsInTheProfilesZoneAndALeapDayBirthdayOnTheFirstOfMarch()
-      throws Exception {
+  void ageCountsWholeYearsInTheProfilesZoneAndALeapDayBirthdayOnTheFirstOfMarch() throws Exception {
     // 29 Feb 1996; on 28 Feb 2026 (no 29th) the person is still 29, from 1 March 30.
     Facts before = new Facts("2026-02-28T23:00:00Z", ZoneId.of("UTC"));
     assertThat(eval("age(profile.birthday)", before)).isEqualTo(29L);
@@ -169,8 +169,7 @@ class ProfileFunctionsTest {
               assertThat(e.getMessage()).startsWith("count with a window takes an event name");
               assertThat(e.offset()).isEqualTo(6);
             });
-    assertThatThrownBy(
-            () -> COMPILER.compile("count(\"A\", duration(\"1d\") * 2) > 1"))
+    assertThatThrownBy(() -> COMPILER.compile("count(\"A\", duration(\"1d\") * 2) > 1"))
         .isInstanceOfSatisfying(
             ExpressionException.class, e -> assertThat(e.offset()).isEqualTo(26));
   }

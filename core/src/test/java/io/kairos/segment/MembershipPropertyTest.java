@@ -115,7 +115,11 @@ class MembershipPropertyTest {
       } else if (kind < 15) {
         int year = 1990 + r.nextInt(10);
         String birthday =
-            year + "-" + pad(1 + r.nextInt(12)) + "-" + pad(1 + r.nextInt(r.nextBoolean() ? 28 : 29));
+            year
+                + "-"
+                + pad(1 + r.nextInt(12))
+                + "-"
+                + pad(1 + r.nextInt(r.nextBoolean() ? 28 : 29));
         if (r.nextInt(4) == 0) {
           birthday = "1996-02-29";
         }
@@ -125,7 +129,8 @@ class MembershipPropertyTest {
         w.identify(user, null, time, "plan", r.nextBoolean() ? "pro" : "free");
         log.add(user, Event.IDENTIFY, t);
       } else if (kind < 17) {
-        w.identify(user, null, time, "signed_up", Timestamps.format(t - 3_600_000L * r.nextInt(80)));
+        w.identify(
+            user, null, time, "signed_up", Timestamps.format(t - 3_600_000L * r.nextInt(80)));
         log.add(user, Event.IDENTIFY, t);
       } else if (kind < 19) {
         // an anonymous visitor, who may identify later
@@ -135,8 +140,10 @@ class MembershipPropertyTest {
       } else {
         String anon = "anon-" + u;
         ProfileState before = w.sim.find(anon);
-        boolean merges = before != null && before.profile().userId() == null
-            && before.profile().id().equals(anon);
+        boolean merges =
+            before != null
+                && before.profile().userId() == null
+                && before.profile().id().equals(anon);
         w.identify(user, anon, time);
         if (merges) {
           log.merge(anon, user);
@@ -159,7 +166,8 @@ class MembershipPropertyTest {
     return out;
   }
 
-  private static void verify(World w, SegmentSet set, Log log, long now, ZoneId fallback, long seed) {
+  private static void verify(
+      World w, SegmentSet set, Log log, long now, ZoneId fallback, long seed) {
     for (String id : log.profiles()) {
       ProfileState state = w.sim.find(id);
       if (state == null || !state.profile().id().equals(id)) {

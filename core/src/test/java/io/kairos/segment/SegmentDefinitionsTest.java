@@ -80,7 +80,8 @@ class SegmentDefinitionsTest {
             "f0.yaml:4:5: missing required key 'where' in segment",
             "f0.yaml:5:5: unknown key 'wher' in segment; expected one of id, name, description,"
                 + " where",
-            "f0.yaml:7:12: invalid CEL in 'where': " + io.kairos.expr.ExpressionCompilerFacts.NOW_RULE,
+            "f0.yaml:7:12: invalid CEL in 'where': "
+                + io.kairos.expr.ExpressionCompilerFacts.NOW_RULE,
             "f0.yaml:9:12: segment 'a' depends on itself: a -> b -> a; a segment's membership"
                 + " cannot be defined by its own",
             "f0.yaml:11:12: segment 'b' depends on itself: b -> a -> b; a segment's membership"

@@ -137,7 +137,8 @@ class SegmentMembershipTest {
             "2026-04-06T10:00:00Z win-back eve step-1 event arrived",
             "2026-04-06T10:00:00Z win-back eve step-2 exit exit_step",
             "2026-05-05T10:00:00Z win-back eve trigger entry refused");
-    assertThat(w.of(Effect.Entered.class).get(0).reason()).isEqualTo("entered segment 'repeat-buyer'");
+    assertThat(w.of(Effect.Entered.class).get(0).reason())
+        .isEqualTo("entered segment 'repeat-buyer'");
   }
 
   @Test

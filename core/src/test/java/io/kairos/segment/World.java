@@ -79,7 +79,15 @@ final class World {
 
   World identify(String user, String anonymousId, String time, Object... traits) {
     sim.accept(
-        event(EventType.IDENTIFY, user, anonymousId, time, Event.IDENTIFY, Map.of(), map(traits), null));
+        event(
+            EventType.IDENTIFY,
+            user,
+            anonymousId,
+            time,
+            Event.IDENTIFY,
+            Map.of(),
+            map(traits),
+            null));
     return this;
   }
 
