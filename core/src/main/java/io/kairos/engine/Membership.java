@@ -138,20 +138,26 @@ final class Membership {
   void afterMerge(ProfileState target, ProfileState source, long now, Out out) {
     source.segments = null;
     source.segmentsDue = 0;
+    source.segmentNext = null;
     if (segments.isEmpty()) {
       return;
     }
     update(target, all(), now, out, "after merging profile " + source.profile().id());
   }
 
-  /** A segment timer: re-evaluates every time-aware segment, unless the timer is stale. */
+  /** A segment timer: re-evaluates the time-aware segments now due, unless the timer is stale. */
   void onTimer(ProfileState state, Timer t, long now, Out out) {
-    if (state.segmentsDue != t.due() || segments.isEmpty()) {
-      return; // stale: a timer for an earlier moment was armed since, and re-armed what is due
+    if (state.segmentsDue != t.due() || segments.isEmpty() || state.segmentNext == null) {
+      return; // stale: a timer for another moment was armed since
     }
     state.segmentsDue = 0;
     boolean[] dirty = new boolean[segments.size()];
-    mark(dirty, segments.timeAware());
+    int[] timeAware = segments.timeAware();
+    for (int k = 0; k < timeAware.length; k++) {
+      if (state.segmentNext[k] <= now) {
+        dirty[timeAware[k]] = true;
+      }
+    }
     update(state, dirty, now, out, "as time passed");
   }
 
@@ -167,17 +173,21 @@ final class Membership {
     }
     String profileId = state.profile().id();
     EngineBindings b = new EngineBindings(state, null, null, now, fallbackZone);
-    long next = Long.MAX_VALUE;
-    String nextSegment = null;
     for (int i = 0; i < dirty.length; i++) {
       if (!dirty[i]) {
         continue;
       }
       Segment s = segments.get(i);
-      SegmentSet.Outcome o = segments.evaluate(i, b);
-      if (segments.usage(i).timeAware() && o.nextChange() < next) {
-        next = o.nextChange();
-        nextSegment = s.id();
+      SegmentSet.Outcome o = segments.evaluate(i, b, false);
+      int ordinal = segments.timeAwareOrdinal(i);
+      if (ordinal >= 0) {
+        if (state.segmentNext == null && o.nextChange() != Long.MAX_VALUE) {
+          state.segmentNext = new long[segments.timeAware().length];
+          java.util.Arrays.fill(state.segmentNext, Long.MAX_VALUE);
+        }
+        if (state.segmentNext != null) {
+          state.segmentNext[ordinal] = o.nextChange();
+        }
       }
       boolean was = state.inSegment(s.id());
       if (o.member() == was) {
@@ -186,7 +196,7 @@ final class Membership {
       if (!out.allowTransition()) {
         break; // the loop guard: segments that keep flipping each other's derived events
       }
-      String why = cause + ": " + o.explanation();
+      String why = cause + ": " + segments.evaluate(i, b, true).explanation();
       Map<String, Object> props = new LinkedHashMap<>();
       props.put("segment", s.id());
       if (o.member()) {
@@ -206,9 +216,30 @@ final class Membership {
       }
       mark(dirty, segments.dependents(i));
     }
+    arm(state, out);
+  }
+
+  /**
+   * Arms the profile's one segment timer for the earliest next change, unless one is armed for it
+   * already. An armed timer that is now later than needed is replaced (it becomes stale); one that
+   * is earlier than needed fires, finds nothing due and arms the right one.
+   */
+  private void arm(ProfileState state, Out out) {
+    if (state.segmentNext == null) {
+      return;
+    }
+    long next = Long.MAX_VALUE;
+    int which = -1;
+    for (int k = 0; k < state.segmentNext.length; k++) {
+      if (state.segmentNext[k] < next) {
+        next = state.segmentNext[k];
+        which = k;
+      }
+    }
     if (next != Long.MAX_VALUE && (state.segmentsDue == 0 || next < state.segmentsDue)) {
       state.segmentsDue = next;
-      out.schedule(Timer.segment(profileId, next, nextSegment));
+      String id = segments.get(segments.timeAware()[which]).id();
+      out.schedule(Timer.segment(state.profile().id(), next, id));
     }
   }
 

@@ -37,6 +37,12 @@ public final class ProfileState {
   /** Due time of the profile's live segment timer; 0 when none is armed. */
   long segmentsDue;
 
+  /**
+   * Per time-aware segment (in {@code SegmentSet#timeAwareOrdinal} order), the next moment its
+   * answer can change with time alone; null until one can.
+   */
+  long[] segmentNext;
+
   public ProfileState(Profile profile) {
     this.profile = profile;
   }

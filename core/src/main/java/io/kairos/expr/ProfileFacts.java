@@ -41,6 +41,14 @@ public interface ProfileFacts {
     return false;
   }
 
+  /**
+   * Whether {@link #observe} wants the {@code call} text (for a trace); when not, it gets null and
+   * no text is built.
+   */
+  default boolean recording() {
+    return false;
+  }
+
   /** A profile with no events, no segments, in UTC. */
   ProfileFacts NONE =
       new ProfileFacts() {

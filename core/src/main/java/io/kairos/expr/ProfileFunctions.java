@@ -1,19 +1,23 @@
 package io.kairos.expr;
 
+import com.google.common.collect.ImmutableList;
 import dev.cel.common.CelFunctionDecl;
 import dev.cel.common.CelOverloadDecl;
 import dev.cel.common.exceptions.CelBadFormatException;
 import dev.cel.common.types.SimpleType;
 import dev.cel.runtime.CelFunctionBinding;
+import dev.cel.runtime.CelFunctionOverload;
 import dev.cel.runtime.CelFunctionResolver;
-import dev.cel.runtime.CelLateFunctionBindings;
+import dev.cel.runtime.CelResolvedOverload;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.Period;
 import java.time.ZoneId;
+import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -68,57 +72,118 @@ final class ProfileFunctions {
                 "in_segment_string", SimpleType.BOOL, SimpleType.STRING)));
   }
 
-  /** The functions bound to one evaluation's profile and clock. */
+  /**
+   * The functions bound to one evaluation's profile and clock. A resolver of its own rather than
+   * {@code CelLateFunctionBindings}, which builds a map of every binding per evaluation: this one
+   * costs one small object, and one resolved overload per call.
+   */
   static CelFunctionResolver bind(ProfileFacts facts, long now) {
-    return CelLateFunctionBindings.from(
-        CelFunctionBinding.from(
-            "count_string",
-            String.class,
-            name -> {
-              long v = facts.count(name);
-              facts.observe("count(\"" + name + "\")", v, Long.MAX_VALUE);
-              return v;
-            }),
-        CelFunctionBinding.from(
-            "count_string_duration",
-            String.class,
-            Duration.class,
-            (name, window) -> {
-              long w = window.toMillis();
-              long after = now - w;
-              long v = facts.countAfter(name, after);
-              if (facts.observing()) {
-                long first = facts.firstAfter(name, after);
-                // The count drops when its oldest event leaves the window.
-                long next = first == Long.MAX_VALUE ? Long.MAX_VALUE : first + w;
-                facts.observe("count(\"" + name + "\", " + Durations.format(window) + ")", v, next);
-              }
-              return v;
-            }),
-        CelFunctionBinding.from(
-            "last_string",
-            String.class,
-            name -> {
-              long t = facts.last(name);
-              Instant v = t == Long.MIN_VALUE ? NEVER : Instant.ofEpochMilli(t);
-              facts.observe(
-                  "last(\"" + name + "\")", t == Long.MIN_VALUE ? "never" : v, Long.MAX_VALUE);
-              return v;
-            }),
-        CelFunctionBinding.from(
-            "age_string", String.class, text -> age(facts, now, date(text), "\"" + text + "\"")),
-        CelFunctionBinding.from(
-            "age_timestamp",
-            Instant.class,
-            t -> age(facts, now, t.atZone(facts.zone()).toLocalDate(), t.toString())),
-        CelFunctionBinding.from(
-            "in_segment_string",
-            String.class,
-            id -> {
-              boolean v = facts.inSegment(id);
-              facts.observe("in_segment(\"" + id + "\")", v, Long.MAX_VALUE);
-              return v;
-            }));
+    return new Resolver(facts, now);
+  }
+
+  private static final ImmutableList<Class<?>> STRING = ImmutableList.of(String.class);
+  private static final ImmutableList<Class<?>> STRING_DURATION =
+      ImmutableList.of(String.class, Duration.class);
+  private static final ImmutableList<Class<?>> TIMESTAMP = ImmutableList.of(Instant.class);
+
+  private record Resolver(ProfileFacts facts, long now) implements CelFunctionResolver {
+    @Override
+    public Optional<CelResolvedOverload> findOverloadMatchingArgs(
+        String function, Collection<String> overloadIds, Object[] args) {
+      return findOverloadMatchingArgs(function, args);
+    }
+
+    @Override
+    public Optional<CelResolvedOverload> findOverloadMatchingArgs(String function, Object[] args) {
+      String id;
+      ImmutableList<Class<?>> types;
+      if (function.equals("count") && args.length == 1 && args[0] instanceof String) {
+        id = "count_string";
+        types = STRING;
+      } else if (function.equals("count")
+          && args.length == 2
+          && args[0] instanceof String
+          && args[1] instanceof Duration) {
+        id = "count_string_duration";
+        types = STRING_DURATION;
+      } else if (function.equals("last") && args.length == 1 && args[0] instanceof String) {
+        id = "last_string";
+        types = STRING;
+      } else if (function.equals("age") && args.length == 1 && args[0] instanceof String) {
+        id = "age_string";
+        types = STRING;
+      } else if (function.equals("age") && args.length == 1 && args[0] instanceof Instant) {
+        id = "age_timestamp";
+        types = TIMESTAMP;
+      } else if (function.equals("in_segment") && args.length == 1 && args[0] instanceof String) {
+        id = "in_segment_string";
+        types = STRING;
+      } else {
+        return Optional.empty();
+      }
+      String overload = id;
+      CelFunctionOverload impl = a -> apply(overload, a);
+      return Optional.of(CelResolvedOverload.of(function, id, impl, true, types));
+    }
+
+    private Object apply(String id, Object[] args) {
+      switch (id) {
+        case "count_string":
+          return count(facts, (String) args[0]);
+        case "count_string_duration":
+          return countWithin(facts, now, (String) args[0], (Duration) args[1]);
+        case "last_string":
+          return last(facts, (String) args[0]);
+        case "age_string":
+          return age(facts, now, date((String) args[0]), args[0]);
+        case "age_timestamp":
+          Instant t = (Instant) args[0];
+          return age(facts, now, t.atZone(facts.zone()).toLocalDate(), t);
+        default:
+          return inSegment(facts, (String) args[0]);
+      }
+    }
+  }
+
+  private static long count(ProfileFacts facts, String name) {
+    long v = facts.count(name);
+    if (facts.recording()) {
+      facts.observe("count(\"" + name + "\")", v, Long.MAX_VALUE);
+    }
+    return v;
+  }
+
+  private static long countWithin(ProfileFacts facts, long now, String name, Duration window) {
+    long w = window.toMillis();
+    long after = now - w;
+    long v = facts.countAfter(name, after);
+    if (facts.observing()) {
+      long first = facts.firstAfter(name, after);
+      // The count drops when its oldest event leaves the window.
+      long next = first == Long.MAX_VALUE ? Long.MAX_VALUE : first + w;
+      facts.observe(
+          facts.recording() ? "count(\"" + name + "\", " + Durations.format(window) + ")" : null,
+          v,
+          next);
+    }
+    return v;
+  }
+
+  private static Instant last(ProfileFacts facts, String name) {
+    long t = facts.last(name);
+    Instant v = t == Long.MIN_VALUE ? NEVER : Instant.ofEpochMilli(t);
+    if (facts.recording()) {
+      facts.observe("last(\"" + name + "\")", t == Long.MIN_VALUE ? "never" : v, Long.MAX_VALUE);
+    }
+    return v;
+  }
+
+  private static boolean inSegment(ProfileFacts facts, String id) {
+    boolean v = facts.inSegment(id);
+    if (facts.recording()) {
+      facts.observe("in_segment(\"" + id + "\")", v, Long.MAX_VALUE);
+    }
+    return v;
   }
 
   /** The runtime binding of {@code duration(string)} that also takes days and weeks. */
@@ -140,7 +205,7 @@ final class ProfileFunctions {
    * of the local day on which it next grows. Someone born on 29 February turns a year older on 1
    * March in years without one (as {@link Period} counts); before the date itself the age is 0.
    */
-  private static long age(ProfileFacts facts, long now, LocalDate birth, String arg) {
+  private static long age(ProfileFacts facts, long now, LocalDate birth, Object arg) {
     ZoneId zone = facts.zone();
     LocalDate today = Instant.ofEpochMilli(now).atZone(zone).toLocalDate();
     long years = today.isBefore(birth) ? 0 : Period.between(birth, today).getYears();
@@ -149,7 +214,12 @@ final class ProfileFunctions {
       if (Period.between(birth, next).getYears() <= years) {
         next = next.plusDays(1); // 29 February in a year without one
       }
-      facts.observe("age(" + arg + ")", years, next.atStartOfDay(zone).toInstant().toEpochMilli());
+      facts.observe(
+          facts.recording()
+              ? "age(" + (arg instanceof String ? "\"" + arg + "\"" : arg) + ")"
+              : null,
+          years,
+          next.atStartOfDay(zone).toInstant().toEpochMilli());
     }
     return years;
   }

@@ -29,6 +29,7 @@ public final class SegmentSet {
   private final int[] profileData;
   private final int[] timeAware;
   private final int[][] dependents;
+  private final int[] ordinals;
 
   /**
    * @param defined in definition order; {@code in_segment} must not form cycles
@@ -63,6 +64,11 @@ public final class SegmentSet {
     this.everyEvent = ints(every);
     this.profileData = ints(data);
     this.timeAware = ints(time);
+    this.ordinals = new int[n];
+    java.util.Arrays.fill(ordinals, -1);
+    for (int k = 0; k < timeAware.length; k++) {
+      ordinals[timeAware[k]] = k;
+    }
     this.dependents = new int[n][];
     for (int i = 0; i < n; i++) {
       List<Integer> d = new ArrayList<>();
@@ -121,6 +127,11 @@ public final class SegmentSet {
     return timeAware;
   }
 
+  /** The position of segment i among the {@link #timeAware} ones, or -1. */
+  public int timeAwareOrdinal(int i) {
+    return ordinals[i];
+  }
+
   /** Segments, later in the order, that read segment i with {@code in_segment}. */
   public int[] dependents(int i) {
     return dependents[i];
@@ -148,16 +159,28 @@ public final class SegmentSet {
    * one of them changes, it takes the same path to the same answer.
    */
   public Outcome evaluate(int i, Bindings bindings) {
+    return evaluate(i, bindings, true);
+  }
+
+  /**
+   * As {@link #evaluate(int, Bindings)}; without {@code explain} the explanation is null and no
+   * text is built (the engine asks for it only when membership changes).
+   */
+  public Outcome evaluate(int i, Bindings bindings, boolean explain) {
     Expression where = segments[i].where();
-    Tracker t = new Tracker(bindings);
+    Tracker t = new Tracker(bindings, explain);
     boolean member;
-    String head;
+    String head = null;
     try {
       member = where.test(t);
-      head = where.source() + " is " + member;
+      if (explain) {
+        head = where.source() + " is " + member;
+      }
     } catch (EvaluationException e) {
       member = false;
-      head = where.source() + " failed (" + e.getMessage() + "), taken as false";
+      if (explain) {
+        head = where.source() + " failed (" + e.getMessage() + "), taken as false";
+      }
     }
     long now = bindings.now();
     for (NowThreshold th : usages[i].thresholds()) {
@@ -172,7 +195,7 @@ public final class SegmentSet {
         t.next = Math.min(t.next, x + 1);
       }
     }
-    return new Outcome(member, t.next, head + t.values(where));
+    return new Outcome(member, t.next, explain ? head + t.values(where) : null);
   }
 
   private static final int[] NONE = new int[0];

@@ -17,11 +17,13 @@ final class Tracker implements Bindings, ProfileFacts {
   private final Bindings base;
   private final ProfileFacts facts;
   private final Map<String, Object> seen = new LinkedHashMap<>();
+  private final boolean recording;
   long next = Long.MAX_VALUE;
 
-  Tracker(Bindings base) {
+  Tracker(Bindings base, boolean recording) {
     this.base = base;
     this.facts = base.facts();
+    this.recording = recording;
   }
 
   @Override
@@ -85,8 +87,15 @@ final class Tracker implements Bindings, ProfileFacts {
   }
 
   @Override
+  public boolean recording() {
+    return recording;
+  }
+
+  @Override
   public void observe(String call, Object value, long nextChange) {
-    seen.putIfAbsent(call, value);
+    if (call != null) {
+      seen.putIfAbsent(call, value);
+    }
     if (nextChange < next) {
       next = nextChange;
     }

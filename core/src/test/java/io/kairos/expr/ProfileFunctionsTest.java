@@ -59,6 +59,10 @@ class ProfileFunctionsTest {
       return true;
     }
 
+    public boolean recording() {
+      return true;
+    }
+
     public void observe(String call, Object value, long nextChange) {
       observed.add(call + " = " + value);
       next = Math.min(next, nextChange);
