@@ -216,6 +216,11 @@ public class SegmentBenchmark {
       }
       sim.finish(b.events[b.events.length - 1].timestamp());
       double s = (System.nanoTime() - start) / 1e9;
+      System.gc();
+      Runtime rt = Runtime.getRuntime();
+      System.out.printf(
+          "heap in use with %d profiles held: %d MB%n",
+          sim.profileCount(), (rt.totalMemory() - rt.freeMemory()) >> 20);
       System.out.printf(
           "run %d: %d events in %.2f s = %.0f events/s; %d segment timers fired; %d entered, %d exited%n",
           run, EVENTS, s, EVENTS / s, sim.timersFired(), counts[0], counts[1]);
