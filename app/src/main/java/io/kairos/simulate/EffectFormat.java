@@ -223,6 +223,10 @@ enum EffectFormat {
         g.writeStringField("topic", x.topic());
       }
       g.writeStringField("cause", x.cause());
+    } else if (e instanceof Effect.SegmentEntered x) {
+      g.writeStringField("segment", x.segment());
+    } else if (e instanceof Effect.SegmentExited x) {
+      g.writeStringField("segment", x.segment());
     }
   }
 

@@ -24,6 +24,7 @@ import io.kairos.recommend.Catalog;
 import io.kairos.scoring.Lifecycle;
 import io.kairos.scoring.ScoreDefinition;
 import io.kairos.scoring.ScoringReader;
+import io.kairos.segment.SegmentReader;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -50,7 +51,7 @@ public final class DefinitionLoader {
 
   /** The top-level keys of a shared-definitions file, in the order docs and messages list them. */
   public static final List<String> SECTIONS =
-      List.of("calendars", "geofences", "scoring", "lifecycle", "pools", "policies");
+      List.of("segments", "calendars", "geofences", "scoring", "lifecycle", "pools", "policies");
 
   private final ExpressionCompiler compiler;
   private final JourneyLoader journeys;
@@ -77,18 +78,24 @@ public final class DefinitionLoader {
     List<Problem> problems = new ArrayList<>();
     List<Journey> loaded = new ArrayList<>();
     Map<String, String> journeyFiles = new HashMap<>();
-    Sections sections = new Sections();
+    Sections sections = new Sections(compiler);
     List<Doc> docs = new ArrayList<>();
+    List<Source> journeySources = new ArrayList<>();
+    // Shared definitions first, so journeys can be checked against them.
     for (Source f : files) {
       MappingNode sectionRoot = sectionRoot(f.text());
       if (sectionRoot != null) {
         Doc doc = new Doc(f.name(), f.text(), compiler);
         sections.read(doc, sectionRoot);
         docs.add(doc);
-        continue;
+      } else {
+        journeySources.add(f);
       }
+    }
+    sections.finish();
+    for (Source f : journeySources) {
       try {
-        Journey j = journeys.load(f.name(), f.text());
+        Journey j = journeys.load(f.name(), f.text(), sections.segments.ids());
         String other = journeyFiles.putIfAbsent(j.id(), f.name());
         if (other != null) {
           problems.add(
@@ -110,9 +117,24 @@ public final class DefinitionLoader {
     problems.addAll(sections.unknownFences(loaded));
     Definitions built = sections.build(loaded, problems);
     if (!problems.isEmpty()) {
-      throw new JourneyLoadException(problems);
+      throw new JourneyLoadException(inFileOrder(problems, files));
     }
     return built;
+  }
+
+  /** The problems sorted by file (in the order given), then line and column. */
+  private static List<Problem> inFileOrder(List<Problem> problems, List<Source> files) {
+    Map<String, Integer> order = new HashMap<>();
+    for (Source f : files) {
+      order.putIfAbsent(f.name(), order.size());
+    }
+    List<Problem> sorted = new ArrayList<>(problems);
+    sorted.sort(
+        java.util.Comparator.<Problem>comparingInt(
+                p -> order.getOrDefault(p.source(), Integer.MAX_VALUE))
+            .thenComparingInt(Problem::line)
+            .thenComparingInt(Problem::column));
+    return sorted;
   }
 
   /** The root mapping when the text is a shared-definitions file; null for a journey. */
@@ -145,6 +167,11 @@ public final class DefinitionLoader {
     private String lifecycleFile;
     private Policies policies = Policies.NONE;
     private String policiesFile;
+    final SegmentReader segments;
+
+    Sections(ExpressionCompiler compiler) {
+      this.segments = new SegmentReader(compiler);
+    }
 
     void read(Doc doc, MappingNode root) {
       for (NodeTuple t : root.getValue()) {
@@ -200,6 +227,7 @@ public final class DefinitionLoader {
               }
             }
           }
+          case "segments" -> segments.read(doc, t.getValueNode());
           default ->
               doc.problem(
                   t.getKeyNode(),
@@ -288,7 +316,8 @@ public final class DefinitionLoader {
           List.copyOf(scores.values()),
           lifecycle,
           filled,
-          policies);
+          policies,
+          segments.segments());
     }
 
     /** The journey with the calendar dates its schedule names put in place. */
@@ -330,6 +359,11 @@ public final class DefinitionLoader {
           j.exitOn(),
           j.conversion(),
           j.steps());
+    }
+
+    /** Checks what spans section files, once every one is read. */
+    void finish() {
+      segments.finish();
     }
   }
 }

@@ -8,6 +8,7 @@ import io.kairos.policy.Policies;
 import io.kairos.recommend.Catalog;
 import io.kairos.scoring.Lifecycle;
 import io.kairos.scoring.ScoreDefinition;
+import io.kairos.segment.Segment;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,6 +26,7 @@ import java.util.Map;
  * @param lifecycle the {@code lifecycle:} stages; {@link Lifecycle#NONE} when none is defined
  * @param pools the {@code pools:} of sales reps, in file order
  * @param policies the {@code policies:} for sending; {@link Policies#NONE} when none is defined
+ * @param segments the segments, in file order (see {@code docs/segments.md})
  */
 public record Definitions(
     List<Journey> journeys,
@@ -34,7 +36,8 @@ public record Definitions(
     List<ScoreDefinition> scores,
     Lifecycle lifecycle,
     List<Pool> pools,
-    Policies policies) {
+    Policies policies,
+    List<Segment> segments) {
 
   public Definitions {
     journeys = List.copyOf(journeys);
@@ -45,6 +48,7 @@ public record Definitions(
     lifecycle = lifecycle == null ? Lifecycle.NONE : lifecycle;
     pools = List.copyOf(pools);
     policies = policies == null ? Policies.NONE : policies;
+    segments = List.copyOf(segments);
   }
 
   /** Journeys and nothing else. */
@@ -57,12 +61,13 @@ public record Definitions(
         List.of(),
         Lifecycle.NONE,
         List.of(),
-        Policies.NONE);
+        Policies.NONE,
+        List.of());
   }
 
   /** The same definitions with another product catalogue. */
   public Definitions withCatalog(Catalog catalog) {
     return new Definitions(
-        journeys, geofences, catalog, calendars, scores, lifecycle, pools, policies);
+        journeys, geofences, catalog, calendars, scores, lifecycle, pools, policies, segments);
   }
 }

@@ -455,4 +455,38 @@ public sealed interface Effect {
       return "skip " + channel + " " + template + " (" + cause + ")";
     }
   }
+
+  /**
+   * The profile entered a segment: its condition became true. {@code journey()} is {@code
+   * segment/<id>}.
+   */
+  record SegmentEntered(String segment, String profile, long time, String reason)
+      implements Effect {
+    public String journey() {
+      return "segment/" + segment;
+    }
+
+    public String step() {
+      return "where";
+    }
+
+    public String summary() {
+      return "enter segment";
+    }
+  }
+
+  /** The profile left a segment: its condition became false. */
+  record SegmentExited(String segment, String profile, long time, String reason) implements Effect {
+    public String journey() {
+      return "segment/" + segment;
+    }
+
+    public String step() {
+      return "where";
+    }
+
+    public String summary() {
+      return "exit segment";
+    }
+  }
 }

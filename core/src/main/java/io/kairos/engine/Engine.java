@@ -54,6 +54,7 @@ public final class Engine {
   private final Recommender recommender;
   private final Leads leads;
   private final Messages messages;
+  private volatile Membership membership;
 
   /** An engine whose calendar waits use UTC for profiles without a time zone. */
   public Engine(JourneySet journeys) {
@@ -80,6 +81,7 @@ public final class Engine {
     this.recommender = new Recommender(definitions.catalog());
     this.leads = new Leads(definitions);
     this.messages = new Messages(definitions.policies());
+    this.membership = new Membership(definitions.segments(), journeys.journeys(), fallbackZone);
   }
 
   /**
@@ -121,6 +123,7 @@ public final class Engine {
    */
   public void publish(List<Journey> next) {
     journeys = journeys.publish(next);
+    membership = membership.republish(journeys.journeys());
   }
 
   /** Processes one event for the profile it belongs to, at {@code now}. */
@@ -230,17 +233,22 @@ public final class Engine {
     }
     ZoneId zone = target.profile().zone();
     leads.merge(target, source, now, zone != null ? zone : fallbackZone, out);
+    Run run = new Run(target, now, out);
+    run.membership.afterMerge(target, source, now, run);
+    run.drainEmitted();
     // The target's inactivity timers already cover its activity; the widened last-seen is
     // picked up when they fire (they re-arm for the later end of the quiet period).
   }
 
   /** The work of one input: carries the state, the clock and the queue of emitted events. */
-  private final class Run {
+  private final class Run implements Membership.Out {
     private final ProfileState state;
     private final Profile profile;
     private final long now;
     private final Effects out;
     private final JourneySet set = journeys;
+    private final Membership membership = Engine.this.membership;
+    private int segmentTransitions;
     private ArrayDeque<Event> emitted;
     private ArrayDeque<Event> derived;
     private int emittedCount;
@@ -285,7 +293,8 @@ public final class Engine {
      * one, so journeys can trigger on it and wait for it. It is not customer activity: first and
      * last seen stay, and inactivity periods are not interrupted.
      */
-    void derive(String name, Map<String, Object> properties) {
+    @Override
+    public void derive(String name, Map<String, Object> properties) {
       if (derived == null) {
         derived = new ArrayDeque<>();
       }
@@ -318,9 +327,19 @@ public final class Engine {
                 zoneBefore,
                 e.type() == EventType.IDENTIFY ? e.traits().asMap().keySet() : List.of());
       }
+      if (activity && leads.active() && e.type() == EventType.IDENTIFY) {
+        // A CRM that syncs the stage or a score sets it as an update step would, through the same
+        // rules, instead of a plain trait the lifecycle would hide.
+        for (Map.Entry<String, Object> t : e.traits().asMap().entrySet()) {
+          if (leads.owns(t.getKey())) {
+            leads.update(leadCtx(), t.getKey(), t.getValue(), false, "identify");
+          }
+        }
+      }
       if (activity && leads.active() && leads.watches(state, e.name())) {
         leads.onEvent(leadCtx(), e, bindings(e, null));
       }
+      membership.afterEvent(state, e, activity, now, this);
       String name = e.name();
       if (activity && e.context().location() != null && !definitions.geofences().isEmpty()) {
         Places.observe(
@@ -360,6 +379,11 @@ public final class Engine {
               r.slot(),
               e,
               (entered ? "entered" : "left") + " geofence '" + fence + "'");
+        }
+      }
+      if (!activity) {
+        for (JourneySet.Route r : set.triggeredBySegment(name, e.properties().get("segment"))) {
+          enter(r.journey(), r.slot(), e, Membership.why(r.journey().trigger()));
         }
       }
     }
@@ -513,6 +537,7 @@ public final class Engine {
         case DATE, OCCASION -> datedTimer(t);
         case SCORE -> leads.onTimer(leadCtx(), t);
         case MESSAGE -> messages.due(state, t, now, zone(), out);
+        case SEGMENT -> membership.onTimer(state, t, now, this);
       }
     }
 
@@ -935,6 +960,7 @@ public final class Engine {
               in.seq,
               Collections.unmodifiableMap(changes),
               "step " + u.info().id() + " changed " + changes.keySet() + problems));
+      membership.afterUpdate(state, in.journey.id(), u.info().id(), now, this);
     }
 
     private void emit(Instance in, Step.Emit em, Event context) {
@@ -1013,9 +1039,25 @@ public final class Engine {
 
     // ---- helpers -----------------------------------------------------------------------------
 
+    @Override
+    public void emit(Effect effect) {
+      out.emit(effect);
+    }
+
+    @Override
+    public void schedule(Timer timer) {
+      out.schedule(timer);
+    }
+
+    @Override
+    public boolean allowTransition() {
+      return ++segmentTransitions <= Membership.MAX_TRANSITIONS_PER_INPUT;
+    }
+
     /** What expressions see about the profile, {@code e} and {@code in}, at this input's clock. */
-    EngineBindings bindings(Event e, Instance in) {
-      return new EngineBindings(state, e, in, now, recommender, leads);
+    @Override
+    public EngineBindings bindings(Event e, Instance in) {
+      return new EngineBindings(state, e, in, now, recommender, leads, fallbackZone);
     }
 
     private ZoneId zone() {

@@ -2,10 +2,12 @@ package io.kairos.engine;
 
 import io.kairos.event.Event;
 import io.kairos.expr.Bindings;
+import io.kairos.expr.ProfileFacts;
 import io.kairos.expr.Recommendations;
 import io.kairos.recommend.Recommender;
 import io.kairos.recommend.ShopperRecommendations;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -16,6 +18,7 @@ final class EngineBindings implements Bindings {
   private final Instance instance;
   private final long now;
   private final Leads leads;
+  private final ZoneId fallbackZone;
   private Map<String, Object> eventView;
   private Map<String, Object> profileView;
   private Map<String, Object> journeyView;
@@ -26,6 +29,7 @@ final class EngineBindings implements Bindings {
    * @param recommender the workspace's recommendation model, for the CEL functions over products;
    *     null for none
    * @param leads adds scores and the lifecycle stage to the profile view; null for none
+   * @param fallbackZone the zone of a profile without one, for {@code age} and windows in days
    */
   EngineBindings(
       ProfileState state,
@@ -33,12 +37,14 @@ final class EngineBindings implements Bindings {
       Instance instance,
       long now,
       Recommender recommender,
-      Leads leads) {
+      Leads leads,
+      ZoneId fallbackZone) {
     this.state = state;
     this.leads = leads;
     this.event = event;
     this.instance = instance;
     this.now = now;
+    this.fallbackZone = fallbackZone;
     this.recommender = recommender;
   }
 
@@ -64,6 +70,8 @@ final class EngineBindings implements Bindings {
       if (leads != null) {
         leads.view(profileView, state, now);
       }
+      // The segments the profile is in, in the order it entered them; wins over a trait.
+      profileView.put("segments", java.util.List.copyOf(state.segments()));
     }
     return profileView;
   }
@@ -79,6 +87,45 @@ final class EngineBindings implements Bindings {
   @Override
   public long now() {
     return now;
+  }
+
+  @Override
+  public ProfileFacts facts() {
+    return new Facts(state, fallbackZone);
+  }
+
+  /** The profile functions' view of a profile state. */
+  private record Facts(ProfileState state, ZoneId fallbackZone) implements ProfileFacts {
+    @Override
+    public long count(String name) {
+      return state.profile().eventCount(name);
+    }
+
+    @Override
+    public long countAfter(String name, long after) {
+      return state.profile().countAfter(name, after);
+    }
+
+    @Override
+    public long firstAfter(String name, long after) {
+      return state.profile().firstAfter(name, after);
+    }
+
+    @Override
+    public long last(String name) {
+      return state.profile().lastEventTime(name);
+    }
+
+    @Override
+    public ZoneId zone() {
+      ZoneId z = state.profile().zone();
+      return z != null ? z : fallbackZone;
+    }
+
+    @Override
+    public boolean inSegment(String id) {
+      return state.inSegment(id);
+    }
   }
 
   /** The event as expressions see it. */

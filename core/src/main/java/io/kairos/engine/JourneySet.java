@@ -27,6 +27,7 @@ public final class JourneySet {
   private final int datesSignature;
   private final List<Journey> all;
   private final Map<String, Route[]> byFence;
+  private final Map<String, Route[]> bySegment;
 
   private JourneySet(
       List<Journey> journeys, Map<String, Integer> previousSlots, Set<String> previousNames) {
@@ -49,9 +50,17 @@ public final class JourneySet {
     List<Route> inactive = new ArrayList<>();
     List<Route> datedRoutes = new ArrayList<>();
     int signature = 17;
+    Map<String, List<Route>> segment = new HashMap<>();
     for (Journey j : journeys) {
       Route route = new Route(j, s.get(j.id()));
-      if (j.trigger() instanceof Trigger.OnEvent on) {
+      if (j.trigger() instanceof Trigger.SegmentEntered t) {
+        segment.computeIfAbsent(
+            Membership.ENTERED + "\u0000" + t.segment(), k -> new ArrayList<>());
+        segment.get(Membership.ENTERED + "\u0000" + t.segment()).add(route);
+      } else if (j.trigger() instanceof Trigger.SegmentExited t) {
+        segment.computeIfAbsent(Membership.EXITED + "\u0000" + t.segment(), k -> new ArrayList<>());
+        segment.get(Membership.EXITED + "\u0000" + t.segment()).add(route);
+      } else if (j.trigger() instanceof Trigger.OnEvent on) {
         trig.computeIfAbsent(on.event(), k -> new ArrayList<>()).add(route);
       } else if (j.trigger() instanceof Trigger.Inactivity) {
         inactive.add(route);
@@ -86,6 +95,21 @@ public final class JourneySet {
     Map<String, Route[]> f = new HashMap<>();
     fences.forEach((k, v) -> f.put(k, v.toArray(new Route[0])));
     this.byFence = f;
+    Map<String, Route[]> seg = new HashMap<>();
+    segment.forEach((k, v) -> seg.put(k, v.toArray(new Route[0])));
+    this.bySegment = seg;
+  }
+
+  /**
+   * The journeys a derived {@code Segment Entered} / {@code Segment Exited} event starts: those
+   * whose trigger is {@code segment_entered} / {@code segment_exited} for its segment.
+   */
+  Route[] triggeredBySegment(String eventName, Object segment) {
+    if (bySegment.isEmpty() || !(segment instanceof String)) {
+      return NO_ROUTES;
+    }
+    Route[] r = bySegment.get(eventName + "\u0000" + segment);
+    return r == null ? NO_ROUTES : r;
   }
 
   /** A set of journeys; ids must be unique. */

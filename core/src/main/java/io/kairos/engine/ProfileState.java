@@ -35,9 +35,6 @@ public final class ProfileState {
   /** Scores, lifecycle stage and open lead; null until one of them changes. */
   LeadState leads;
 
-  /** Ids of the segments the profile is in; null when none. Kept current by the engine. */
-  Set<String> segments;
-
   /** The geofences the profile is inside; null until its first located event. */
   Presence presence;
 
@@ -68,6 +65,21 @@ public final class ProfileState {
 
   /** Messages the policies hold back, in the order they were deferred; null when none. */
   List<PendingMessage> deferred;
+
+  /**
+   * Ids of the segments the profile is in; null until its segments are first evaluated, then {@link
+   * Membership#NOT_IN_ANY} or a set of its own. Kept current by the engine.
+   */
+  Set<String> segments;
+
+  /** Due time of the profile's live segment timer; 0 when none is armed. */
+  long segmentsDue;
+
+  /**
+   * Per time-aware segment (in {@code SegmentSet#timeAwareOrdinal} order), the next moment its
+   * answer can change with time alone; null until one can.
+   */
+  long[] segmentNext;
 
   public ProfileState(Profile profile) {
     this.profile = profile;

@@ -37,6 +37,12 @@ public record Timer(String profile, long due, Kind kind, String key, int instanc
     SCORE,
     /** A deferred message is due to be decided again; key = message id. */
     MESSAGE,
+    /**
+     * A segment's answer can change with time alone (a count's window moves on, a birthday, a
+     * recency threshold); key = the id of the segment due first. A profile has at most one live
+     * segment timer: it re-evaluates every time-aware segment and arms the next.
+     */
+    SEGMENT,
   }
 
   /** The end of an instance's wait. */
@@ -67,6 +73,11 @@ public record Timer(String profile, long due, Kind kind, String key, int instanc
   /** A deferred message's next decision; stale when the message went or moved since. */
   public static Timer message(String profile, long due, String messageId) {
     return new Timer(profile, due, Kind.MESSAGE, messageId, -1, 0);
+  }
+
+  /** The moment a time-aware segment's answer can next change for the profile. */
+  public static Timer segment(String profile, long due, String segment) {
+    return new Timer(profile, due, Kind.SEGMENT, segment, -1, 0);
   }
 
   /** The journey a timer of any kind but a shared definition's belongs to. */

@@ -23,4 +23,12 @@ public interface Bindings {
   default Recommendations recommendations() {
     return Recommendations.NONE;
   }
+
+  /**
+   * What {@code count}, {@code last}, {@code age} and {@code in_segment} read; by default a profile
+   * with nothing.
+   */
+  default ProfileFacts facts() {
+    return ProfileFacts.NONE;
+  }
 }

@@ -1,6 +1,7 @@
 package io.kairos.expr;
 
 import dev.cel.runtime.CelEvaluationException;
+import dev.cel.runtime.CelFunctionResolver;
 import dev.cel.runtime.CelRuntime;
 import dev.cel.runtime.CelUnknownSet;
 import java.util.List;
@@ -16,11 +17,15 @@ final class CelExpression implements Expression {
   private final String source;
   private final CelRuntime.Program program;
   private final List<String> references;
+  private final Usage usage;
+  private final boolean functions;
 
-  CelExpression(String source, CelRuntime.Program program, List<String> references) {
+  CelExpression(String source, CelRuntime.Program program, List<String> references, Usage usage) {
     this.source = source;
     this.program = program;
     this.references = references;
+    this.usage = usage;
+    this.functions = usage.profileFunctions();
   }
 
   @Override
@@ -32,7 +37,16 @@ final class CelExpression implements Expression {
   public Object evaluate(Bindings bindings) {
     Object result;
     try {
-      result = program.eval(new Scope(bindings), RecommendationFunctions.resolver(bindings));
+      Scope scope = new Scope(bindings);
+      CelFunctionResolver products = RecommendationFunctions.resolver(bindings);
+      // Profile functions are bound per evaluation, and only for expressions that call them.
+      result =
+          functions
+              ? program.eval(
+                  scope,
+                  FunctionResolvers.both(
+                      ProfileFunctions.bind(bindings.facts(), bindings.now()), products))
+              : program.eval(scope, products);
     } catch (CelEvaluationException e) {
       throw new EvaluationException("'" + source + "': " + reason(e), e);
     }
@@ -50,6 +64,11 @@ final class CelExpression implements Expression {
   @Override
   public List<String> references() {
     return references;
+  }
+
+  @Override
+  public Usage usage() {
+    return usage;
   }
 
   @Override

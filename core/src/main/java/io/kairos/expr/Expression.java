@@ -46,6 +46,11 @@ public interface Expression {
     return List.of();
   }
 
+  /** What the expression depends on: event names and windows, profile data, segments, clock. */
+  default Usage usage() {
+    return Usage.NONE;
+  }
+
   /** A constant written literally in YAML (a number, a boolean, a list of them). */
   static Expression literal(Object value, String source) {
     return new Literal(value, source);

@@ -71,6 +71,12 @@ public final class ExpressionCompiler {
         CelFactory.legacyCelBuilder()
             .setOptions(options)
             .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
+            // The standard library, except that duration("90d") also takes days and weeks.
+            .setStandardEnvironmentEnabled(false)
+            .setStandardDeclarations(StandardLibrary.declarations(options))
+            .setStandardFunctions(StandardLibrary.functions(options))
+            .addFunctionBindings(ProfileFunctions.durationBinding())
+            .addFunctionDeclarations(ProfileFunctions.declarations())
             .addVar("event", object)
             .addVar("profile", object)
             .addVar("journey", object)
@@ -113,6 +119,26 @@ public final class ExpressionCompiler {
     return build(source, ast);
   }
 
+  /**
+   * Compiles a condition whose value the engine keeps current as time passes (a segment's): on top
+   * of {@link #compileCondition}'s rules, it may not read {@code event}, {@code journey} or {@code
+   * profile.segments}, {@code in_segment} takes a literal id, and {@code now} may appear only in a
+   * comparison with a time ({@code last("X") < now - duration("90d")}, {@code now -
+   * timestamp(profile.signed_up_at) > duration("7d")}), so the moment its value can change is known
+   * (see {@link NowThreshold}).
+   *
+   * @throws ExpressionException at the part that breaks a rule
+   */
+  public Expression compileKeptCurrent(String source) throws ExpressionException {
+    CelAbstractSyntaxTree ast = check(source);
+    CelType type = ast.getResultType();
+    if (type.kind() != CelKind.BOOL && type.kind() != CelKind.DYN) {
+      throw new ExpressionException(
+          "a condition must be true or false, but this is " + type.name(), source, 0);
+    }
+    return build(source, ast, Analysis.of(cel, ast, source, true));
+  }
+
   private CelAbstractSyntaxTree check(String source) throws ExpressionException {
     if (source == null || source.isBlank()) {
       throw new ExpressionException("empty expression", source == null ? "" : source, 0);
@@ -127,13 +153,18 @@ public final class ExpressionCompiler {
   }
 
   private Expression build(String source, CelAbstractSyntaxTree ast) throws ExpressionException {
+    return build(source, ast, Analysis.of(cel, ast, source, false));
+  }
+
+  private Expression build(String source, CelAbstractSyntaxTree ast, Usage usage)
+      throws ExpressionException {
     CelRuntime.Program program;
     try {
       program = cel.createProgram(ast);
     } catch (CelEvaluationException e) {
       throw new ExpressionException(e.getMessage(), source, -1);
     }
-    return new CelExpression(source, program, References.of(ast));
+    return new CelExpression(source, program, References.of(ast), usage);
   }
 
   // CEL places issues by line and code-point column; callers want a char offset into the text.

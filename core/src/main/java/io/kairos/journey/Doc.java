@@ -49,6 +49,12 @@ public final class Doc {
     return source;
   }
 
+  /** Compiles an expression's text; a way other than the two of {@link ExpressionCompiler}. */
+  @FunctionalInterface
+  public interface Compiler {
+    Expression compile(String source) throws ExpressionException;
+  }
+
   public boolean ok() {
     return problems.isEmpty();
   }
@@ -223,13 +229,22 @@ public final class Doc {
   }
 
   private Expression compile(Node n, String what, boolean condition) {
+    return expression(
+        n, what, condition ? compiler::compileCondition : (Compiler) compiler::compile);
+  }
+
+  /**
+   * An expression compiled by {@code how}, e.g. {@link ExpressionCompiler#compileKeptCurrent}; a
+   * problem is reported at the column of the bad token.
+   */
+  public Expression expression(Node n, String what, Compiler how) {
     String source = text(n, what);
     if (source == null) {
       return null;
     }
     ScalarNode scalar = (ScalarNode) n;
     try {
-      return condition ? compiler.compileCondition(source) : compiler.compile(source);
+      return how.compile(source);
     } catch (ExpressionException e) {
       int[] at = ScalarPositions.locate(codePoints, scalar, e.offset());
       String message = "invalid CEL in '" + what + "': " + e.getMessage();

@@ -46,10 +46,23 @@ public final class JourneyLoader {
    * @throws JourneyLoadException listing every problem found, in file order
    */
   public Journey load(String source, String yamlText) throws JourneyLoadException {
+    return load(source, yamlText, null);
+  }
+
+  /**
+   * Loads one journey definition whose segment triggers must name one of {@code segments} (null:
+   * not checked, as when a journey is loaded on its own).
+   *
+   * @throws JourneyLoadException listing every problem found, in file order
+   */
+  public Journey load(String source, String yamlText, java.util.Set<String> segments)
+      throws JourneyLoadException {
     Doc doc = new Doc(source, yamlText, compiler);
     Node root = compose(doc, yamlText);
     Journey journey =
-        root == null ? null : new JourneyReader(doc).read(root, source, version(yamlText));
+        root == null
+            ? null
+            : new JourneyReader(doc, segments).read(root, source, version(yamlText));
     if (!doc.ok() || journey == null) {
       List<JourneyLoadException.Problem> problems = doc.problems();
       if (problems.isEmpty()) {

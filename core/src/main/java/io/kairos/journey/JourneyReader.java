@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.regex.Pattern;
 import org.snakeyaml.engine.v2.nodes.MappingNode;
 import org.snakeyaml.engine.v2.nodes.Node;
-import org.snakeyaml.engine.v2.nodes.NodeTuple;
 import org.snakeyaml.engine.v2.nodes.ScalarNode;
 import org.snakeyaml.engine.v2.nodes.SequenceNode;
 
@@ -25,15 +24,23 @@ final class JourneyReader {
           "date",
           "schedule",
           "location_entered",
-          "location_exited");
-
-  // Triggers from the design that the engine does not run yet; named so, rather than "unknown".
-  private static final List<String> PLANNED_TRIGGERS = List.of("segment_entered", "segment_left");
+          "location_exited",
+          "segment_entered",
+          "segment_exited");
 
   private final Doc doc;
+  private final java.util.Set<String> segments;
 
   JourneyReader(Doc doc) {
+    this(doc, null);
+  }
+
+  /**
+   * @param segments the defined segment ids, or null when not known (not checked)
+   */
+  JourneyReader(Doc doc, java.util.Set<String> segments) {
     this.doc = doc;
+    this.segments = segments;
   }
 
   /** The journey, or null when the definition has problems (they are in the doc). */
@@ -90,13 +97,6 @@ final class JourneyReader {
     if (m == null) {
       return null;
     }
-    for (NodeTuple t : m.getValue()) {
-      if (t.getKeyNode() instanceof ScalarNode k && PLANNED_TRIGGERS.contains(k.getValue())) {
-        doc.problem(
-            k, "trigger '" + k.getValue() + "' is not supported yet; use " + oneOf(TRIGGERS));
-        return null;
-      }
-    }
     List<String> keys = new ArrayList<>(TRIGGERS);
     keys.add(1, "where");
     keys.addAll(DateTriggerReader.DATE_KEYS);
@@ -147,6 +147,10 @@ final class JourneyReader {
       case "location_entered":
       case "location_exited":
         return location(f.get(kinds.get(0)), kinds.get(0));
+      case "segment_entered":
+        return new Trigger.SegmentEntered(segment(f.get("segment_entered"), "segment_entered"));
+      case "segment_exited":
+        return new Trigger.SegmentExited(segment(f.get("segment_exited"), "segment_exited"));
       default:
         Boolean api = doc.bool(f.get("api"), "api");
         if (Boolean.FALSE.equals(api)) {
@@ -186,6 +190,23 @@ final class JourneyReader {
     return trigger instanceof Trigger.OnDate || trigger instanceof Trigger.Schedule
         ? EntryPolicy.PARALLEL
         : EntryPolicy.ONCE;
+  }
+
+  private String segment(Node node, String what) {
+    String id = doc.text(node, what);
+    if (id != null && segments != null && !segments.contains(id)) {
+      doc.problem(
+          node,
+          "no segment with id '"
+              + id
+              + "' for '"
+              + what
+              + "'; "
+              + (segments.isEmpty()
+                  ? "no segments are defined (a file with a segments: section)"
+                  : "the segments are " + String.join(", ", segments)));
+    }
+    return id;
   }
 
   private EntryPolicy entry(Node node) {

@@ -49,4 +49,10 @@ public sealed interface Trigger {
    * {@code audience} (every profile when null) that also meets {@code where} enters.
    */
   record Schedule(Occasions occasions, String audience, Expression where) implements Trigger {}
+
+  /** The profile entered the segment (its condition became true). */
+  record SegmentEntered(String segment) implements Trigger {}
+
+  /** The profile left the segment (its condition became false). */
+  record SegmentExited(String segment) implements Trigger {}
 }

@@ -30,6 +30,7 @@ public final class Profile {
   private long firstSeen = Long.MIN_VALUE;
   private long lastSeen = Long.MIN_VALUE;
   private final EventStats stats = new EventStats();
+  private EventTimes times;
 
   /**
    * @param id the key the profile is stored under: its userId, or its anonymousId until it is
@@ -198,6 +199,33 @@ public final class Profile {
       lastSeen = Math.max(lastSeen, other.lastSeen);
     }
     stats.addAll(other.stats);
+    if (other.times != null) {
+      if (times == null) {
+        times = new EventTimes();
+      }
+      times.addAll(other.times);
+    }
+  }
+
+  /**
+   * Keeps the time of an event of a name that a windowed count reads, for {@code horizon} ms (the
+   * longest window over it) after {@code now}.
+   */
+  public void recordTime(String name, long time, long now, long horizon) {
+    if (times == null) {
+      times = new EventTimes();
+    }
+    times.record(name, time, now, horizon);
+  }
+
+  /** Kept events of this name after {@code after} (see {@link #recordTime}). */
+  public long countAfter(String name, long after) {
+    return times == null ? 0 : times.countAfter(name, after);
+  }
+
+  /** The first kept event time of this name after {@code after}, or Long.MAX_VALUE. */
+  public long firstAfter(String name, long after) {
+    return times == null ? Long.MAX_VALUE : times.firstAfter(name, after);
   }
 
   /** How many events of this name the profile has had. */

@@ -357,6 +357,10 @@ public final class Summary {
       return "defer";
     } else if (e instanceof Effect.Skipped) {
       return "skip";
+    } else if (e instanceof Effect.SegmentEntered) {
+      return "segment_enter";
+    } else if (e instanceof Effect.SegmentExited) {
+      return "segment_exit";
     } else {
       return "complete";
     }

@@ -363,7 +363,7 @@ class JourneyLoaderTest {
     assertThat(problems("id: a\ntrigger: { where: 'true' }" + rest))
         .containsExactly(
             "j.yaml:2:10: trigger needs one of event, inactive_for, api, date, schedule,"
-                + " location_entered or location_exited");
+                + " location_entered, location_exited, segment_entered or segment_exited");
     assertThat(problems("id: a\ntrigger: { inactive_for: 7d, where: 'true' }" + rest))
         .containsExactly("j.yaml:2:30: 'where' applies only to an event, date or schedule trigger");
     assertThat(problems("id: a\ntrigger: { inactive_for: 0s }" + rest))
@@ -373,16 +373,13 @@ class JourneyLoaderTest {
     assertThat(problems("id: a\ntrigger: manual" + rest))
         .containsExactly(
             "j.yaml:2:10: unknown trigger 'manual'; expected api, or a mapping with event,"
-                + " inactive_for, date, schedule, location_entered or location_exited");
-    assertThat(problems("id: a\ntrigger: { segment_entered: vip }" + rest))
-        .containsExactly(
-            "j.yaml:2:12: trigger 'segment_entered' is not supported yet; use event,"
-                + " inactive_for, api, date, schedule, location_entered or location_exited");
+                + " inactive_for, date, schedule, location_entered, location_exited,"
+                + " segment_entered or segment_exited");
     assertThat(problems("id: a\ntrigger: { event: A, wher: 'true' }" + rest))
         .containsExactly(
             "j.yaml:2:22: unknown key 'wher' in trigger; expected one of event, where,"
                 + " inactive_for, api, date, schedule, location_entered, location_exited,"
-                + " recurring, offset, at, audience");
+                + " segment_entered, segment_exited, recurring, offset, at, audience");
   }
 
   @Test
