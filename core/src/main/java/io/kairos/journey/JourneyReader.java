@@ -140,8 +140,13 @@ final class JourneyReader {
         return new DateTriggerReader(doc)
             .date(f, f.has("where") ? doc.condition(f.get("where"), "where") : null);
       case "schedule":
-        return new DateTriggerReader(doc)
-            .schedule(f, f.has("where") ? doc.condition(f.get("where"), "where") : null);
+        Trigger schedule =
+            new DateTriggerReader(doc)
+                .schedule(f, f.has("where") ? doc.condition(f.get("where"), "where") : null);
+        if (schedule instanceof Trigger.Schedule s && s.audience() != null) {
+          segment(f.get("audience"), "audience"); // an audience is a segment: it must exist
+        }
+        return schedule;
       case "inactive_for":
         return new Trigger.Inactivity(doc.span(f.get("inactive_for"), "inactive_for", true));
       case "location_entered":
