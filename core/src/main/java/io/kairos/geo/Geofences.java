@@ -121,13 +121,18 @@ public final class Geofences {
     int[] all = Arrays.copyOf(near, near.length + everywhere.length + presence.size());
     System.arraycopy(everywhere, 0, all, near.length, everywhere.length);
     int n = near.length + everywhere.length;
-    for (String id : presence.ids()) {
-      Integer i = byId.get(id);
+    boolean stale = false;
+    for (int k = 0; k < presence.size(); k++) {
+      Integer i = byId.get(presence.get(k));
       if (i != null) {
         all[n++] = i;
-      } // a fence no longer defined: its state is dropped below, silently
+      } else {
+        stale = true; // a fence no longer defined: its state is dropped, silently
+      }
     }
-    presence.retain(byId.keySet());
+    if (stale) {
+      presence.retain(byId.keySet());
+    }
     Arrays.sort(all, 0, n);
     int distinct = 0;
     for (int k = 0; k < n; k++) {

@@ -4,22 +4,21 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 
-/** Counts of products and of product pairs, with a bounded neighbour list per product. */
+/**
+ * Counts of products and of product pairs, with a bounded neighbour list per product. Products are
+ * numbered by a {@link ProductIndex} both models share: neighbours are held by number and counts
+ * sit in one array by number, so scoring walks arrays instead of looking products up by id.
+ */
 final class Cooccurrence {
 
-  /**
-   * One product: how often it occurred, and its strongest neighbours with their pair counts. A
-   * neighbour is held as its own {@code Item} of the same model (one per product), so scoring reads
-   * its count without a lookup and a bump finds it by reference.
-   */
+  /** One product's strongest neighbours (product numbers) with their pair counts. */
   static final class Item {
     final String id;
 
-    /** The product's number in the {@link ProductIndex} both models share. */
+    /** The product's number in the shared {@link ProductIndex}. */
     final int index;
 
-    long count;
-    Item[] others = new Item[4];
+    int[] others = new int[4];
     long[] counts = new long[4];
     int size;
 
@@ -28,7 +27,7 @@ final class Cooccurrence {
       this.index = index;
     }
 
-    void bump(Item other) {
+    void bump(int other, ProductIndex ids) {
       for (int i = 0; i < size; i++) {
         if (others[i] == other) {
           counts[i]++;
@@ -48,7 +47,8 @@ final class Cooccurrence {
       int weakest = 0;
       for (int i = 1; i < size; i++) {
         if (counts[i] < counts[weakest]
-            || (counts[i] == counts[weakest] && others[i].id.compareTo(others[weakest].id) > 0)) {
+            || (counts[i] == counts[weakest]
+                && ids.id(others[i]).compareTo(ids.id(others[weakest])) > 0)) {
           weakest = i;
         }
       }
@@ -60,27 +60,50 @@ final class Cooccurrence {
   private final ProductIndex index;
   final Map<String, Item> items = new HashMap<>();
 
+  /** How often each product occurred in this model, by product number (0 when it never did). */
+  long[] count = new long[64];
+
   Cooccurrence(ProductIndex index) {
     this.index = index;
   }
 
-  /** The product's item, created (count 0, no neighbours) when the model does not know it yet. */
+  /** The product's item, created (no occurrence, no neighbours) when the model does not know it. */
   Item item(String product) {
     Item i = items.get(product);
     if (i == null) {
       i = new Item(product, index.of(product));
+      if (i.index >= count.length) {
+        count = Arrays.copyOf(count, Math.max(i.index + 1, count.length * 2));
+      }
       items.put(product, i);
     }
     return i;
   }
 
+  long count(Item item) {
+    return count[item.index];
+  }
+
+  void occurred(Item item) {
+    count[item.index]++;
+  }
+
   void occurred(String product) {
-    item(product).count++;
+    occurred(item(product));
+  }
+
+  void pair(Item a, Item b) {
+    a.bump(b.index, index);
   }
 
   void pair(String a, String b) {
     Item ia = item(a);
-    ia.bump(item(b));
+    pair(ia, item(b));
+  }
+
+  /** The product with this number; for tests and diagnostics. */
+  String id(int number) {
+    return index.id(number);
   }
 
   long pairs() {

@@ -136,12 +136,12 @@ public final class Recommender {
         Cooccurrence.Item[] items = new Cooccurrence.Item[known.size()];
         for (int i = 0; i < items.length; i++) {
           items[i] = bought.item(known.get(i));
-          items[i].count++;
+          bought.occurred(items[i]);
         }
         for (Cooccurrence.Item p : items) {
           for (Cooccurrence.Item q : items) {
             if (p != q) {
-              p.bump(q);
+              bought.pair(p, q);
             }
           }
         }
@@ -292,11 +292,14 @@ public final class Recommender {
       if (item == null) {
         continue;
       }
-      double seedCount = Math.max(1, item.count);
+      long[] count = model.count;
+      int[] others = item.others;
+      long[] together = item.counts;
+      double seedCount = Math.max(1, count[item.index]);
       for (int i = 0; i < item.size; i++) {
-        Cooccurrence.Item other = item.others[i];
-        double cos = item.counts[i] / Math.sqrt(seedCount * Math.max(1, other.count));
-        candidates.add(other.index, cos, seed);
+        int other = others[i];
+        double cos = together[i] / Math.sqrt(seedCount * Math.max(1, count[other]));
+        candidates.add(other, cos, seed);
       }
     }
   }

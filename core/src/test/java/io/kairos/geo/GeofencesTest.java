@@ -185,4 +185,19 @@ class GeofencesTest {
     assertThat(exited).as("left fences").isGreaterThan(50);
     assertThat(inside.stream().mapToInt(List::size).sum()).as("some are inside").isPositive();
   }
+
+  @Test
+  void aFenceNoLongerDefinedIsDroppedFromThePresenceSilently() {
+    Fence shop = new Fence.Circle("shop", 0, 0, 100, 0);
+    Fence mall = new Fence.Circle("mall", 0, 0, 300, 0);
+    Presence p = new Presence();
+    assertThat(new Geofences(List.of(shop, mall)).observe(p, 0, 0, 1)).hasSize(2);
+    Geofences redefined = new Geofences(List.of(mall));
+    assertThat(redefined.observe(p, 0, 0, 2)).isEmpty();
+    assertThat(p.ids()).containsExactly("mall");
+    assertThat(redefined.observe(p, 1, 1, 3))
+        .extracting(t -> t.fence().id() + (t.entered() ? " entered" : " left"))
+        .containsExactly("mall left");
+    assertThat(p.ids()).isEmpty();
+  }
 }

@@ -129,9 +129,9 @@ class RecommenderDifferentialTest {
             id -> {
               Cooccurrence.Item item = model.items.get(id);
               List<String> l = new ArrayList<>();
-              l.add("count " + item.count);
+              l.add("count " + model.count(item));
               for (int i = 0; i < item.size; i++) {
-                l.add(item.others[i].id + "=" + item.counts[i]);
+                l.add(model.id(item.others[i]) + "=" + item.counts[i]);
               }
               out.put(id, l);
             });
