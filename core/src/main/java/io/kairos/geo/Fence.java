@@ -27,6 +27,12 @@ public sealed interface Fence {
    */
   Position locate(double lat, double lon);
 
+  /**
+   * Signed metres from the boundary (negative inside): {@code locate(lat, lon).outside()} without
+   * the phrase, which costs far more than the distance and is only needed on a transition.
+   */
+  double outside(double lat, double lon);
+
   /** Where a point is: {@code outside} metres beyond the boundary (negative when inside). */
   record Position(double outside, String description) {
     public boolean inside() {
@@ -51,6 +57,11 @@ public sealed interface Fence {
       double d = Geo.haversine(lat, lon, pLat, pLon);
       return new Position(
           d - radius, metres(d) + " from the centre of " + id + " (radius " + metres(radius) + ")");
+    }
+
+    @Override
+    public double outside(double pLat, double pLon) {
+      return Geo.haversine(lat, lon, pLat, pLon) - radius;
     }
   }
 
@@ -90,6 +101,12 @@ public sealed interface Fence {
       return new Position(
           inside ? -edge : edge,
           (inside ? "inside " : "outside ") + id + ", " + metres(edge) + " from its edge");
+    }
+
+    @Override
+    public double outside(double lat, double lon) {
+      double edge = Geo.distanceToEdges(points, lat, lon);
+      return Geo.inPolygon(points, lat, lon) ? -edge : edge;
     }
   }
 

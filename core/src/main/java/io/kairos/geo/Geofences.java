@@ -26,7 +26,7 @@ public final class Geofences {
 
   private final List<Fence> fences;
   private final Map<String, Integer> byId;
-  private final Map<Long, int[]> grid;
+  private final CellTable grid;
   private final int[] everywhere;
 
   /** The fences in definition order; ids must be unique. */
@@ -60,9 +60,7 @@ public final class Geofences {
       }
     }
     this.byId = Map.copyOf(ids);
-    Map<Long, int[]> g = new HashMap<>();
-    cells.forEach((k, v) -> g.put(k, v.stream().mapToInt(Integer::intValue).toArray()));
-    this.grid = g;
+    this.grid = new CellTable(cells);
     this.everywhere = large.stream().mapToInt(Integer::intValue).toArray();
   }
 
@@ -88,20 +86,21 @@ public final class Geofences {
    * (first) and entered, each in definition order. Staying inside or outside is no transition.
    */
   public List<Transition> observe(Presence presence, double lat, double lon, long time) {
-    int[] near = grid.getOrDefault(key(cell(lat), cell(lon)), NO_FENCES);
+    int[] near = grid.get(key(cell(lat), cell(lon)));
     int[] candidates = merge(near, presence);
     List<Transition> exits = List.of();
     List<Transition> entries = List.of();
     for (int i : candidates) {
       Fence f = fences.get(i);
       boolean was = presence.contains(f.id());
-      Fence.Position p = f.locate(lat, lon);
-      if (was && p.outside() > f.exitMargin()) {
+      // The distance decides; the trace's phrase (number formatting) is built only on a crossing.
+      double outside = f.outside(lat, lon);
+      if (was && outside > f.exitMargin()) {
         presence.remove(f.id());
-        exits = add(exits, new Transition(f, false, p));
-      } else if (!was && p.inside()) {
+        exits = add(exits, new Transition(f, false, f.locate(lat, lon)));
+      } else if (!was && outside <= 0) {
         presence.add(f.id());
-        entries = add(entries, new Transition(f, true, p));
+        entries = add(entries, new Transition(f, true, f.locate(lat, lon)));
       }
     }
     presence.locatedAt = time;
@@ -113,7 +112,7 @@ public final class Geofences {
     return all;
   }
 
-  private static final int[] NO_FENCES = new int[0];
+  static final int[] NO_FENCES = new int[0];
 
   private int[] merge(int[] near, Presence presence) {
     if (everywhere.length == 0 && presence.isEmpty()) {
@@ -122,16 +121,26 @@ public final class Geofences {
     int[] all = Arrays.copyOf(near, near.length + everywhere.length + presence.size());
     System.arraycopy(everywhere, 0, all, near.length, everywhere.length);
     int n = near.length + everywhere.length;
-    for (String id : presence.ids()) {
-      Integer i = byId.get(id);
+    boolean stale = false;
+    for (int k = 0; k < presence.size(); k++) {
+      Integer i = byId.get(presence.get(k));
       if (i != null) {
         all[n++] = i;
-      } // a fence no longer defined: its state is dropped below, silently
+      } else {
+        stale = true; // a fence no longer defined: its state is dropped, silently
+      }
     }
-    presence.retain(byId.keySet());
-    int[] sorted = Arrays.copyOf(all, n);
-    Arrays.sort(sorted);
-    return Arrays.stream(sorted).distinct().toArray();
+    if (stale) {
+      presence.retain(byId.keySet());
+    }
+    Arrays.sort(all, 0, n);
+    int distinct = 0;
+    for (int k = 0; k < n; k++) {
+      if (distinct == 0 || all[k] != all[distinct - 1]) {
+        all[distinct++] = all[k];
+      }
+    }
+    return Arrays.copyOf(all, distinct);
   }
 
   private static <T> List<T> add(List<T> list, T item) {
@@ -144,7 +153,7 @@ public final class Geofences {
     return (long) Math.floor(degrees / CELL_DEGREES);
   }
 
-  private static long key(long latCell, long lonCell) {
+  static long key(long latCell, long lonCell) {
     return (latCell << 32) ^ (lonCell & 0xffffffffL);
   }
 }

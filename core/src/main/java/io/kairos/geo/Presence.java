@@ -35,6 +35,10 @@ public final class Presence {
     return inside.size();
   }
 
+  String get(int i) {
+    return inside.get(i);
+  }
+
   void add(String fence) {
     inside.add(fence);
   }

@@ -1,7 +1,6 @@
 package io.kairos.recommend;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -92,8 +91,10 @@ public final class Recommender {
   }
 
   private final Catalog catalog;
-  private final Cooccurrence bought = new Cooccurrence();
-  private final Cooccurrence viewed = new Cooccurrence();
+  private final ProductIndex index = new ProductIndex();
+  final Cooccurrence bought = new Cooccurrence(index);
+  final Cooccurrence viewed = new Cooccurrence(index);
+  private final Candidates candidates = new Candidates();
 
   public Recommender(Catalog catalog) {
     this.catalog = catalog;
@@ -130,13 +131,16 @@ public final class Recommender {
             }
           }
         }
+        // Which products are learnt is decided before any is added (the product bound).
         List<String> known = products.stream().filter(this::learnable).toList();
-        for (String p : known) {
-          bought.occurred(p);
+        Cooccurrence.Item[] items = new Cooccurrence.Item[known.size()];
+        for (int i = 0; i < items.length; i++) {
+          items[i] = bought.item(known.get(i));
+          bought.occurred(items[i]);
         }
-        for (String p : known) {
-          for (String q : known) {
-            if (!p.equals(q)) {
+        for (Cooccurrence.Item p : items) {
+          for (Cooccurrence.Item q : items) {
+            if (p != q) {
               bought.pair(p, q);
             }
           }
@@ -197,17 +201,17 @@ public final class Recommender {
     if (shopper == null || n <= 0) {
       return List.of();
     }
-    Map<String, double[]> scores = new HashMap<>();
-    Map<String, String> because = new HashMap<>();
+    candidates.start(index.size());
     if (kind != Kind.VIEWED_TOGETHER) {
       List<String> seeds = new ArrayList<>(shopper.cart.keySet());
-      List<String> bought = new ArrayList<>(shopper.purchased);
-      for (int i = bought.size() - 1; i >= 0 && seeds.size() < MAX_SEEDS; i--) {
-        if (!seeds.contains(bought.get(i))) {
-          seeds.add(bought.get(i));
+      String[] bought = shopper.purchased.toArray(new String[0]);
+      // Purchases are distinct, so a purchase is already a seed only when it is in the cart.
+      for (int i = bought.length - 1; i >= 0 && seeds.size() < MAX_SEEDS; i--) {
+        if (!shopper.cart.containsKey(bought[i])) {
+          seeds.add(bought[i]);
         }
       }
-      score(this.bought, seeds, scores, because);
+      score(this.bought, seeds);
     }
     if (kind != Kind.BOUGHT_TOGETHER) {
       List<String> seeds = new ArrayList<>();
@@ -217,22 +221,25 @@ public final class Recommender {
           seeds.add(p);
         }
       }
-      score(viewed, seeds, scores, because);
+      candidates.nextPass();
+      score(viewed, seeds);
     }
-    List<Recommendation> out = new ArrayList<>();
-    for (Map.Entry<String, double[]> e : scores.entrySet()) {
-      String id = e.getKey();
-      if (shopper.purchased.contains(id) || shopper.cart.containsKey(id)) {
-        continue;
-      }
-      out.add(new Recommendation(catalog.describe(id), e.getValue()[0], because.get(id)));
+    int[] top =
+        candidates.top(
+            n,
+            p -> {
+              String id = index.id(p);
+              return shopper.purchased.contains(id) || shopper.cart.containsKey(id);
+            },
+            index);
+    Recommendation[] out = new Recommendation[top.length];
+    for (int i = 0; i < top.length; i++) {
+      int p = top[i];
+      out[i] =
+          new Recommendation(
+              catalog.describe(index.id(p)), candidates.score(p), candidates.because(p));
     }
-    out.sort(
-        (a, b) -> {
-          int c = Double.compare(b.score(), a.score());
-          return c != 0 ? c : a.product().id().compareTo(b.product().id());
-        });
-    return out.size() > n ? List.copyOf(out.subList(0, n)) : List.copyOf(out);
+    return List.of(out);
   }
 
   /** The products in the profile's cart, with {@code quantity}, in the order first added. */
@@ -275,28 +282,24 @@ public final class Recommender {
         + " pairs";
   }
 
-  private void score(
-      Cooccurrence model,
-      List<String> seeds,
-      Map<String, double[]> scores,
-      Map<String, String> because) {
-    Map<String, Double> best = new HashMap<>();
+  /**
+   * Adds each seed's neighbours to the candidates, seed after seed in order, so every candidate's
+   * score is summed in the same order as ever (floating-point sums depend on it).
+   */
+  private void score(Cooccurrence model, List<String> seeds) {
     for (String seed : seeds) {
       Cooccurrence.Item item = model.items.get(seed);
       if (item == null) {
         continue;
       }
+      long[] count = model.count;
+      int[] others = item.others;
+      long[] together = item.counts;
+      double seedCount = Math.max(1, count[item.index]);
       for (int i = 0; i < item.size; i++) {
-        String c = item.ids[i];
-        Cooccurrence.Item other = model.items.get(c);
-        double cos =
-            item.counts[i] / Math.sqrt((double) Math.max(1, item.count) * Math.max(1, other.count));
-        scores.computeIfAbsent(c, k -> new double[1])[0] += cos;
-        Double b = best.get(c);
-        if (b == null || cos > b) {
-          best.put(c, cos);
-          because.put(c, seed);
-        }
+        int other = others[i];
+        double cos = together[i] / Math.sqrt(seedCount * Math.max(1, count[other]));
+        candidates.add(other, cos, seed);
       }
     }
   }

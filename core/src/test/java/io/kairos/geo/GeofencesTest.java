@@ -99,7 +99,7 @@ class GeofencesTest {
       double lon = 1.9 + r.nextDouble() * 2.2;
       List<String> expected = new ArrayList<>();
       for (Fence f : fences) {
-        if (f.locate(lat, lon).inside()) {
+        if (f.outside(lat, lon) <= 0) { // what locate(...).inside() says, without the phrase
           expected.add(f.id());
         }
       }
@@ -107,5 +107,97 @@ class GeofencesTest {
       List<String> entered = g.observe(p, lat, lon, k).stream().map(t -> t.fence().id()).toList();
       assertThat(entered).as("at %s,%s", lat, lon).isEqualTo(expected);
     }
+  }
+
+  /**
+   * Profiles that move about (so they are inside fences and leave them, margins included) in all
+   * four hemispheres, against a brute force that locates every fence with its phrase: the same
+   * transitions, with equal positions and phrases, in the same order.
+   */
+  @Test
+  void movingProfilesGetTheTransitionsOfTestingEveryFenceEverywhere() {
+    SplittableRandom r = new SplittableRandom(7);
+    double[][] centres = {
+      {48.1, 11.5}, {-33.9, 151.2}, {40.7, -74.0}, {-23.5, -46.6}, {0.05, 0.05}
+    };
+    List<Fence> fences = new ArrayList<>();
+    for (int i = 0; i < 400; i++) {
+      double[] c = centres[i % centres.length];
+      double lat = c[0] + (r.nextDouble() - 0.5) * 0.4;
+      double lon = c[1] + (r.nextDouble() - 0.5) * 0.4;
+      double margin = r.nextInt(3) * 25.0;
+      if (i % 4 == 0) {
+        double d = 0.002 + r.nextDouble() * 0.02;
+        fences.add(
+            new Fence.Polygon(
+                "p" + i,
+                List.of(
+                    new double[] {lat, lon},
+                    new double[] {lat + d, lon + d / 3},
+                    new double[] {lat + d / 2, lon + d}),
+                margin));
+      } else {
+        fences.add(new Fence.Circle("c" + i, lat, lon, 100 + r.nextDouble() * 3_000, margin));
+      }
+    }
+    Geofences g = new Geofences(fences);
+    Presence[] profiles = new Presence[20];
+    List<List<String>> inside = new ArrayList<>();
+    for (int i = 0; i < profiles.length; i++) {
+      profiles[i] = new Presence();
+      inside.add(new ArrayList<>());
+    }
+    double[][] at = new double[profiles.length][];
+    int exited = 0;
+    for (int k = 0; k < 10_000; k++) {
+      int who = r.nextInt(profiles.length);
+      if (at[who] == null || r.nextInt(50) == 0) {
+        double[] c = centres[r.nextInt(centres.length)];
+        at[who] = new double[] {c[0], c[1]};
+      }
+      at[who][0] += (r.nextDouble() - 0.5) * 0.01; // a walk of up to ~500 m a step
+      at[who][1] += (r.nextDouble() - 0.5) * 0.01;
+      double lat = at[who][0];
+      double lon = at[who][1];
+      List<Geofences.Transition> exits = new ArrayList<>();
+      List<Geofences.Transition> entries = new ArrayList<>();
+      List<String> mine = inside.get(who);
+      for (Fence f : fences) {
+        double outside = f.outside(lat, lon);
+        if (k % 16 == 0) { // the phrase costs: check the distance agrees now and then
+          assertThat(outside).isEqualTo(f.locate(lat, lon).outside());
+        }
+        boolean was = mine.contains(f.id());
+        if (was && outside > f.exitMargin()) {
+          exits.add(new Geofences.Transition(f, false, f.locate(lat, lon)));
+        } else if (!was && outside <= 0) {
+          entries.add(new Geofences.Transition(f, true, f.locate(lat, lon)));
+        }
+      }
+      exited += exits.size();
+      exits.forEach(t -> mine.remove(t.fence().id()));
+      entries.forEach(t -> mine.add(t.fence().id()));
+      List<Geofences.Transition> expected = new ArrayList<>(exits);
+      expected.addAll(entries);
+      assertThat(g.observe(profiles[who], lat, lon, k)).as("step %d", k).isEqualTo(expected);
+      assertThat(profiles[who].ids()).containsExactlyInAnyOrderElementsOf(mine);
+    }
+    assertThat(exited).as("left fences").isGreaterThan(50);
+    assertThat(inside.stream().mapToInt(List::size).sum()).as("some are inside").isPositive();
+  }
+
+  @Test
+  void aFenceNoLongerDefinedIsDroppedFromThePresenceSilently() {
+    Fence shop = new Fence.Circle("shop", 0, 0, 100, 0);
+    Fence mall = new Fence.Circle("mall", 0, 0, 300, 0);
+    Presence p = new Presence();
+    assertThat(new Geofences(List.of(shop, mall)).observe(p, 0, 0, 1)).hasSize(2);
+    Geofences redefined = new Geofences(List.of(mall));
+    assertThat(redefined.observe(p, 0, 0, 2)).isEmpty();
+    assertThat(p.ids()).containsExactly("mall");
+    assertThat(redefined.observe(p, 1, 1, 3))
+        .extracting(t -> t.fence().id() + (t.entered() ? " entered" : " left"))
+        .containsExactly("mall left");
+    assertThat(p.ids()).isEmpty();
   }
 }
