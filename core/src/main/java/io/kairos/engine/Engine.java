@@ -52,6 +52,7 @@ public final class Engine {
   private volatile JourneySet journeys;
   private final ZoneId fallbackZone;
   private final Recommender recommender;
+  private final boolean learnsProducts;
   private final Leads leads;
   private final Messages messages;
   private volatile Membership membership;
@@ -79,6 +80,9 @@ public final class Engine {
     this.journeys = journeys;
     this.fallbackZone = fallbackZone;
     this.recommender = new Recommender(definitions.catalog());
+    // Shopping history costs memory per customer; keep it only for a workspace that uses it.
+    this.learnsProducts =
+        !definitions.catalog().isEmpty() || Membership.usesProducts(journeys.journeys());
     this.leads = new Leads(definitions);
     this.messages = new Messages(definitions.policies());
     this.membership = new Membership(definitions.segments(), journeys.journeys(), fallbackZone);
@@ -345,7 +349,7 @@ public final class Engine {
         Places.observe(
             definitions.geofences(), state, e.context().location(), now, out, this::derive);
       }
-      if (activity && Recommender.observes(name)) {
+      if (activity && learnsProducts && Recommender.observes(name)) {
         state.shopper = recommender.observe(state.shopper, name, e.properties().asMap(), now);
       }
       if (activity) {

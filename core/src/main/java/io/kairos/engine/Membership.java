@@ -274,7 +274,7 @@ final class Membership {
   }
 
   /** Every expression of a journey, to find the windows its counts read. */
-  private static Collection<Expression> expressions(Journey j) {
+  static Collection<Expression> expressions(Journey j) {
     List<Expression> x = new java.util.ArrayList<>();
     if (j.trigger() instanceof Trigger.OnEvent on && on.where() != null) {
       x.add(on.where());
@@ -304,9 +304,29 @@ final class Membership {
         x.addAll(em.properties().values());
       } else if (s instanceof Step.Webhook w) {
         x.addAll(w.body().values());
+      } else if (s instanceof Step.Send send) {
+        x.addAll(send.data().values());
       }
     }
     return x;
+  }
+
+  private static final java.util.regex.Pattern PRODUCT_CALL =
+      java.util.regex.Pattern.compile("\\b(recommendations|cart|recently_viewed)\\s*\\(");
+
+  /**
+   * Whether any journey calls the product functions ({@code recommendations}, {@code cart}, {@code
+   * recently_viewed}): only then, or with a catalogue, does the engine keep shopping history.
+   */
+  static boolean usesProducts(List<Journey> journeys) {
+    for (Journey j : journeys) {
+      for (Expression x : expressions(j)) {
+        if (PRODUCT_CALL.matcher(x.source()).find()) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   static String iso(long t) {
