@@ -118,12 +118,29 @@ public final class Profile {
       return name != null;
     }
     try {
-      zone = ZoneId.of(name);
+      zone = zoneOf(name);
       timezone = name;
       return true;
     } catch (DateTimeException e) {
       return false;
     }
+  }
+
+  // ZoneId.of builds a new object on every call; a few hundred region names serve millions of
+  // profiles, so each profile shares the one built here (immutable, so safe on any thread).
+  private static final Map<String, ZoneId> REGIONS = regions();
+
+  private static Map<String, ZoneId> regions() {
+    Map<String, ZoneId> m = new java.util.HashMap<>();
+    for (String name : ZoneId.getAvailableZoneIds()) {
+      m.put(name, ZoneId.of(name));
+    }
+    return Map.copyOf(m);
+  }
+
+  private static ZoneId zoneOf(String name) {
+    ZoneId z = REGIONS.get(name);
+    return z != null ? z : ZoneId.of(name); // offsets like +02:00; throws for an invalid name
   }
 
   public String locale() {
