@@ -2,10 +2,7 @@ package io.kairos.simulate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -16,27 +13,11 @@ import org.junit.jupiter.api.Test;
 class DateScenariosTest {
 
   private static List<String> run(String timeline, String profiles, String... journeys) {
-    List<String> args =
-        new ArrayList<>(
-            List.of(
-                "simulate",
-                "--journeys",
-                "../examples/journeys",
-                "--events",
-                "../examples/timelines/" + timeline,
-                "--format",
-                "csv",
-                "--quiet"));
-    if (profiles != null) {
-      args.addAll(List.of("--profiles", "../examples/profiles/" + profiles));
-    }
-    Cli cli = Cli.run(args.toArray(new String[0]));
-    assertThat(cli.exitCode()).as(cli.err()).isZero();
-    assertThat(cli.err()).isEmpty();
-    Set<String> wanted = Set.of(journeys);
-    return Arrays.stream(cli.out().split("\n"))
-        .filter(l -> wanted.contains(l.substring(0, l.indexOf(','))))
-        .toList();
+    List<String> csv =
+        profiles == null
+            ? Cli.example(timeline)
+            : Cli.example(timeline, "--profiles", "../examples/profiles/" + profiles);
+    return Cli.ofJourneys(csv, journeys);
   }
 
   @Test

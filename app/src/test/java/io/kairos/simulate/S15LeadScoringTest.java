@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Arrays;
 import java.util.List;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -17,22 +16,8 @@ import org.junit.jupiter.api.Test;
 class S15LeadScoringTest {
 
   private static List<String> run(String format, String... journeys) {
-    Cli cli =
-        Cli.run(
-            "simulate",
-            "--journeys",
-            "../examples/journeys",
-            "--events",
-            "../examples/timelines/s15-lead-scoring.jsonl",
-            "--format",
-            format,
-            "--quiet");
-    assertThat(cli.exitCode()).as(cli.err()).isZero();
-    assertThat(cli.err()).isEmpty();
-    Set<String> wanted = Set.of(journeys);
-    return Arrays.stream(cli.out().split("\n"))
-        .filter(l -> format.equals("jsonl") || wanted.contains(l.substring(0, l.indexOf(','))))
-        .toList();
+    List<String> lines = Cli.example("s15-lead-scoring.jsonl", "--format", format);
+    return format.equals("jsonl") ? lines : Cli.ofJourneys(lines, journeys);
   }
 
   /** journey, profile, time, step and effect: the CSV columns before the reason. */

@@ -2,7 +2,6 @@ package io.kairos.simulate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -18,19 +17,7 @@ import org.junit.jupiter.api.Test;
 class S22SegmentsTest {
 
   private static List<String> run() {
-    Cli cli =
-        Cli.run(
-            "simulate",
-            "--journeys",
-            "../examples/journeys",
-            "--events",
-            "../examples/timelines/s22-segments.jsonl",
-            "--format",
-            "csv",
-            "--quiet");
-    assertThat(cli.exitCode()).as(cli.err()).isZero();
-    assertThat(cli.err()).isEmpty();
-    return Arrays.stream(cli.out().split("\n"))
+    return Cli.example("s22-segments.jsonl").stream()
         .filter(
             l ->
                 l.startsWith("segment/")

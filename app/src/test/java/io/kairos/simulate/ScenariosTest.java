@@ -2,9 +2,7 @@ package io.kairos.simulate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.Arrays;
 import java.util.List;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -16,23 +14,9 @@ import org.junit.jupiter.api.Test;
 class ScenariosTest {
 
   /** CSV lines of the run whose journey is one of {@code journeys}. */
+  /** CSV lines of the run whose journey is one of {@code journeys}. */
   private static List<String> run(String timeline, String... journeys) {
-    Cli cli =
-        Cli.run(
-            "simulate",
-            "--journeys",
-            "../examples/journeys",
-            "--events",
-            "../examples/timelines/" + timeline,
-            "--format",
-            "csv",
-            "--quiet");
-    assertThat(cli.exitCode()).as(cli.err()).isZero();
-    assertThat(cli.err()).isEmpty();
-    Set<String> wanted = Set.of(journeys);
-    return Arrays.stream(cli.out().split("\n"))
-        .filter(l -> wanted.contains(l.substring(0, l.indexOf(','))))
-        .toList();
+    return Cli.ofJourneys(Cli.example(timeline), journeys);
   }
 
   @Test
