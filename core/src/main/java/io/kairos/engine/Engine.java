@@ -340,10 +340,15 @@ public final class Engine {
           }
         }
       }
-      if (activity && leads.active() && leads.watches(state, e.name())) {
+      boolean scored = activity && leads.active() && leads.watches(state, e.name());
+      if (scored) {
         leads.onEvent(leadCtx(), e, bindings(e, null));
       }
       membership.afterEvent(state, e, activity, now, this);
+      if (scored) {
+        // Scores and the stage are profile data that events other than identify change.
+        membership.afterScoring(state, now, this, "after event '" + e.name() + "' was scored");
+      }
       String name = e.name();
       if (activity && e.context().location() != null && !definitions.geofences().isEmpty()) {
         Places.observe(
@@ -539,7 +544,11 @@ public final class Engine {
         case STEP -> stepTimer(t);
         case INACTIVITY -> inactivityTimer(t);
         case DATE, OCCASION -> datedTimer(t);
-        case SCORE -> leads.onTimer(leadCtx(), t);
+        case SCORE -> {
+          leads.onTimer(leadCtx(), t);
+          membership.afterScoring(
+              state, now, this, "after score '" + t.key() + "' changed with time");
+        }
         case MESSAGE -> messages.due(state, t, now, zone(), out);
         case SEGMENT -> membership.onTimer(state, t, now, this);
       }

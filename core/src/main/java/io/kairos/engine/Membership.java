@@ -119,6 +119,18 @@ final class Membership {
 
   /** After a journey's update step changed traits or tags. */
   void afterUpdate(ProfileState state, String journey, String step, long now, Out out) {
+    afterDataChange(state, now, out, "after step " + step + " of journey " + journey);
+  }
+
+  /**
+   * After scores or the lifecycle stage may have changed (a scoring rule matched, points expired,
+   * decay crossed a threshold): they are profile data, like traits.
+   */
+  void afterScoring(ProfileState state, long now, Out out, String cause) {
+    afterDataChange(state, now, out, cause);
+  }
+
+  private void afterDataChange(ProfileState state, long now, Out out, String cause) {
     if (segments.isEmpty()) {
       return;
     }
@@ -130,7 +142,7 @@ final class Membership {
       mark(dirty, segments.readingProfileData());
       mark(dirty, segments.readingEveryEvent());
     }
-    update(state, dirty, now, out, "after step " + step + " of journey " + journey);
+    update(state, dirty, now, out, cause);
   }
 
   /**
