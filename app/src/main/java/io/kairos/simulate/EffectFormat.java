@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.StreamWriteFeature;
 import io.kairos.engine.Effect;
+import io.kairos.journey.Category;
 import io.kairos.simulation.Summary;
 import io.kairos.time.Timestamps;
 import java.io.IOException;
@@ -137,15 +138,15 @@ enum EffectFormat {
       g.writeStringField("arm", x.arm());
       g.writeBooleanField("holdout", x.holdout());
     } else if (e instanceof Effect.Send x) {
-      g.writeNumberField("instance", x.instance());
-      g.writeStringField("version", x.version());
-      g.writeStringField("messageId", x.messageId());
-      g.writeStringField("channel", x.channel());
-      g.writeStringField("template", x.template());
-      g.writeStringField("category", x.category().name().toLowerCase(Locale.ROOT));
-      if (x.topic() != null) {
-        g.writeStringField("topic", x.topic());
-      }
+      message(
+          g,
+          x.instance(),
+          x.version(),
+          x.messageId(),
+          x.channel(),
+          x.template(),
+          x.category(),
+          x.topic());
       if (!x.data().isEmpty()) {
         g.writeFieldName("data");
         g.writeRawValue(io.kairos.event.Json.write(x.data()));
@@ -202,31 +203,53 @@ enum EffectFormat {
       g.writeStringField("pool", x.pool());
       g.writeStringField("owner", x.owner());
     } else if (e instanceof Effect.Deferred x) {
-      g.writeNumberField("instance", x.instance());
-      g.writeStringField("version", x.version());
-      g.writeStringField("messageId", x.messageId());
-      g.writeStringField("channel", x.channel());
-      g.writeStringField("template", x.template());
-      g.writeStringField("category", x.category().word());
-      if (x.topic() != null) {
-        g.writeStringField("topic", x.topic());
-      }
+      message(
+          g,
+          x.instance(),
+          x.version(),
+          x.messageId(),
+          x.channel(),
+          x.template(),
+          x.category(),
+          x.topic());
       g.writeStringField("until", Timestamps.format(x.until()));
     } else if (e instanceof Effect.Skipped x) {
-      g.writeNumberField("instance", x.instance());
-      g.writeStringField("version", x.version());
-      g.writeStringField("messageId", x.messageId());
-      g.writeStringField("channel", x.channel());
-      g.writeStringField("template", x.template());
-      g.writeStringField("category", x.category().word());
-      if (x.topic() != null) {
-        g.writeStringField("topic", x.topic());
-      }
+      message(
+          g,
+          x.instance(),
+          x.version(),
+          x.messageId(),
+          x.channel(),
+          x.template(),
+          x.category(),
+          x.topic());
       g.writeStringField("cause", x.cause());
     } else if (e instanceof Effect.SegmentEntered x) {
       g.writeStringField("segment", x.segment());
     } else if (e instanceof Effect.SegmentExited x) {
       g.writeStringField("segment", x.segment());
+    }
+  }
+
+  /** The fields every message effect (send, deferral, skip) shares. */
+  private static void message(
+      JsonGenerator g,
+      int instance,
+      String version,
+      String messageId,
+      String channel,
+      String template,
+      Category category,
+      String topic)
+      throws IOException {
+    g.writeNumberField("instance", instance);
+    g.writeStringField("version", version);
+    g.writeStringField("messageId", messageId);
+    g.writeStringField("channel", channel);
+    g.writeStringField("template", template);
+    g.writeStringField("category", category.word());
+    if (topic != null) {
+      g.writeStringField("topic", topic);
     }
   }
 
