@@ -2,17 +2,13 @@ package io.kairos.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.kairos.definition.DefinitionLoader;
-import io.kairos.definition.Definitions;
 import io.kairos.event.Event;
 import io.kairos.event.EventContext;
 import io.kairos.event.EventType;
 import io.kairos.event.JsonObject;
-import io.kairos.journey.JourneyLoadException;
+import io.kairos.recommend.Catalog;
 import io.kairos.simulation.Simulator;
 import io.kairos.time.Timestamps;
-import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -94,35 +90,21 @@ class LeadsTest {
           template: cooling
       """;
 
-  final List<Effect> effects = new ArrayList<>();
+  List<Effect> effects;
   Engine engine;
   Simulator sim;
   private int messages;
 
   private LeadsTest with(String... files) {
-    List<DefinitionLoader.Source> sources = new ArrayList<>();
+    String[] named = new String[files.length * 2];
     for (int i = 0; i < files.length; i++) {
-      sources.add(new DefinitionLoader.Source("f" + i + ".yaml", files[i]));
+      named[2 * i] = "f" + i + ".yaml";
+      named[2 * i + 1] = files[i];
     }
-    Definitions d;
-    try {
-      d = new DefinitionLoader().load(sources);
-    } catch (JourneyLoadException e) {
-      throw new AssertionError(e.getMessage(), e);
-    }
-    engine = new Engine(d, ZoneOffset.UTC);
-    sim =
-        new Simulator(
-            engine,
-            new Effects() {
-              @Override
-              public void emit(Effect effect) {
-                effects.add(effect);
-              }
-
-              @Override
-              public void schedule(Timer timer) {}
-            });
+    DefinitionsHarness h = DefinitionsHarness.of(Catalog.EMPTY, named);
+    engine = h.engine;
+    sim = h.sim;
+    effects = h.effects;
     return this;
   }
 
