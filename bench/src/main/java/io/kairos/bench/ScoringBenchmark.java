@@ -2,19 +2,13 @@ package io.kairos.bench;
 
 import io.kairos.definition.DefinitionLoader;
 import io.kairos.definition.Definitions;
-import io.kairos.engine.Effect;
-import io.kairos.engine.Effects;
-import io.kairos.engine.Engine;
-import io.kairos.engine.Timer;
 import io.kairos.event.Event;
 import io.kairos.event.JsonObject;
 import io.kairos.journey.JourneyLoadException;
-import io.kairos.simulation.Simulator;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -136,22 +130,6 @@ public class ScoringBenchmark {
   @Benchmark
   @OperationsPerInvocation(EVENTS)
   public long simulate(Blackhole bh) {
-    Simulator sim =
-        new Simulator(
-            new Engine(defs, ZoneOffset.UTC),
-            new Effects() {
-              @Override
-              public void emit(Effect effect) {
-                bh.consume(effect);
-              }
-
-              @Override
-              public void schedule(Timer timer) {}
-            });
-    for (Event e : events) {
-      sim.accept(e);
-    }
-    sim.finish(events[events.length - 1].timestamp() + 90L * 86_400_000L);
-    return sim.timersFired();
+    return Replay.run(defs, events, events[events.length - 1].timestamp() + 90L * 86_400_000L, bh);
   }
 }

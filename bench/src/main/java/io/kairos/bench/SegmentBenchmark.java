@@ -172,23 +172,7 @@ public class SegmentBenchmark {
   @Benchmark
   @OperationsPerInvocation(EVENTS)
   public long simulate(Blackhole bh) {
-    Simulator sim =
-        new Simulator(
-            new Engine(definitions, ZoneOffset.UTC),
-            new Effects() {
-              @Override
-              public void emit(Effect effect) {
-                bh.consume(effect);
-              }
-
-              @Override
-              public void schedule(Timer timer) {}
-            });
-    for (Event e : events) {
-      sim.accept(e);
-    }
-    sim.finish(events[events.length - 1].timestamp());
-    return sim.timersFired();
+    return Replay.run(definitions, events, events[events.length - 1].timestamp(), bh);
   }
 
   /** One run with counts, for docs/benchmarks.md: effects, timers, wall time. */
