@@ -1,5 +1,7 @@
 package io.kairos.cli;
 
+import io.kairos.serve.KeysCommand;
+import io.kairos.serve.ServerCommand;
 import io.kairos.simulate.SimulateCommand;
 import java.io.BufferedOutputStream;
 import java.io.FileDescriptor;
@@ -18,7 +20,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     version = "kairos 0.1.0",
     description = "Triggered messaging and marketing automation.",
-    subcommands = {SimulateCommand.class})
+    subcommands = {SimulateCommand.class, ServerCommand.class, KeysCommand.class})
 public final class Main implements Runnable {
 
   public static void main(String[] args) {

@@ -1,0 +1,104 @@
+package io.kairos.serve;
+
+import io.kairos.server.KairosServer;
+import io.kairos.server.config.ConfigException;
+import io.kairos.server.config.ConfigLoader;
+import io.kairos.server.config.ServerConfig;
+import io.kairos.server.store.StoreException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.InstantSource;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code kairos server}: runs the embedded server until SIGTERM or Ctrl-C. */
+@Command(
+    name = "server",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Runs the Kairos server: tracking API, live journeys, management API.",
+      "On first start it creates the 'default' workspace with the journeys of --journeys."
+    })
+public final class ServerCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Mixin ServerOptions options;
+
+  @Option(names = "--port", paramLabel = "PORT", description = "HTTP port (default 8080)")
+  Integer port;
+
+  @Option(
+      names = "--host",
+      paramLabel = "ADDRESS",
+      description = "address to listen on (default 127.0.0.1; 0.0.0.0 for every interface)")
+  String host;
+
+  @Option(
+      names = "--journeys",
+      paramLabel = "DIR",
+      description =
+          "definitions loaded into a new 'default' workspace (default examples/journeys when"
+              + " present)")
+  Path journeys;
+
+  @Override
+  public Integer call() {
+    PrintWriter err = spec.commandLine().getErr();
+    ServerConfig config;
+    try {
+      ConfigLoader loader = options.loader();
+      if (port != null) {
+        loader.set("server.port", String.valueOf(port));
+      }
+      if (host != null) {
+        loader.set("server.host", host);
+      }
+      if (journeys != null) {
+        loader.set("journeys.dir", journeys.toString());
+      } else if (Files.isDirectory(Path.of("examples/journeys"))) {
+        loader.set("journeys.dir", "examples/journeys");
+      }
+      config = loader.build();
+    } catch (ConfigException e) {
+      err.println("kairos server: " + e.getMessage());
+      return 2;
+    }
+    KairosServer server;
+    try {
+      server = KairosServer.start(config, InstantSource.system());
+    } catch (StoreException e) {
+      err.println("kairos server: " + e.getMessage());
+      return 1;
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  server.close();
+                  stopped.countDown();
+                },
+                "kairos-shutdown"));
+    PrintWriter out = spec.commandLine().getOut();
+    String where = config.usesPostgres() ? "PostgreSQL" : config.dataDir().toString();
+    out.println("Kairos is listening on http://" + config.host() + ":" + server.port());
+    out.println("Store: " + where);
+    out.println("Create an API key with:");
+    out.println(
+        "  ./kairos keys create --workspace default --scope admin"
+            + (options.data != null ? " --data " + options.data : ""));
+    out.flush();
+    try {
+      stopped.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return 0;
+  }
+}

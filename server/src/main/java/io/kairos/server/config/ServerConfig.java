@@ -1,0 +1,69 @@
+package io.kairos.server.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * Everything the server is configured with, validated. Built by {@link ConfigLoader} from defaults,
+ * an optional YAML file and {@code KAIROS_*} environment variables; every key is documented in
+ * docs/operations.md.
+ *
+ * @param host the address the HTTP server listens on
+ * @param port the HTTP port; 0 picks a free one (tests)
+ * @param dataDir where the SQLite file lives, and anything else the server keeps on disk
+ * @param storeUrl a {@code jdbc:postgresql:} URL to use PostgreSQL; null for the embedded SQLite
+ * @param storeUser PostgreSQL user name, or null to take it from the URL
+ * @param storePassword PostgreSQL password, or null
+ * @param sqliteSynchronous SQLite's {@code synchronous} pragma: FULL (fsync per commit) or NORMAL
+ * @param journeysDir definitions loaded into the {@code default} workspace when it is first
+ *     created; null for none
+ * @param partitions how many partitions (one writer each) profiles are spread over
+ * @param maxEventBytes the largest single event accepted
+ * @param maxBatchBytes the largest request body accepted
+ * @param dedupeWindow how long a {@code messageId} is remembered to drop duplicates
+ * @param futureTolerance how far in the future an event timestamp may be before it is clamped
+ * @param pastTolerance how far in the past an event timestamp may be before it is clamped
+ * @param shutdownGrace how long a graceful shutdown waits for in-flight work
+ */
+public record ServerConfig(
+    String host,
+    int port,
+    Path dataDir,
+    String storeUrl,
+    String storeUser,
+    String storePassword,
+    String sqliteSynchronous,
+    Path journeysDir,
+    int partitions,
+    int maxEventBytes,
+    int maxBatchBytes,
+    Duration dedupeWindow,
+    Duration futureTolerance,
+    Duration pastTolerance,
+    Duration shutdownGrace) {
+
+  /** Whether the store is PostgreSQL rather than the embedded SQLite file. */
+  public boolean usesPostgres() {
+    return storeUrl != null;
+  }
+
+  /** The same configuration with another port. */
+  public ServerConfig withPort(int newPort) {
+    return new ServerConfig(
+        host,
+        newPort,
+        dataDir,
+        storeUrl,
+        storeUser,
+        storePassword,
+        sqliteSynchronous,
+        journeysDir,
+        partitions,
+        maxEventBytes,
+        maxBatchBytes,
+        dedupeWindow,
+        futureTolerance,
+        pastTolerance,
+        shutdownGrace);
+  }
+}

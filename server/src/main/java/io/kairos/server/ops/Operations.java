@@ -1,0 +1,65 @@
+package io.kairos.server.ops;
+
+import io.javalin.config.RoutesConfig;
+import io.kairos.server.Capability;
+import io.kairos.server.store.Database;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+
+/**
+ * {@code /health/live} (the process answers), {@code /health/ready} (the store answers and every
+ * capability is ready; 503 otherwise, e.g. while draining), {@code /health} (both) and {@code
+ * /metrics}. None needs a key: they reveal no customer data, and probes carry no credentials.
+ */
+public final class Operations implements Capability {
+  private final Database db;
+  private final Metrics metrics;
+  private final BooleanSupplier capabilitiesReady;
+
+  public Operations(Database db, Metrics metrics, BooleanSupplier capabilitiesReady) {
+    this.db = db;
+    this.metrics = metrics;
+    this.capabilitiesReady = capabilitiesReady;
+  }
+
+  @Override
+  public void routes(RoutesConfig routes) {
+    routes.get("/health/live", ctx -> ctx.json(Map.of("status", "up")));
+    routes.get(
+        "/health/ready",
+        ctx -> {
+          Map<String, Object> body = readiness();
+          ctx.status("up".equals(body.get("status")) ? 200 : 503).json(body);
+        });
+    routes.get(
+        "/health",
+        ctx -> {
+          Map<String, Object> body = readiness();
+          ctx.status("up".equals(body.get("status")) ? 200 : 503).json(body);
+        });
+    routes.get(
+        "/metrics",
+        ctx ->
+            ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
+  }
+
+  private Map<String, Object> readiness() {
+    Map<String, Object> body = new LinkedHashMap<>();
+    boolean store = storeAnswers();
+    boolean ready = capabilitiesReady.getAsBoolean();
+    body.put("status", store && ready ? "up" : "down");
+    body.put("store", store ? "up" : "down");
+    body.put("store_kind", db.kind().name().toLowerCase(java.util.Locale.ROOT));
+    body.put("accepting", ready);
+    return body;
+  }
+
+  private boolean storeAnswers() {
+    try {
+      return db.read(c -> c.isValid(2));
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+}

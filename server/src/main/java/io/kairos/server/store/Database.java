@@ -1,0 +1,172 @@
+package io.kairos.server.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.kairos.server.config.ServerConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteDataSource;
+
+/**
+ * The server's one store: an embedded SQLite file (WAL) by default, or PostgreSQL. Both get the
+ * same schema through migrations ({@code db/migration/sqlite|postgresql}); every capability writes
+ * its own SQL against it, in the subset both dialects share ({@code INSERT ... ON CONFLICT}, {@code
+ * LIMIT}), and asks {@link #kind()} only where they differ.
+ */
+public final class Database implements AutoCloseable {
+
+  /** Which database is behind the store. */
+  public enum Kind {
+    SQLITE("sqlite"),
+    POSTGRES("postgresql");
+
+    private final String migrations;
+
+    Kind(String migrations) {
+      this.migrations = migrations;
+    }
+  }
+
+  /** The SQLite file inside the data directory. */
+  public static final String SQLITE_FILE = "kairos.db";
+
+  private final Kind kind;
+  private final HikariDataSource pool;
+
+  private Database(Kind kind, HikariDataSource pool) {
+    this.kind = kind;
+    this.pool = pool;
+  }
+
+  /** Opens the store the configuration names and brings its schema up to date. */
+  public static Database open(ServerConfig config) {
+    if (config.usesPostgres()) {
+      return postgres(config.storeUrl(), config.storeUser(), config.storePassword());
+    }
+    try {
+      Files.createDirectories(config.dataDir());
+    } catch (IOException e) {
+      throw new StoreException("data.dir " + config.dataDir() + ": cannot create", e);
+    }
+    return sqlite(config.dataDir().resolve(SQLITE_FILE), config.sqliteSynchronous());
+  }
+
+  /**
+   * An SQLite file in WAL mode. Write transactions begin {@code IMMEDIATE}, so two writers queue on
+   * the file lock (up to the busy timeout) instead of failing when one upgrades a read lock.
+   *
+   * @param synchronous {@code FULL} (each commit is on disk before it returns) or {@code NORMAL}
+   *     (survives a killed process, may lose the last commits on power loss)
+   */
+  public static Database sqlite(Path file, String synchronous) {
+    SQLiteConfig sc = new SQLiteConfig();
+    sc.setJournalMode(SQLiteConfig.JournalMode.WAL);
+    sc.setSynchronous(SQLiteConfig.SynchronousMode.valueOf(synchronous));
+    sc.setBusyTimeout(30_000);
+    sc.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
+    sc.enforceForeignKeys(true);
+    SQLiteDataSource ds = new SQLiteDataSource(sc);
+    ds.setUrl("jdbc:sqlite:" + file.toAbsolutePath());
+    HikariConfig hc = new HikariConfig();
+    hc.setDataSource(ds);
+    hc.setPoolName("kairos-sqlite");
+    hc.setMaximumPoolSize(8);
+    return migrate(new Database(Kind.SQLITE, new HikariDataSource(hc)));
+  }
+
+  /** A PostgreSQL database reached by a {@code jdbc:postgresql:} URL. */
+  public static Database postgres(String url, String user, String password) {
+    HikariConfig hc = new HikariConfig();
+    hc.setJdbcUrl(url);
+    if (user != null) {
+      hc.setUsername(user);
+    }
+    if (password != null) {
+      hc.setPassword(password);
+    }
+    hc.setPoolName("kairos-postgres");
+    hc.setMaximumPoolSize(16);
+    // Batched inserts become multi-row statements: one round trip per batch, not per row.
+    hc.addDataSourceProperty("reWriteBatchedInserts", "true");
+    return migrate(new Database(Kind.POSTGRES, new HikariDataSource(hc)));
+  }
+
+  private static Database migrate(Database db) {
+    try {
+      Flyway.configure()
+          .dataSource(db.pool)
+          .locations("classpath:db/migration/" + db.kind.migrations)
+          .load()
+          .migrate();
+    } catch (RuntimeException e) {
+      db.close();
+      throw new StoreException("schema migration failed: " + e.getMessage(), e);
+    }
+    return db;
+  }
+
+  public Kind kind() {
+    return kind;
+  }
+
+  /** The pooled data source, for code that manages its own connections. */
+  public DataSource dataSource() {
+    return pool;
+  }
+
+  /** A pooled connection in auto-commit mode; the caller closes it. */
+  public Connection connection() throws SQLException {
+    return pool.getConnection();
+  }
+
+  /**
+   * Runs {@code work} in one transaction: committed when it returns, rolled back when it throws.
+   *
+   * @throws StoreException when the database fails; nothing of the work is kept
+   */
+  public <T> T transaction(SqlWork<T> work) {
+    try (Connection c = pool.getConnection()) {
+      c.setAutoCommit(false);
+      try {
+        T result = work.run(c);
+        c.commit();
+        return result;
+      } catch (SQLException | RuntimeException e) {
+        rollbackQuietly(c);
+        throw e;
+      } finally {
+        c.setAutoCommit(true);
+      }
+    } catch (SQLException e) {
+      throw new StoreException("store: " + e.getMessage(), e);
+    }
+  }
+
+  /** Runs read-only {@code work} on a connection in auto-commit mode. */
+  public <T> T read(SqlWork<T> work) {
+    try (Connection c = pool.getConnection()) {
+      return work.run(c);
+    } catch (SQLException e) {
+      throw new StoreException("store: " + e.getMessage(), e);
+    }
+  }
+
+  private static void rollbackQuietly(Connection c) {
+    try {
+      c.rollback();
+    } catch (SQLException ignored) {
+      // The connection is broken; the pool discards it and the transaction never committed.
+    }
+  }
+
+  @Override
+  public void close() {
+    pool.close();
+  }
+}
