@@ -137,6 +137,19 @@ public final class Engine {
     run.drainEmitted();
   }
 
+  /**
+   * Takes in an event that arrived long after it happened (a runtime calls this for events older
+   * than its past tolerance when they arrive, say a mobile app's backlog or an imported history):
+   * the profile learns from it as from any event — traits, ids, time zone, locale, first and last
+   * seen, per-name counts, consent — but nothing acts on it: no journey starts, no instance
+   * converts, exits or resumes, no score, segment or geofence rule reacts, and no effect is
+   * emitted. Acting today on what a customer did days ago (a welcome for a sign-up last week, a
+   * cart reminder for a cart long bought) would be wrong.
+   */
+  public void onHistoricalEvent(ProfileState state, Event event, long now, Effects out) {
+    new Run(state, now, out).absorb(event, true);
+  }
+
   /** Processes a due timer. A stale timer (its wait is over, its instance gone) does nothing. */
   public void onTimer(ProfileState state, Timer timer, long now, Effects out) {
     Run run = new Run(state, now, out);
