@@ -2,18 +2,26 @@ package io.kairos.server;
 
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.kairos.definition.Definitions;
+import io.kairos.journey.Journey;
 import io.kairos.server.config.ServerConfig;
+import io.kairos.server.definitions.PublishedDefinitions;
 import io.kairos.server.http.Authenticator;
 import io.kairos.server.http.Problem;
 import io.kairos.server.http.ProblemException;
 import io.kairos.server.ops.Metrics;
 import io.kairos.server.ops.Operations;
+import io.kairos.server.runtime.DirectInputLog;
+import io.kairos.server.runtime.InputLog;
+import io.kairos.server.runtime.LiveRuntime;
+import io.kairos.server.runtime.PartitionFunction;
 import io.kairos.server.store.Database;
 import io.kairos.server.workspace.Workspaces;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,11 +39,13 @@ public final class KairosServer implements AutoCloseable {
   private final Workspaces workspaces;
   private final Metrics metrics = new Metrics();
   private final List<Capability> capabilities = new ArrayList<>();
+  private final InputLog inputLog;
+  private final LiveRuntime runtime;
   private final AtomicBoolean accepting = new AtomicBoolean(false);
   private final AtomicBoolean closed = new AtomicBoolean(false);
   private Javalin http;
 
-  private KairosServer(ServerConfig config, InstantSource clock) {
+  private KairosServer(ServerConfig config, InstantSource clock, PublishedDefinitions definitions) {
     this.config = config;
     this.db = Database.open(config);
     this.workspaces = new Workspaces(db, clock);
@@ -44,6 +54,12 @@ public final class KairosServer implements AutoCloseable {
     }
     Authenticator auth = new Authenticator(workspaces);
     capabilities.add(new Operations(db, metrics, this::ready));
+    // Until ingestion's writer is wired in, the runtime's own inputs (triggers, erasures) are
+    // appended directly; there is no other writer of the log then.
+    this.inputLog = new DirectInputLog(db, PartitionFunction.hashing(config.partitions()));
+    // Last: capabilities stop in reverse order, and what feeds the runtime must stop before it.
+    this.runtime = new LiveRuntime(config, db, definitions, inputLog, clock, metrics);
+    capabilities.add(runtime);
   }
 
   /**
@@ -52,7 +68,17 @@ public final class KairosServer implements AutoCloseable {
    * @param clock the wall clock in production; tests pass a clock they move
    */
   public static KairosServer start(ServerConfig config, InstantSource clock) {
-    KairosServer server = new KairosServer(config, clock);
+    return start(config, clock, NO_DEFINITIONS);
+  }
+
+  /**
+   * Starts a server whose runtime takes its journeys from {@code definitions}.
+   *
+   * @param clock the wall clock in production; tests pass a clock they move
+   */
+  public static KairosServer start(
+      ServerConfig config, InstantSource clock, PublishedDefinitions definitions) {
+    KairosServer server = new KairosServer(config, clock, definitions);
     try {
       server.startHttp();
     } catch (RuntimeException e) {
@@ -135,6 +161,33 @@ public final class KairosServer implements AutoCloseable {
   public Metrics metrics() {
     return metrics;
   }
+
+  /** The live engine runtime. */
+  public LiveRuntime runtime() {
+    return runtime;
+  }
+
+  /** The events log the runtime reads. */
+  public InputLog inputLog() {
+    return inputLog;
+  }
+
+  /** Definitions of a server without a definitions store: no workspace has any. */
+  private static final PublishedDefinitions NO_DEFINITIONS =
+      new PublishedDefinitions() {
+        @Override
+        public Definitions published(String workspace) {
+          return Definitions.of(List.of());
+        }
+
+        @Override
+        public Journey version(String workspace, String journeyId, String version) {
+          return null;
+        }
+
+        @Override
+        public void onChange(Consumer<String> listener) {}
+      };
 
   /** Graceful stop: refuse new requests, let capabilities drain and commit, close the store. */
   @Override

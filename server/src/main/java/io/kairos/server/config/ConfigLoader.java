@@ -42,6 +42,10 @@ public final class ConfigLoader {
           new Key("store.sqlite.synchronous", "FULL", "FULL: fsync per commit; NORMAL: faster"),
           new Key("journeys.dir", "", "definitions loaded into a new 'default' workspace"),
           new Key("runtime.partitions", "2", "partitions profiles are spread over"),
+          new Key("runtime.batch_size", "500", "inputs a partition applies per transaction"),
+          new Key("runtime.timer_window", "10000", "soonest timers each partition keeps in memory"),
+          new Key(
+              "runtime.cache_profiles", "100000", "profile states kept in memory, all partitions"),
           new Key("ingest.max_event_bytes", "32768", "largest single event accepted"),
           new Key("ingest.max_batch_bytes", "512000", "largest request body accepted"),
           new Key("ingest.dedupe_window", "7d", "how long a messageId is remembered"),
@@ -162,7 +166,10 @@ public final class ConfigLoader {
         duration("ingest.dedupe_window"),
         duration("ingest.future_tolerance"),
         duration("ingest.past_tolerance"),
-        duration("shutdown.grace"));
+        duration("shutdown.grace"),
+        integer("runtime.batch_size", 1, 100_000),
+        integer("runtime.timer_window", 16, 10_000_000),
+        integer("runtime.cache_profiles", 0, 100_000_000));
   }
 
   private String nonBlank(String key) {

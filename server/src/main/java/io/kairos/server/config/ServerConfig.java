@@ -24,6 +24,11 @@ import java.time.Duration;
  * @param futureTolerance how far in the future an event timestamp may be before it is clamped
  * @param pastTolerance how far in the past an event timestamp may be before it is clamped
  * @param shutdownGrace how long a graceful shutdown waits for in-flight work
+ * @param runtimeBatchSize the most inputs (events and timers) a partition writer applies in one
+ *     transaction
+ * @param timerWindow how many of its soonest timers each partition keeps in memory; the rest stay
+ *     in the store
+ * @param cacheProfiles how many profile states the runtime keeps in memory, over all partitions
  */
 public record ServerConfig(
     String host,
@@ -40,7 +45,10 @@ public record ServerConfig(
     Duration dedupeWindow,
     Duration futureTolerance,
     Duration pastTolerance,
-    Duration shutdownGrace) {
+    Duration shutdownGrace,
+    int runtimeBatchSize,
+    int timerWindow,
+    int cacheProfiles) {
 
   /** Whether the store is PostgreSQL rather than the embedded SQLite file. */
   public boolean usesPostgres() {
@@ -64,6 +72,9 @@ public record ServerConfig(
         dedupeWindow,
         futureTolerance,
         pastTolerance,
-        shutdownGrace);
+        shutdownGrace,
+        runtimeBatchSize,
+        timerWindow,
+        cacheProfiles);
   }
 }

@@ -1,0 +1,270 @@
+package io.kairos.server.runtime;
+
+import io.kairos.engine.Timer;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Writes a {@link Batch} inside the caller's transaction, in the SQL both stores share (upserts
+ * with {@code ON CONFLICT}, batched statements). The order matters: profiles, then timers and rows,
+ * then erasures (which remove what the batch wrote for the erased profile), then the cursor.
+ */
+final class BatchWriter {
+  private BatchWriter() {}
+
+  /** How the stored timers changed: rows inserted and rows deleted. */
+  record TimerCounts(long inserted, long deleted) {}
+
+  static TimerCounts write(
+      Connection c,
+      int partition,
+      Batch b,
+      List<ProfileRow> profiles,
+      long upTo,
+      long clock,
+      long now)
+      throws SQLException {
+    upsertProfiles(c, partition, profiles, now);
+    deleteProfiles(c, b);
+    // A timer set and fired within the batch never needs a row.
+    Set<Long> fired = new HashSet<>(b.firedTimers);
+    long inserted = insertTimers(c, partition, b.newTimers, fired);
+    Set<Long> born = new HashSet<>();
+    for (PendingTimer t : b.newTimers) {
+      born.add(t.id());
+    }
+    long deleted = deleteTimers(c, partition, b.firedTimers, born);
+    insertOutbox(c, b.outbox);
+    insertTimeline(c, b.timeline);
+    for (Erasure e : b.erasures) {
+      deleted += erase(c, e, now);
+    }
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "INSERT INTO partition_cursors (partition, seq, clock) VALUES (?, ?, ?)"
+                + " ON CONFLICT (partition) DO UPDATE SET seq = excluded.seq,"
+                + " clock = excluded.clock")) {
+      ps.setInt(1, partition);
+      ps.setLong(2, upTo);
+      ps.setLong(3, clock);
+      ps.executeUpdate();
+    }
+    return new TimerCounts(inserted, deleted);
+  }
+
+  private static void upsertProfiles(Connection c, int partition, List<ProfileRow> rows, long now)
+      throws SQLException {
+    if (rows.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "INSERT INTO profiles (workspace, id, partition, user_id, traits, state, updated_at,"
+                + " merged_into) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+                + " ON CONFLICT (workspace, id) DO UPDATE SET partition = excluded.partition,"
+                + " user_id = excluded.user_id, traits = excluded.traits,"
+                + " state = excluded.state, updated_at = excluded.updated_at,"
+                + " merged_into = excluded.merged_into")) {
+      for (ProfileRow r : rows) {
+        ps.setString(1, r.workspace());
+        ps.setString(2, r.id());
+        ps.setInt(3, partition);
+        ps.setString(4, r.userId());
+        ps.setString(5, r.traits());
+        ps.setBytes(6, r.state());
+        ps.setLong(7, now);
+        ps.setString(8, r.mergedInto());
+        ps.addBatch();
+      }
+      ps.executeBatch();
+    }
+  }
+
+  private static void deleteProfiles(Connection c, Batch b) throws SQLException {
+    if (b.deleted.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement ps =
+        c.prepareStatement("DELETE FROM profiles WHERE workspace = ? AND id = ?")) {
+      for (ProfileKey k : b.deleted) {
+        ps.setString(1, k.workspace());
+        ps.setString(2, k.id());
+        ps.addBatch();
+      }
+      ps.executeBatch();
+    }
+  }
+
+  private static long insertTimers(
+      Connection c, int partition, List<PendingTimer> timers, Set<Long> fired) throws SQLException {
+    long n = 0;
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "INSERT INTO timers (partition, id, workspace, due, profile, kind, key, instance,"
+                + " token) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+      for (PendingTimer pt : timers) {
+        if (fired.contains(pt.id())) {
+          continue;
+        }
+        Timer t = pt.timer();
+        ps.setInt(1, partition);
+        ps.setLong(2, pt.id());
+        ps.setString(3, pt.workspace());
+        ps.setLong(4, t.due());
+        ps.setString(5, t.profile());
+        ps.setString(6, t.kind().name());
+        ps.setString(7, t.key());
+        ps.setInt(8, t.instance());
+        ps.setInt(9, t.token());
+        ps.addBatch();
+        n++;
+      }
+      if (n > 0) {
+        ps.executeBatch();
+      }
+    }
+    return n;
+  }
+
+  private static long deleteTimers(Connection c, int partition, List<Long> fired, Set<Long> born)
+      throws SQLException {
+    long n = 0;
+    boolean any = false;
+    try (PreparedStatement ps =
+        c.prepareStatement("DELETE FROM timers WHERE partition = ? AND id = ?")) {
+      for (long id : fired) {
+        if (born.contains(id)) {
+          continue;
+        }
+        ps.setInt(1, partition);
+        ps.setLong(2, id);
+        ps.addBatch();
+        any = true;
+      }
+      if (any) {
+        for (int count : ps.executeBatch()) {
+          n += Math.max(count, 0);
+        }
+      }
+    }
+    return n;
+  }
+
+  private static void insertOutbox(Connection c, List<OutboxRow> rows) throws SQLException {
+    if (rows.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "INSERT INTO outbox (workspace, message_id, profile, journey, step, channel,"
+                + " template, category, topic, created_at, due, status, payload)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                // The id is the engine's: a replayed decision meets its own row and adds nothing.
+                + " ON CONFLICT (workspace, message_id) DO NOTHING")) {
+      for (OutboxRow r : rows) {
+        ps.setString(1, r.workspace());
+        ps.setString(2, r.messageId());
+        ps.setString(3, r.profile());
+        ps.setString(4, r.journey());
+        ps.setString(5, r.step());
+        ps.setString(6, r.channel());
+        ps.setString(7, r.template());
+        ps.setString(8, r.category());
+        ps.setString(9, r.topic());
+        ps.setLong(10, r.createdAt());
+        ps.setLong(11, r.due());
+        ps.setString(12, EffectRows.PENDING);
+        ps.setString(13, r.payload());
+        ps.addBatch();
+      }
+      ps.executeBatch();
+    }
+  }
+
+  private static void insertTimeline(Connection c, List<TimelineRow> rows) throws SQLException {
+    if (rows.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "INSERT INTO timeline (workspace, profile, at, kind, journey, version, step,"
+                + " message_id, revenue, input_seq, detail)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+      for (TimelineRow r : rows) {
+        ps.setString(1, r.workspace());
+        ps.setString(2, r.profile());
+        ps.setLong(3, r.at());
+        ps.setString(4, r.kind());
+        ps.setString(5, r.journey());
+        ps.setString(6, r.version());
+        ps.setString(7, r.step());
+        ps.setString(8, r.messageId());
+        if (r.revenue() == null) {
+          ps.setNull(9, Types.DOUBLE);
+        } else {
+          ps.setDouble(9, r.revenue());
+        }
+        if (r.inputSeq() == null) {
+          ps.setNull(10, Types.BIGINT);
+        } else {
+          ps.setLong(10, r.inputSeq());
+        }
+        ps.setString(11, r.detail());
+        ps.addBatch();
+      }
+      ps.executeBatch();
+    }
+  }
+
+  /** Erases a profile; returns how many timers went with it. */
+  private static long erase(Connection c, Erasure e, long now) throws SQLException {
+    long timers = 0;
+    for (String id : e.ids()) {
+      delete(c, "DELETE FROM timeline WHERE workspace = ? AND profile = ?", e.workspace(), id);
+      delete(c, "DELETE FROM outbox WHERE workspace = ? AND profile = ?", e.workspace(), id);
+      timers +=
+          delete(c, "DELETE FROM timers WHERE workspace = ? AND profile = ?", e.workspace(), id);
+      delete(c, "DELETE FROM profiles WHERE workspace = ? AND id = ?", e.workspace(), id);
+      delete(c, "DELETE FROM identities WHERE workspace = ? AND profile = ?", e.workspace(), id);
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "DELETE FROM events WHERE workspace = ? AND profile = ? AND seq < ?")) {
+        ps.setString(1, e.workspace());
+        ps.setString(2, id);
+        ps.setLong(3, e.seq());
+        ps.executeUpdate();
+      }
+    }
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "INSERT INTO audit_log (workspace, at, actor, action, subject, detail)"
+                + " VALUES (?, ?, ?, ?, ?, ?)")) {
+      ps.setString(1, e.workspace());
+      ps.setLong(2, now);
+      ps.setString(3, e.actor());
+      ps.setString(4, "profile.erased");
+      ps.setString(5, e.profile());
+      ps.setString(
+          6,
+          JsonValues.write(
+              java.util.Map.of(
+                  "erase_seq", e.seq(), "ids", e.ids(), "reason", "erased on request (GDPR)")));
+      ps.executeUpdate();
+    }
+    return timers;
+  }
+
+  private static int delete(Connection c, String sql, String workspace, String id)
+      throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setString(1, workspace);
+      ps.setString(2, id);
+      return ps.executeUpdate();
+    }
+  }
+}

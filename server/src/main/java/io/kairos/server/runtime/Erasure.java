@@ -1,0 +1,9 @@
+package io.kairos.server.runtime;
+
+import java.util.List;
+
+/**
+ * A profile to erase (GDPR): its state, timers, outbox and timeline rows, identities and the events
+ * it sent before the erase row {@code seq}, under its own id and every anonymous id it absorbed.
+ */
+record Erasure(String workspace, String profile, long seq, String actor, List<String> ids) {}

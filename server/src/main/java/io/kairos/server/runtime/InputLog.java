@@ -1,0 +1,29 @@
+package io.kairos.server.runtime;
+
+import java.util.List;
+import java.util.function.LongConsumer;
+
+/**
+ * The {@code events} log as the runtime sees it: where inputs are appended, how far it is
+ * committed, and a signal when it grows. Ingestion implements it with its group-commit writer;
+ * {@link DirectInputLog} is a plain one for a server without ingestion and for tests.
+ *
+ * <p>The contract the runtime relies on: {@code seq} is assigned in increasing order and rows
+ * become visible (committed) in that order, so a reader that has seen every row up to {@link
+ * #lastCommittedSeq()} never finds a smaller seq later.
+ */
+public interface InputLog {
+
+  /**
+   * Appends rows durably: when it returns they are committed, with consecutive seqs.
+   *
+   * @return the seq of the last row
+   */
+  long append(List<InputRow> rows);
+
+  /** The highest seq committed so far (0 for an empty log). */
+  long lastCommittedSeq();
+
+  /** Calls {@code listener} with the new highest seq after each commit, on the writer's thread. */
+  void onCommitted(LongConsumer listener);
+}

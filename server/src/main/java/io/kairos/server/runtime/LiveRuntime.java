@@ -1,0 +1,312 @@
+package io.kairos.server.runtime;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.kairos.event.EventParser;
+import io.kairos.journey.Journey;
+import io.kairos.journey.Trigger;
+import io.kairos.server.Capability;
+import io.kairos.server.config.ServerConfig;
+import io.kairos.server.definitions.PublishedDefinitions;
+import io.kairos.server.ops.Metrics;
+import io.kairos.server.store.Database;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The live engine runtime: one writer thread per partition applies the {@code events} log and the
+ * partition's due timers through the workspace's {@link io.kairos.engine.Engine} — the same code
+ * the simulator runs — and commits profile states, timers, outbox, timeline and its cursor in one
+ * transaction per batch. After a crash it continues from the cursors: nothing committed is applied
+ * twice, nothing acknowledged is lost, and overdue timers fire once each, in due order.
+ *
+ * <p>Time comes from the injected {@link InstantSource}: timers fire when it reaches their due
+ * time. Tests move a virtual clock, call {@link #wake()} and wait with {@link #awaitIdle}.
+ */
+public final class LiveRuntime implements Capability {
+  private static final Logger log = LoggerFactory.getLogger(LiveRuntime.class);
+
+  private final RuntimeSettings settings;
+  private final Database db;
+  private final InputLog inputLog;
+  private final InstantSource clock;
+  private final WorkspaceEngines engines;
+  private final Progress progress;
+  private final List<PartitionWorker> workers = new ArrayList<>();
+  private final List<Thread> threads = new ArrayList<>();
+  private final RuntimeMetrics metrics;
+  private final OutboxDepth outboxDepth;
+  private volatile CommitHook commitHook = CommitHook.NONE;
+  private volatile boolean started;
+  private volatile boolean stopping;
+  private volatile boolean halted;
+
+  public LiveRuntime(
+      ServerConfig config,
+      Database db,
+      PublishedDefinitions definitions,
+      InputLog inputLog,
+      InstantSource clock,
+      Metrics metrics) {
+    this(RuntimeSettings.of(config), db, definitions, inputLog, clock, metrics);
+  }
+
+  LiveRuntime(
+      RuntimeSettings settings,
+      Database db,
+      PublishedDefinitions definitions,
+      InputLog inputLog,
+      InstantSource clock,
+      Metrics metrics) {
+    this.settings = settings;
+    this.db = db;
+    this.inputLog = inputLog;
+    this.clock = clock;
+    this.engines = new WorkspaceEngines(definitions);
+    this.progress = new Progress(settings.partitions());
+    // Stored messages are validated when they arrive; the runtime only re-reads them. A message
+    // stored without a timestamp gets the log's, which replaces whatever the body says anyway.
+    EventParser parser =
+        EventParser.builder().defaultTimestamp(InstantSource.fixed(Instant.EPOCH)).build();
+    for (int p = 0; p < settings.partitions(); p++) {
+      workers.add(new PartitionWorker(this, p, parser));
+    }
+    this.outboxDepth = new OutboxDepth(db);
+    this.metrics = new RuntimeMetrics(metrics.registry(), this);
+  }
+
+  @Override
+  public void start() {
+    if (started) {
+      return;
+    }
+    started = true;
+    inputLog.onCommitted(seq -> wake());
+    for (PartitionWorker w : workers) {
+      Thread t = new Thread(w, "kairos-partition-" + w.partition());
+      // A server that is closed stops its writers; a forgotten one must not keep the JVM alive.
+      t.setDaemon(true);
+      threads.add(t);
+      t.start();
+    }
+    log.info("runtime started: {} partitions", workers.size());
+  }
+
+  @Override
+  public boolean ready() {
+    return started && !stopping;
+  }
+
+  /**
+   * Graceful stop: every writer finishes and commits the batch it is in, then ends; waits up to
+   * shutdown.grace for them.
+   */
+  @Override
+  public void stop() {
+    stopping = true;
+    finish();
+  }
+
+  /**
+   * Stops without committing anything in flight, as close to a crash as a process can do to itself:
+   * the writers abandon their batches (their transactions roll back) and end.
+   */
+  void halt() {
+    halted = true;
+    stopping = true;
+    finish();
+  }
+
+  private void finish() {
+    progress.close();
+    wake();
+    long deadline = System.nanoTime() + settings.shutdownGrace().toNanos();
+    for (Thread t : threads) {
+      try {
+        t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+      if (t.isAlive()) {
+        log.warn("{} did not stop within {}", t.getName(), settings.shutdownGrace());
+      }
+    }
+  }
+
+  /** Makes every writer look at the log and the clock now (after a test moved the clock). */
+  public void wake() {
+    for (PartitionWorker w : workers) {
+      w.wake();
+    }
+  }
+
+  /**
+   * Waits until every partition has applied every event committed when this is called, and fired
+   * every timer due at the clock's time then (including timers those inputs set).
+   *
+   * @return false when {@code limit} passed first, or the runtime stopped
+   */
+  public boolean awaitIdle(Duration limit) {
+    long seq = inputLog.lastCommittedSeq();
+    long now = clock.millis();
+    wake();
+    try {
+      return progress.awaitIdle(seq, now, limit.toNanos());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  /**
+   * Starts the API-triggered journey {@code journeyId} for the customer {@code userId}, durably:
+   * when this returns, the request is in the log and will be applied (also after a crash). The
+   * journey's entry policy decides, as for any trigger.
+   *
+   * @param data visible to the journey as {@code event.properties}
+   * @return the log seq of the request
+   * @throws IllegalArgumentException naming the field: no such published journey, or its trigger is
+   *     not {@code api}, or no userId
+   */
+  public long trigger(String workspace, String journeyId, String userId, Map<String, Object> data) {
+    if (userId == null || userId.isBlank()) {
+      throw new IllegalArgumentException("userId: required");
+    }
+    Journey j =
+        journeyId == null ? null : engines.get(workspace).engine().journeys().get(journeyId);
+    if (j == null) {
+      throw new IllegalArgumentException("journey: no journey with id '" + journeyId + "'");
+    }
+    if (!(j.trigger() instanceof Trigger.Api)) {
+      throw new IllegalArgumentException(
+          "journey: '" + journeyId + "' is not triggered by the API (trigger: api)");
+    }
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("journey", journeyId);
+    body.put("userId", userId);
+    body.put("data", data == null ? Map.of() : data);
+    return append(workspace, userId, InputRow.TRIGGER, journeyId, body);
+  }
+
+  /**
+   * Erases a profile (GDPR), durably: when this returns the request is in the log. Its writer then
+   * deletes the profile's state, timers, outbox and timeline rows, identities and earlier events,
+   * and writes an {@code audit_log} record, in one transaction.
+   *
+   * @param actor who asked (for the audit record)
+   * @return the log seq of the request
+   */
+  public long erase(String workspace, String profileId, String actor) {
+    if (profileId == null || profileId.isBlank()) {
+      throw new IllegalArgumentException("profile: required");
+    }
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("actor", actor == null ? "unknown" : actor);
+    return append(workspace, profileId, InputRow.ERASE, profileId, body);
+  }
+
+  private long append(
+      String workspace, String profile, String type, String name, Map<String, Object> body) {
+    byte[] json;
+    try {
+      json = JsonValues.MAPPER.writeValueAsBytes(JsonValues.plain(body));
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("data: cannot be written as JSON", e);
+    }
+    long now = clock.millis();
+    return inputLog.append(
+        List.of(
+            new InputRow(
+                workspace,
+                profile,
+                UUID.randomUUID().toString(),
+                type,
+                name,
+                now,
+                now,
+                null,
+                json)));
+  }
+
+  // ---- metrics ---------------------------------------------------------------------------------
+
+  long lagEvents() {
+    return Math.max(0, inputLog.lastCommittedSeq() - progress.minMark());
+  }
+
+  double lagSeconds() {
+    long oldest = Long.MAX_VALUE;
+    for (PartitionWorker w : workers) {
+      oldest = Math.min(oldest, w.oldestUnapplied);
+    }
+    return oldest == Long.MAX_VALUE ? 0 : Math.max(0, clock.millis() - oldest) / 1000.0;
+  }
+
+  long pendingTimers() {
+    long n = 0;
+    for (PartitionWorker w : workers) {
+      n += w.pendingTimers.get();
+    }
+    return n;
+  }
+
+  long outboxDepth() {
+    return outboxDepth.get();
+  }
+
+  // ---- for the writers -------------------------------------------------------------------------
+
+  RuntimeSettings settings() {
+    return settings;
+  }
+
+  Database database() {
+    return db;
+  }
+
+  InstantSource clock() {
+    return clock;
+  }
+
+  WorkspaceEngines engines() {
+    return engines;
+  }
+
+  Progress progress() {
+    return progress;
+  }
+
+  RuntimeMetrics metrics() {
+    return metrics;
+  }
+
+  long committedSeq() {
+    return inputLog.lastCommittedSeq();
+  }
+
+  boolean stopping() {
+    return stopping;
+  }
+
+  boolean halted() {
+    return halted;
+  }
+
+  CommitHook commitHook() {
+    return commitHook;
+  }
+
+  /** For tests: runs {@code hook} inside every batch transaction before it commits. */
+  void commitHook(CommitHook hook) {
+    this.commitHook = hook;
+  }
+}

@@ -1,0 +1,919 @@
+package io.kairos.server.runtime;
+
+import io.kairos.engine.Effect;
+import io.kairos.engine.Effects;
+import io.kairos.engine.Engine;
+import io.kairos.engine.ProfileState;
+import io.kairos.engine.Timer;
+import io.kairos.event.Event;
+import io.kairos.event.EventParser;
+import io.kairos.profile.Profile;
+import io.kairos.server.store.StoreException;
+import java.io.IOException;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one writer of a partition: reads the partition's new log rows and its due timers, applies
+ * them through the workspace's engine in the order the simulator would (a timer due at T before an
+ * event stamped T; events in log order), and commits everything they changed in one transaction
+ * with the partition's cursor. See docs/runtime.md for the guarantees.
+ */
+final class PartitionWorker implements Runnable {
+  private static final Logger log = LoggerFactory.getLogger(PartitionWorker.class);
+
+  /** Longest idle wait before re-checking the log and the clock (a safety net, not the signal). */
+  private static final long MAX_IDLE_MILLIS = 1_000;
+
+  /** Profiles read per query when a batch loads the states it will need. */
+  private static final int PREFETCH_CHUNK = 200;
+
+  private final LiveRuntime rt;
+  private final int partition;
+  private final RuntimeSettings settings;
+  private final ProfileCache cache;
+  private final TimerWindow window;
+  private final EventParser parser;
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition signal = lock.newCondition();
+  private boolean wakeRequested;
+
+  private boolean initialized;
+  private long cursor;
+  private long clock = Long.MIN_VALUE;
+  private long nextTimerId = 1;
+  private Batch batch;
+  private int inputLimit;
+  private boolean isolateFirst;
+  private int failures;
+
+  /** Stored timers of the partition, kept current by each commit. */
+  final AtomicLong pendingTimers = new AtomicLong();
+
+  /** received_at of the oldest log row read but not yet committed; MAX_VALUE when caught up. */
+  volatile long oldestUnapplied = Long.MAX_VALUE;
+
+  PartitionWorker(LiveRuntime rt, int partition, EventParser parser) {
+    this.rt = rt;
+    this.partition = partition;
+    this.settings = rt.settings();
+    this.cache = new ProfileCache(settings.cachePerPartition());
+    this.window = new TimerWindow(settings.timerWindow());
+    this.parser = parser;
+    this.inputLimit = settings.batchSize();
+  }
+
+  /** Makes the writer look at the log and the clock again now. */
+  void wake() {
+    lock.lock();
+    try {
+      wakeRequested = true;
+      signal.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public void run() {
+    while (!rt.stopping()) {
+      try {
+        if (!initialized) {
+          init();
+        }
+        lock.lock();
+        try {
+          wakeRequested = false;
+        } finally {
+          lock.unlock();
+        }
+        long high = rt.committedSeq();
+        long now = rt.clock().millis();
+        boolean worked = step(high, now);
+        failures = 0;
+        if (!worked) {
+          rt.progress().idle(partition, cursor, now);
+          awaitWork();
+        }
+      } catch (Halted e) {
+        forget();
+        return;
+      } catch (PoisonInput p) {
+        forget();
+        if (p.index > 0) {
+          // Apply and commit what came before it; the next batch starts with it, alone.
+          inputLimit = p.index;
+        } else {
+          isolateFirst = true;
+        }
+        log.warn("partition {}: input {} of a batch failed; applying it apart", partition, p.index);
+      } catch (RuntimeException e) {
+        forget();
+        failures++;
+        log.error("partition {}: batch failed (attempt {}); retrying", partition, failures, e);
+        backOff();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  // ---- life cycle ------------------------------------------------------------------------------
+
+  private void init() {
+    rt.database()
+        .read(
+            c -> {
+              try (PreparedStatement ps =
+                  c.prepareStatement(
+                      "SELECT seq, clock FROM partition_cursors WHERE partition = ?")) {
+                ps.setInt(1, partition);
+                try (ResultSet rs = ps.executeQuery()) {
+                  if (rs.next()) {
+                    cursor = rs.getLong(1);
+                    clock = rs.getLong(2);
+                  }
+                }
+              }
+              try (PreparedStatement ps =
+                  c.prepareStatement(
+                      "SELECT COALESCE(MAX(id), 0), COUNT(*) FROM timers WHERE partition = ?")) {
+                ps.setInt(1, partition);
+                try (ResultSet rs = ps.executeQuery()) {
+                  rs.next();
+                  nextTimerId = rs.getLong(1) + 1;
+                  pendingTimers.set(rs.getLong(2));
+                }
+              }
+              return null;
+            });
+    rt.progress().advanced(partition, cursor);
+    initialized = true;
+    log.info(
+        "partition {}: starting after seq {} with {} timers pending",
+        partition,
+        cursor,
+        pendingTimers.get());
+  }
+
+  /** After a failure: nothing of the batch stays in memory; the store has the truth. */
+  private void forget() {
+    Batch b = batch;
+    batch = null;
+    if (b != null) {
+      for (ProfileKey k : b.touched.keySet()) {
+        cache.remove(k);
+      }
+      for (ProfileKey k : b.deleted) {
+        cache.remove(k);
+      }
+      clock = b.startClock;
+    }
+    window.drop();
+    oldestUnapplied = Long.MAX_VALUE;
+  }
+
+  private void awaitWork() throws InterruptedException {
+    lock.lock();
+    try {
+      if (wakeRequested || rt.stopping()) {
+        return;
+      }
+      long wait = MAX_IDLE_MILLIS;
+      PendingTimer next = window.peek();
+      if (next != null) {
+        wait = Math.min(wait, Math.max(0, next.due() - rt.clock().millis()));
+      }
+      if (wait > 0) {
+        signal.await(wait, TimeUnit.MILLISECONDS);
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void backOff() {
+    long millis = Math.min(5_000, 50L << Math.min(failures, 7));
+    if (failures <= 1) {
+      return; // the first retry at once: most failures are a lost race or a one-off
+    }
+    lock.lock();
+    try {
+      if (!rt.stopping()) {
+        signal.await(millis, TimeUnit.MILLISECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  // ---- one batch -------------------------------------------------------------------------------
+
+  /**
+   * Applies what is due: log rows up to {@code high}, timers due at {@code now}, at most one batch.
+   *
+   * @return whether anything was applied (false: the writer may wait)
+   */
+  private boolean step(long high, long now) throws InterruptedException {
+    if (window.needsLoad()) {
+      loadWindow();
+    }
+    int limit = inputLimit;
+    inputLimit = settings.batchSize();
+    boolean isolate = isolateFirst;
+    isolateFirst = false;
+    Batch b = new Batch(clock);
+    batch = b;
+    List<LogEntry> rows = cursor < high ? readRows(high, limit) : List.of();
+    oldestUnapplied = rows.isEmpty() ? Long.MAX_VALUE : rows.get(0).receivedAt();
+    prefetch(b, rows, now, limit);
+    long upTo = cursor;
+    boolean stoppedEarly = false;
+    for (LogEntry row : rows) {
+      Marker marker = null;
+      if (row.mergeFrom() != null) {
+        marker = marker(row);
+        if (marker != null && marker.partition != partition) {
+          if (rt.progress().mark(marker.partition) < marker.seq) {
+            if (b.inputs > 0) {
+              // Commit first: a writer waiting on another must have committed all before.
+              stoppedEarly = true;
+              break;
+            }
+            if (!rt.progress().awaitMark(marker.partition, marker.seq, rt::stopping)) {
+              throw new Halted();
+            }
+          }
+        }
+      }
+      long at = Math.max(clock, row.timestamp());
+      if (!fireTimers(b, Math.min(at, now), limit, isolate) || b.inputs >= limit) {
+        stoppedEarly = true;
+        break;
+      }
+      apply(b, row, marker, isolate && b.inputs == 0);
+      upTo = row.seq();
+      if (InputRow.ERASE.equals(row.type())) {
+        // An erasure removes the profile's rows: nothing after it may share its transaction.
+        stoppedEarly = true;
+        break;
+      }
+    }
+    if (!stoppedEarly && rows.size() < limit) {
+      upTo = Math.max(upTo, high);
+      fireTimers(b, now, limit, isolate);
+    }
+    if (b.inputs == 0) {
+      batch = null;
+      if (upTo > cursor) {
+        cursor =
+            upTo; // nothing to write: the cursor moves in memory, persisted with the next batch
+      }
+      return false;
+    }
+    commit(b, upTo);
+    return true;
+  }
+
+  /**
+   * Fires the window's timers due at or before {@code until}, soonest first.
+   *
+   * @return false when the batch must end here: it is full, or the window ran dry while the store
+   *     may hold more timers due before the next input
+   */
+  private boolean fireTimers(Batch b, long until, int limit, boolean isolate) {
+    while (true) {
+      PendingTimer t = window.peek();
+      if (t == null) {
+        return window.complete();
+      }
+      if (t.due() > until) {
+        return true;
+      }
+      if (b.inputs >= limit) {
+        return false;
+      }
+      window.poll();
+      applyTimer(b, t, isolate && b.inputs == 0);
+    }
+  }
+
+  private void commit(Batch b, long upTo) {
+    long now = rt.clock().millis();
+    List<ProfileRow> profiles = new ArrayList<>(b.dirty.size());
+    for (CachedProfile p : b.dirty.values()) {
+      Profile pr = p.state.profile();
+      profiles.add(
+          new ProfileRow(
+              p.key.workspace(),
+              p.key.id(),
+              pr.userId(),
+              JsonValues.write(pr.traits()),
+              States.encode(p.state, p.engine),
+              p.mergedInto));
+    }
+    long started = System.nanoTime();
+    long clockAfter = clock;
+    BatchWriter.TimerCounts counts =
+        rt.database()
+            .transaction(
+                c -> {
+                  BatchWriter.TimerCounts tc =
+                      BatchWriter.write(c, partition, b, profiles, upTo, clockAfter, now);
+                  rt.commitHook().beforeCommit(partition, upTo);
+                  if (rt.halted()) {
+                    throw new Halted();
+                  }
+                  return tc;
+                });
+    rt.metrics().committed(b, System.nanoTime() - started, now);
+    batch = null;
+    for (CachedProfile p : b.dirty.values()) {
+      cache.put(p);
+    }
+    for (ProfileKey k : b.deleted) {
+      cache.remove(k);
+    }
+    for (Erasure e : b.erasures) {
+      for (String id : e.ids()) {
+        cache.remove(new ProfileKey(e.workspace(), id));
+      }
+    }
+    cursor = upTo;
+    pendingTimers.addAndGet(counts.inserted() - counts.deleted());
+    if (upTo >= rt.committedSeq()) {
+      oldestUnapplied = Long.MAX_VALUE;
+    }
+    rt.progress().advanced(partition, upTo);
+  }
+
+  // ---- inputs ----------------------------------------------------------------------------------
+
+  private void apply(Batch b, LogEntry row, Marker marker, boolean isolate) {
+    int mark = b.timeline.size();
+    int outbox = b.outbox.size();
+    int timers = b.newTimers.size();
+    b.inputs++;
+    try {
+      switch (row.type()) {
+        case InputRow.MERGE_OUT -> mergeOut(b, row);
+        case InputRow.TRIGGER -> trigger(b, row);
+        case InputRow.ERASE -> erase(b, row);
+        default -> event(b, row, marker);
+      }
+    } catch (Halted | StoreException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      if (!isolate) {
+        throw new PoisonInput(b.inputs - 1, e);
+      }
+      log.error("partition {}: events row {} failed and is skipped", partition, row.seq(), e);
+      undo(b, new ProfileKey(row.workspace(), row.profile()), mark, outbox, timers);
+      b.timeline.add(
+          EffectRows.note(
+              row.workspace(),
+              row.profile(),
+              clock,
+              "error",
+              row.seq(),
+              Map.of("reason", "the input failed and was skipped: " + e)));
+    }
+  }
+
+  private void applyTimer(Batch b, PendingTimer t, boolean isolate) {
+    int mark = b.timeline.size();
+    int outbox = b.outbox.size();
+    int timers = b.newTimers.size();
+    b.inputs++;
+    b.timers++;
+    b.firedTimers.add(t.id());
+    clock = Math.max(clock, t.due());
+    ProfileKey key = new ProfileKey(t.workspace(), t.timer().profile());
+    try {
+      WorkspaceEngine we = engine(b, t.workspace());
+      CachedProfile p = load(b, key, we);
+      if (p == null || p.mergedInto != null) {
+        return; // the profile was merged into another or erased: its timers are stale
+      }
+      we.engine().onTimer(p.state, t.timer(), clock, new Sink(b, t.workspace(), null));
+      b.changed(p);
+    } catch (Halted | StoreException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      if (!isolate) {
+        throw new PoisonInput(b.inputs - 1, e);
+      }
+      log.error("partition {}: timer {} failed and is dropped", partition, t, e);
+      undo(b, key, mark, outbox, timers);
+      b.timeline.add(
+          EffectRows.note(
+              t.workspace(),
+              key.id(),
+              clock,
+              "error",
+              null,
+              Map.of(
+                  "reason",
+                  "a " + t.timer().kind() + " timer failed and was dropped: " + e,
+                  "timer",
+                  t.timer().key())));
+    }
+  }
+
+  /** Forgets what a failed input did: its profile's in-memory state and the rows it added. */
+  private void undo(Batch b, ProfileKey key, int timeline, int outbox, int timers) {
+    b.touched.remove(key);
+    b.dirty.remove(key);
+    cache.remove(key);
+    b.timeline.subList(timeline, b.timeline.size()).clear();
+    b.outbox.subList(outbox, b.outbox.size()).clear();
+    List<PendingTimer> added = b.newTimers.subList(timers, b.newTimers.size());
+    if (!added.isEmpty()) {
+      window.drop(); // simpler than picking them out; reloaded after the commit
+      added.clear();
+    }
+  }
+
+  private void event(Batch b, LogEntry row, Marker marker) {
+    WorkspaceEngine we = engine(b, row.workspace());
+    Engine engine = we.engine();
+    Event e = parse(row);
+    long now = Math.max(clock, row.timestamp());
+    clock = now;
+    if (e == null) {
+      return;
+    }
+    CachedProfile p = loadOrCreate(b, new ProfileKey(row.workspace(), row.profile()), we);
+    Sink sink = new Sink(b, row.workspace(), row.seq());
+    if (row.mergeFrom() != null) {
+      merge(b, p, row, marker, we, now, sink);
+    }
+    b.events++;
+    b.received.add(row.receivedAt());
+    if (row.receivedAt() - row.timestamp() > settings.pastTolerance().toMillis()) {
+      engine.onHistoricalEvent(p.state, e, now, sink);
+      b.timeline.add(
+          EffectRows.note(
+              row.workspace(),
+              row.profile(),
+              now,
+              "historical",
+              row.seq(),
+              Map.of(
+                  "event",
+                  e.name(),
+                  "timestamp",
+                  row.timestamp(),
+                  "reason",
+                  "the event happened more than "
+                      + settings.pastTolerance()
+                      + " before it arrived: the profile took it in, no journey acted on it")));
+    } else {
+      engine.onEvent(p.state, e, now, sink);
+    }
+    b.changed(p);
+  }
+
+  /**
+   * Merges the anonymous profile {@code row.mergeFrom()} into {@code target}, as the simulator's
+   * {@code link} does. The source's writer has applied the merge marker (the barrier in {@link
+   * #step} waited for it), so its stored state is final; its row is deleted with this batch.
+   */
+  private void merge(
+      Batch b,
+      CachedProfile target,
+      LogEntry row,
+      Marker marker,
+      WorkspaceEngine we,
+      long now,
+      Sink sink) {
+    ProfileKey sourceKey = new ProfileKey(row.workspace(), row.mergeFrom());
+    if (sourceKey.equals(target.key)) {
+      return;
+    }
+    CachedProfile source;
+    if (marker == null || marker.partition == partition) {
+      source = load(b, sourceKey, we);
+    } else {
+      // Another partition's profile: read the committed state, never that writer's cache.
+      source = readProfile(sourceKey, we);
+    }
+    if (source == null) {
+      log.warn("partition {}: merge of {} into {}: no such profile", partition, sourceKey, target);
+      return;
+    }
+    we.engine().merge(target.state, source.state, now, sink);
+    b.gone(sourceKey);
+    b.deleted.add(sourceKey);
+    b.merges++;
+    b.timeline.add(
+        EffectRows.note(
+            row.workspace(),
+            target.key.id(),
+            now,
+            "merged",
+            row.seq(),
+            Map.of(
+                "from",
+                sourceKey.id(),
+                "reason",
+                "anonymous profile '" + sourceKey.id() + "' is this customer: merged in")));
+  }
+
+  private void mergeOut(Batch b, LogEntry row) {
+    clock = Math.max(clock, row.timestamp());
+    WorkspaceEngine we = engine(b, row.workspace());
+    CachedProfile p = load(b, new ProfileKey(row.workspace(), row.profile()), we);
+    if (p != null) {
+      // Frozen from here on: the target's writer takes the state; this one ignores its timers.
+      p.mergedInto = row.name();
+      b.changed(p);
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private void trigger(Batch b, LogEntry row) {
+    long now = Math.max(clock, row.timestamp());
+    clock = now;
+    b.triggers++;
+    Map<String, Object> body;
+    try {
+      body = JsonValues.MAPPER.readValue(row.body(), Map.class);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("trigger row " + row.seq() + ": body is not JSON", e);
+    }
+    Object data = body.get("data");
+    Map<String, Object> props =
+        data instanceof Map<?, ?> m ? new LinkedHashMap<>((Map<String, Object>) m) : Map.of();
+    WorkspaceEngine we = engine(b, row.workspace());
+    CachedProfile p = loadOrCreate(b, new ProfileKey(row.workspace(), row.profile()), we);
+    try {
+      we.engine().trigger(p.state, row.name(), props, now, new Sink(b, row.workspace(), row.seq()));
+    } catch (IllegalArgumentException e) {
+      // The journey was removed or changed its trigger since the call was accepted.
+      b.timeline.add(
+          EffectRows.note(
+              row.workspace(),
+              row.profile(),
+              now,
+              "error",
+              row.seq(),
+              Map.of("journey", row.name(), "reason", "trigger not applied: " + e.getMessage())));
+      return;
+    }
+    b.changed(p);
+  }
+
+  private void erase(Batch b, LogEntry row) {
+    ProfileKey key = new ProfileKey(row.workspace(), row.profile());
+    CachedProfile p = load(b, key, engine(b, row.workspace()));
+    Set<String> ids = new LinkedHashSet<>();
+    ids.add(row.profile());
+    if (p != null) {
+      ids.addAll(p.state.profile().anonymousIds());
+    }
+    String actor = "unknown";
+    try {
+      Object a = JsonValues.MAPPER.readValue(row.body(), Map.class).get("actor");
+      if (a instanceof String s && !s.isBlank()) {
+        actor = s;
+      }
+    } catch (IOException e) {
+      // The actor is only for the audit record; the erasure happens regardless.
+    }
+    b.gone(key);
+    b.erasures.add(new Erasure(row.workspace(), row.profile(), row.seq(), actor, List.copyOf(ids)));
+  }
+
+  private Event parse(LogEntry row) {
+    EventParser.Result r = parser.parse(row.body(), 0, row.body().length);
+    if (r instanceof EventParser.Result.Parsed parsed) {
+      Event e = parsed.event();
+      // The log's timestamp is the authority: ingestion corrected it for clock skew and limits.
+      return new Event(
+          e.type(),
+          e.messageId(),
+          e.userId(),
+          e.anonymousId(),
+          row.timestamp(),
+          e.name(),
+          e.properties(),
+          e.traits(),
+          e.context(),
+          e.previousId(),
+          e.groupId());
+    }
+    EventParser.Result.Invalid invalid = (EventParser.Result.Invalid) r;
+    log.warn(
+        "partition {}: events row {} is not a valid message: {}", partition, row.seq(), invalid);
+    batch.timeline.add(
+        EffectRows.note(
+            row.workspace(),
+            row.profile(),
+            clock,
+            "error",
+            row.seq(),
+            Map.of("reason", "the stored message is not valid: " + invalid)));
+    return null;
+  }
+
+  // ---- profiles --------------------------------------------------------------------------------
+
+  private WorkspaceEngine engine(Batch b, String workspace) {
+    return b.engines.computeIfAbsent(workspace, rt.engines()::get);
+  }
+
+  /** The profile's state as this batch sees it, or null when it has none. */
+  private CachedProfile load(Batch b, ProfileKey key, WorkspaceEngine we) {
+    CachedProfile p = b.touched.get(key);
+    if (p != null) {
+      return p;
+    }
+    if (b.absent.contains(key)) {
+      return null;
+    }
+    p = cache.get(key);
+    if (p != null && p.engine != we) {
+      // Decoded against the workspace's previous definitions: decode again.
+      cache.remove(key);
+      p = null;
+    }
+    if (p == null) {
+      p = readProfile(key, we);
+    }
+    if (p == null) {
+      b.absent.add(key);
+      return null;
+    }
+    b.touched.put(key, p);
+    return p;
+  }
+
+  private CachedProfile loadOrCreate(Batch b, ProfileKey key, WorkspaceEngine we) {
+    CachedProfile p = load(b, key, we);
+    if (p == null) {
+      p = new CachedProfile(key, new ProfileState(new Profile(key.id())), we, null);
+      b.absent.remove(key);
+      b.touched.put(key, p);
+    }
+    return p;
+  }
+
+  /** Reads the states the batch will need in a few queries instead of one per profile. */
+  private void prefetch(Batch b, List<LogEntry> rows, long now, int limit) {
+    Map<String, Set<String>> wanted = new LinkedHashMap<>();
+    for (LogEntry r : rows) {
+      wanted.computeIfAbsent(r.workspace(), k -> new LinkedHashSet<>()).add(r.profile());
+    }
+    for (PendingTimer t : window.dueBy(now, limit)) {
+      wanted.computeIfAbsent(t.workspace(), k -> new LinkedHashSet<>()).add(t.timer().profile());
+    }
+    for (Map.Entry<String, Set<String>> w : wanted.entrySet()) {
+      WorkspaceEngine we = engine(b, w.getKey());
+      List<String> missing = new ArrayList<>();
+      for (String id : w.getValue()) {
+        ProfileKey key = new ProfileKey(w.getKey(), id);
+        CachedProfile p = cache.get(key);
+        if (p != null && p.engine == we) {
+          b.touched.put(key, p);
+        } else {
+          missing.add(id);
+        }
+      }
+      for (int i = 0; i < missing.size(); i += PREFETCH_CHUNK) {
+        List<String> chunk = missing.subList(i, Math.min(missing.size(), i + PREFETCH_CHUNK));
+        Map<String, StoredProfile> found = readProfiles(w.getKey(), chunk);
+        for (String id : chunk) {
+          ProfileKey key = new ProfileKey(w.getKey(), id);
+          StoredProfile s = found.get(id);
+          if (s == null) {
+            b.absent.add(key);
+            continue;
+          }
+          try {
+            b.touched.put(key, decode(key, s, we));
+          } catch (IllegalArgumentException e) {
+            // Left for the input that needs it, which then fails alone and is set apart.
+            log.error("partition {}: stored state of {} cannot be read", partition, key, e);
+          }
+        }
+      }
+    }
+  }
+
+  /** A stored profile before decoding: its state bytes and merge mark. */
+  private record StoredProfile(byte[] state, String mergedInto) {}
+
+  private Map<String, StoredProfile> readProfiles(String workspace, Collection<String> ids) {
+    StringBuilder sql =
+        new StringBuilder(
+            "SELECT id, state, merged_into FROM profiles WHERE workspace = ? AND id IN (");
+    for (int i = 0; i < ids.size(); i++) {
+      sql.append(i == 0 ? "?" : ", ?");
+    }
+    sql.append(')');
+    return rt.database()
+        .read(
+            c -> {
+              Map<String, StoredProfile> out = new LinkedHashMap<>();
+              try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+                ps.setString(1, workspace);
+                int i = 2;
+                for (String id : ids) {
+                  ps.setString(i++, id);
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                  while (rs.next()) {
+                    out.put(rs.getString(1), new StoredProfile(rs.getBytes(2), rs.getString(3)));
+                  }
+                }
+              }
+              return out;
+            });
+  }
+
+  /** One profile from the store, decoded against {@code we}; null when it has no row. */
+  private CachedProfile readProfile(ProfileKey key, WorkspaceEngine we) {
+    StoredProfile s = readProfiles(key.workspace(), List.of(key.id())).get(key.id());
+    return s == null ? null : decode(key, s, we);
+  }
+
+  /**
+   * @throws IllegalArgumentException when the stored state cannot be read (inside an input this
+   *     makes the input fail, and it is set apart)
+   */
+  private static CachedProfile decode(ProfileKey key, StoredProfile s, WorkspaceEngine we) {
+    return new CachedProfile(key, States.decode(s.state(), we), we, s.mergedInto());
+  }
+
+  // ---- store reads -----------------------------------------------------------------------------
+
+  private List<LogEntry> readRows(long high, int limit) {
+    return rt.database()
+        .read(
+            c -> {
+              List<LogEntry> rows = new ArrayList<>();
+              try (PreparedStatement ps =
+                  c.prepareStatement(
+                      "SELECT seq, workspace, profile, type, name, timestamp, received_at,"
+                          + " merge_from, body FROM events"
+                          + " WHERE partition = ? AND seq > ? AND seq <= ? ORDER BY seq LIMIT ?")) {
+                ps.setInt(1, partition);
+                ps.setLong(2, cursor);
+                ps.setLong(3, high);
+                ps.setInt(4, limit);
+                try (ResultSet rs = ps.executeQuery()) {
+                  while (rs.next()) {
+                    rows.add(
+                        new LogEntry(
+                            rs.getLong(1),
+                            rs.getString(2),
+                            rs.getString(3),
+                            rs.getString(4),
+                            rs.getString(5),
+                            rs.getLong(6),
+                            rs.getLong(7),
+                            rs.getString(8),
+                            rs.getBytes(9)));
+                  }
+                }
+              }
+              return rows;
+            });
+  }
+
+  /** Where the merge marker of a {@code merge_from} row is: its partition and seq. */
+  private record Marker(int partition, long seq) {}
+
+  private Marker marker(LogEntry row) {
+    return rt.database()
+        .read(
+            c -> {
+              try (PreparedStatement ps =
+                  c.prepareStatement(
+                      "SELECT partition, seq FROM events WHERE workspace = ? AND profile = ?"
+                          + " AND type = ? AND seq < ? ORDER BY seq DESC LIMIT 1")) {
+                ps.setString(1, row.workspace());
+                ps.setString(2, row.mergeFrom());
+                ps.setString(3, InputRow.MERGE_OUT);
+                ps.setLong(4, row.seq());
+                try (ResultSet rs = ps.executeQuery()) {
+                  return rs.next() ? new Marker(rs.getInt(1), rs.getLong(2)) : null;
+                }
+              }
+            });
+  }
+
+  private void loadWindow() {
+    List<PendingTimer> rows =
+        rt.database()
+            .read(
+                c -> {
+                  List<PendingTimer> out = new ArrayList<>();
+                  try (PreparedStatement ps =
+                      c.prepareStatement(
+                          "SELECT id, workspace, due, profile, kind, key, instance, token"
+                              + " FROM timers WHERE partition = ? ORDER BY due, id LIMIT ?")) {
+                    ps.setInt(1, partition);
+                    ps.setInt(2, window.capacity());
+                    try (ResultSet rs = ps.executeQuery()) {
+                      while (rs.next()) {
+                        out.add(timer(rs));
+                      }
+                    }
+                  }
+                  return out;
+                });
+    window.load(rows);
+  }
+
+  private static PendingTimer timer(ResultSet rs) throws SQLException {
+    return new PendingTimer(
+        rs.getLong(1),
+        rs.getString(2),
+        new Timer(
+            rs.getString(4),
+            rs.getLong(3),
+            Timer.Kind.valueOf(rs.getString(5)),
+            rs.getString(6),
+            rs.getInt(7),
+            rs.getInt(8)));
+  }
+
+  // ---- effects ---------------------------------------------------------------------------------
+
+  /** Where the engine's decisions for one input go: rows of the batch, timers into the window. */
+  private final class Sink implements Effects {
+    private final Batch b;
+    private final String workspace;
+    private final Long seq;
+
+    Sink(Batch b, String workspace, Long seq) {
+      this.b = b;
+      this.workspace = workspace;
+      this.seq = seq;
+    }
+
+    @Override
+    public void emit(Effect effect) {
+      b.timeline.add(EffectRows.timeline(workspace, effect, seq));
+      OutboxRow o = EffectRows.outbox(workspace, effect);
+      if (o != null) {
+        b.outbox.add(o);
+      }
+    }
+
+    @Override
+    public void schedule(Timer timer) {
+      PendingTimer t = new PendingTimer(nextTimerId++, workspace, timer);
+      b.newTimers.add(t);
+      window.add(t);
+    }
+  }
+
+  /** The runtime was halted (a crash emulated): abandon the batch, commit nothing. */
+  static final class Halted extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    Halted() {
+      super("halted", null, false, false);
+    }
+  }
+
+  /** An input of the batch threw: the batch is redone without it first. */
+  private static final class PoisonInput extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    final int index;
+
+    PoisonInput(int index, RuntimeException cause) {
+      super("input " + index + " failed", cause);
+      this.index = index;
+    }
+  }
+
+  int partition() {
+    return partition;
+  }
+
+  /** For the idle check in tests and metrics: the partition cursor in memory. */
+  long cursor() {
+    return cursor;
+  }
+}

@@ -1,0 +1,74 @@
+package io.kairos.server.runtime;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The runtime's meters: engine lag (events and seconds), pending timers, outbox depth, batch commit
+ * latency, inputs applied, and the time from an event's arrival to the commit of its decisions.
+ */
+final class RuntimeMetrics {
+  private final Timer commit;
+  private final Timer decision;
+  private final Counter events;
+  private final Counter timers;
+  private final Counter triggers;
+  private final Counter merges;
+  private final Counter erasures;
+
+  RuntimeMetrics(MeterRegistry registry, LiveRuntime rt) {
+    commit =
+        Timer.builder("kairos.runtime.commit")
+            .description("time to write and commit one partition batch")
+            .publishPercentiles(0.5, 0.99)
+            .register(registry);
+    decision =
+        Timer.builder("kairos.runtime.decision")
+            .description("from an event's arrival to the commit of the engine's decisions on it")
+            .publishPercentiles(0.5, 0.99)
+            .register(registry);
+    events = inputs(registry, "event");
+    timers = inputs(registry, "timer");
+    triggers = inputs(registry, "trigger");
+    merges = inputs(registry, "merge");
+    erasures = inputs(registry, "erase");
+    Gauge.builder("kairos.engine.lag.events", rt, LiveRuntime::lagEvents)
+        .description("committed log seq minus the lowest partition cursor")
+        .strongReference(true)
+        .register(registry);
+    Gauge.builder("kairos.engine.lag.seconds", rt, LiveRuntime::lagSeconds)
+        .description("age of the oldest committed event no partition has applied yet")
+        .strongReference(true)
+        .register(registry);
+    Gauge.builder("kairos.timers.pending", rt, LiveRuntime::pendingTimers)
+        .description("stored timers, kept current by the partition writers")
+        .strongReference(true)
+        .register(registry);
+    Gauge.builder("kairos.outbox.depth", rt, LiveRuntime::outboxDepth)
+        .description("outbox messages waiting for the dispatcher")
+        .strongReference(true)
+        .register(registry);
+  }
+
+  private static Counter inputs(MeterRegistry registry, String kind) {
+    return Counter.builder("kairos.runtime.inputs")
+        .description("inputs applied by the partition writers")
+        .tag("kind", kind)
+        .register(registry);
+  }
+
+  void committed(Batch b, long nanos, long now) {
+    commit.record(nanos, TimeUnit.NANOSECONDS);
+    events.increment(b.events);
+    timers.increment(b.timers);
+    triggers.increment(b.triggers);
+    merges.increment(b.merges);
+    erasures.increment(b.erasures.size());
+    for (long received : b.received) {
+      decision.record(Math.max(0, now - received), TimeUnit.MILLISECONDS);
+    }
+  }
+}

@@ -1,0 +1,20 @@
+package io.kairos.server.runtime;
+
+/**
+ * One {@code timeline} row: something that happened to a profile, with its reason in {@code detail}
+ * (JSON).
+ *
+ * @param inputSeq the events row that caused it, or null for a timer
+ */
+record TimelineRow(
+    String workspace,
+    String profile,
+    long at,
+    String kind,
+    String journey,
+    String version,
+    String step,
+    String messageId,
+    Double revenue,
+    Long inputSeq,
+    String detail) {}

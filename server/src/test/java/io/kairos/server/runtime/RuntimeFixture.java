@@ -1,0 +1,199 @@
+package io.kairos.server.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kairos.server.ops.Metrics;
+import io.kairos.server.store.Database;
+import io.kairos.server.testing.StoreKind;
+import io.kairos.server.testing.TestStores;
+import io.kairos.server.testing.VirtualClock;
+import io.kairos.time.Timestamps;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A live runtime over a fresh store for tests: a virtual clock, the direct input log, helpers to
+ * feed timeline lines and read back what the runtime wrote, and restarts (graceful or halted).
+ */
+final class RuntimeFixture implements AutoCloseable {
+  static final Duration IDLE = Duration.ofSeconds(60);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  final Database db;
+  final VirtualClock clock = new VirtualClock(Instant.parse("2026-01-01T00:00:00Z"));
+  final TestDefinitions definitions;
+  final RuntimeSettings settings;
+  final MiniIngest ingest;
+  DirectInputLog log;
+  LiveRuntime runtime;
+
+  private final boolean ownsStore;
+
+  /** A runtime over a new store of its own. */
+  RuntimeFixture(StoreKind kind, Path dir, TestDefinitions definitions, RuntimeSettings settings) {
+    this(TestStores.open(kind, dir), true, definitions, settings);
+  }
+
+  /**
+   * A runtime over {@code db}, emptied first (cheaper than a new PostgreSQL database per case); the
+   * caller closes the store.
+   */
+  RuntimeFixture(Database db, TestDefinitions definitions, RuntimeSettings settings) {
+    this(empty(db), false, definitions, settings);
+  }
+
+  private RuntimeFixture(
+      Database db, boolean ownsStore, TestDefinitions definitions, RuntimeSettings settings) {
+    this.db = db;
+    this.ownsStore = ownsStore;
+    this.definitions = definitions;
+    this.settings = settings;
+    this.ingest = new MiniIngest("default");
+    start();
+  }
+
+  private static Database empty(Database db) {
+    db.transaction(
+        c -> {
+          for (String table :
+              List.of(
+                  "events",
+                  "message_ids",
+                  "identities",
+                  "partition_cursors",
+                  "profiles",
+                  "timers",
+                  "outbox",
+                  "timeline",
+                  "audit_log")) {
+            try (var s = c.createStatement()) {
+              s.executeUpdate("DELETE FROM " + table);
+            }
+          }
+          return null;
+        });
+    return db;
+  }
+
+  static RuntimeSettings settings(int partitions) {
+    return new RuntimeSettings(
+        partitions, 500, 10_000, 100_000, Duration.ofHours(72), Duration.ofSeconds(30));
+  }
+
+  /** Starts a runtime over the store (as a new process would). */
+  void start() {
+    log = new DirectInputLog(db, PartitionFunction.hashing(settings.partitions()));
+    runtime = new LiveRuntime(settings, db, definitions, log, clock, new Metrics());
+    runtime.start();
+  }
+
+  /** Emulates a crash: nothing in flight commits; then starts anew on the same store. */
+  void crashAndRestart() {
+    runtime.halt();
+    start();
+  }
+
+  /** A graceful stop and a new start. */
+  void restart() {
+    runtime.stop();
+    start();
+  }
+
+  /** Appends the rows of these timeline lines to the log. */
+  long feed(List<String> lines) {
+    List<InputRow> rows = new ArrayList<>();
+    for (String l : lines) {
+      rows.addAll(ingest.rows(l));
+    }
+    return log.append(rows);
+  }
+
+  void at(String time) {
+    clock.set(Instant.parse(time));
+  }
+
+  void idle() {
+    assertThat(runtime.awaitIdle(IDLE)).as("runtime idle within %s", IDLE).isTrue();
+  }
+
+  /** The engine's effects in the timeline, as {@link Reference#line}s, in the order written. */
+  List<String> trace() {
+    return db.read(
+        c -> {
+          List<String> out = new ArrayList<>();
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT profile, at, journey, step, detail FROM timeline"
+                      + " WHERE journey IS NOT NULL ORDER BY id")) {
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                JsonNode d = json(rs.getString(5));
+                out.add(
+                    Reference.line(
+                        rs.getString(1),
+                        rs.getLong(2),
+                        rs.getString(3),
+                        rs.getString(4),
+                        d.get("summary").asText(),
+                        d.get("reason").asText()));
+              }
+            }
+          }
+          return out;
+        });
+  }
+
+  /** Timeline rows of a kind: "profile at" per row. */
+  List<String> notes(String kind) {
+    return db.read(
+        c -> {
+          List<String> out = new ArrayList<>();
+          try (PreparedStatement ps =
+              c.prepareStatement("SELECT profile, at FROM timeline WHERE kind = ? ORDER BY id")) {
+            ps.setString(1, kind);
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                out.add(rs.getString(1) + " " + Timestamps.formatSeconds(rs.getLong(2)));
+              }
+            }
+          }
+          return out;
+        });
+  }
+
+  long count(String sql) {
+    return db.read(
+        c -> {
+          try (PreparedStatement ps = c.prepareStatement(sql);
+              ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+          }
+        });
+  }
+
+  static JsonNode json(String s) {
+    try {
+      return JSON.readTree(s);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    runtime.stop();
+    if (ownsStore) {
+      db.close();
+    }
+  }
+}
