@@ -18,6 +18,7 @@ final class Progress {
   private final long[] idleSeq;
   private final long[] idleClock;
   private boolean closed;
+  private int waiting;
 
   Progress(int partitions) {
     marks = new long[partitions];
@@ -70,12 +71,31 @@ final class Progress {
   boolean awaitMark(int p, long seq, BooleanSupplier stop) throws InterruptedException {
     lock.lock();
     try {
+      waiting++;
+      changed.signalAll();
       while (marks[p] < seq) {
         if (closed || stop.getAsBoolean()) {
           return false;
         }
         // The stop flag is raised together with a signal; the timeout is only a safety net.
         changed.await(1, TimeUnit.SECONDS);
+      }
+      return true;
+    } finally {
+      waiting--;
+      lock.unlock();
+    }
+  }
+
+  /** For tests: waits until {@code n} writers wait at a merge barrier. */
+  boolean awaitBarrierWaiters(int n, long nanos) throws InterruptedException {
+    lock.lock();
+    try {
+      while (waiting < n) {
+        if (nanos <= 0) {
+          return false;
+        }
+        nanos = changed.awaitNanos(nanos);
       }
       return true;
     } finally {

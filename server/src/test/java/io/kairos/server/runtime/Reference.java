@@ -23,13 +23,20 @@ final class Reference {
   private Reference() {}
 
   /** Every effect as a trace line ({@link #line}), in the simulator's order. */
-  @SuppressWarnings("unchecked")
   static List<String> run(Definitions definitions, List<String> lines, long end) {
+    return run(definitions, lines, end, new ArrayList<>());
+  }
+
+  /** Also collects the effects themselves into {@code effects}. */
+  @SuppressWarnings("unchecked")
+  static List<String> run(
+      Definitions definitions, List<String> lines, long end, List<Effect> effects) {
     List<String> out = new ArrayList<>();
     Effects sink =
         new Effects() {
           @Override
           public void emit(Effect e) {
+            effects.add(e);
             out.add(line(e.profile(), e.time(), e.journey(), e.step(), e.summary(), e.reason()));
           }
 
@@ -78,6 +85,19 @@ final class Reference {
         + summary
         + " | "
         + reason;
+  }
+
+  /** The ids of the messages and webhook calls among the effects: what the outbox must hold. */
+  static java.util.Set<String> outboxIds(List<Effect> effects) {
+    java.util.Set<String> ids = new java.util.TreeSet<>();
+    for (Effect e : effects) {
+      if (e instanceof Effect.Send s) {
+        ids.add(s.messageId());
+      } else if (e instanceof Effect.WebhookCall w) {
+        ids.add(w.id());
+      }
+    }
+    return ids;
   }
 
   /** The lines of each profile, in order. */

@@ -85,8 +85,12 @@ final class RuntimeFixture implements AutoCloseable {
   }
 
   static RuntimeSettings settings(int partitions) {
+    return settings(partitions, 500, 10_000);
+  }
+
+  static RuntimeSettings settings(int partitions, int batchSize, int timerWindow) {
     return new RuntimeSettings(
-        partitions, 500, 10_000, 100_000, Duration.ofHours(72), Duration.ofSeconds(30));
+        partitions, batchSize, timerWindow, 100_000, Duration.ofHours(72), Duration.ofSeconds(30));
   }
 
   /** Starts a runtime over the store (as a new process would). */
@@ -167,6 +171,21 @@ final class RuntimeFixture implements AutoCloseable {
             }
           }
           return out;
+        });
+  }
+
+  /** Ids in the outbox, sorted. */
+  java.util.Set<String> outboxIds() {
+    return db.read(
+        c -> {
+          java.util.Set<String> ids = new java.util.TreeSet<>();
+          try (PreparedStatement ps = c.prepareStatement("SELECT message_id FROM outbox");
+              ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              ids.add(rs.getString(1));
+            }
+          }
+          return ids;
         });
   }
 
