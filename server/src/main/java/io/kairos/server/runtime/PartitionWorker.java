@@ -3,18 +3,13 @@ package io.kairos.server.runtime;
 import io.kairos.engine.Effect;
 import io.kairos.engine.Effects;
 import io.kairos.engine.Engine;
-import io.kairos.engine.ProfileState;
 import io.kairos.engine.Timer;
 import io.kairos.event.Event;
 import io.kairos.event.EventParser;
 import io.kairos.profile.Profile;
 import io.kairos.server.store.StoreException;
 import java.io.IOException;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -39,13 +34,11 @@ final class PartitionWorker implements Runnable {
   /** Longest idle wait before re-checking the log and the clock (a safety net, not the signal). */
   private static final long MAX_IDLE_MILLIS = 1_000;
 
-  /** Profiles read per query when a batch loads the states it will need. */
-  private static final int PREFETCH_CHUNK = 200;
-
   private final LiveRuntime rt;
   private final int partition;
   private final RuntimeSettings settings;
-  private final ProfileCache cache;
+  private final PartitionReads reads;
+  private final Profiles profiles;
   private final TimerWindow window;
   private final EventParser parser;
   private final ReentrantLock lock = new ReentrantLock();
@@ -71,7 +64,8 @@ final class PartitionWorker implements Runnable {
     this.rt = rt;
     this.partition = partition;
     this.settings = rt.settings();
-    this.cache = new ProfileCache(settings.cachePerPartition());
+    this.reads = new PartitionReads(rt.database(), partition);
+    this.profiles = new Profiles(reads, settings.cachePerPartition());
     this.window = new TimerWindow(settings.timerWindow());
     this.parser = parser;
     this.inputLimit = settings.batchSize();
@@ -136,32 +130,11 @@ final class PartitionWorker implements Runnable {
   // ---- life cycle ------------------------------------------------------------------------------
 
   private void init() {
-    rt.database()
-        .read(
-            c -> {
-              try (PreparedStatement ps =
-                  c.prepareStatement(
-                      "SELECT seq, clock FROM partition_cursors WHERE partition = ?")) {
-                ps.setInt(1, partition);
-                try (ResultSet rs = ps.executeQuery()) {
-                  if (rs.next()) {
-                    cursor = rs.getLong(1);
-                    clock = rs.getLong(2);
-                  }
-                }
-              }
-              try (PreparedStatement ps =
-                  c.prepareStatement(
-                      "SELECT COALESCE(MAX(id), 0), COUNT(*) FROM timers WHERE partition = ?")) {
-                ps.setInt(1, partition);
-                try (ResultSet rs = ps.executeQuery()) {
-                  rs.next();
-                  nextTimerId = rs.getLong(1) + 1;
-                  pendingTimers.set(rs.getLong(2));
-                }
-              }
-              return null;
-            });
+    PartitionReads.Start start = reads.start();
+    cursor = start.cursor();
+    clock = start.clock();
+    nextTimerId = start.nextTimerId();
+    pendingTimers.set(start.timers());
     rt.progress().advanced(partition, cursor);
     initialized = true;
     log.info(
@@ -176,12 +149,7 @@ final class PartitionWorker implements Runnable {
     Batch b = batch;
     batch = null;
     if (b != null) {
-      for (ProfileKey k : b.touched.keySet()) {
-        cache.remove(k);
-      }
-      for (ProfileKey k : b.deleted) {
-        cache.remove(k);
-      }
+      profiles.afterFailure(b);
       clock = b.startClock;
     }
     window.drop();
@@ -241,23 +209,23 @@ final class PartitionWorker implements Runnable {
     isolateFirst = false;
     Batch b = new Batch(clock);
     batch = b;
-    List<LogEntry> rows = cursor < high ? readRows(high, limit) : List.of();
+    List<LogEntry> rows = cursor < high ? reads.rows(cursor, high, limit) : List.of();
     oldestUnapplied = rows.isEmpty() ? Long.MAX_VALUE : rows.get(0).receivedAt();
     prefetch(b, rows, now, limit);
     long upTo = cursor;
     boolean stoppedEarly = false;
     for (LogEntry row : rows) {
-      Marker marker = null;
+      PartitionReads.Marker marker = null;
       if (row.mergeFrom() != null) {
-        marker = marker(row);
-        if (marker != null && marker.partition != partition) {
-          if (rt.progress().mark(marker.partition) < marker.seq) {
+        marker = reads.marker(row);
+        if (marker != null && marker.partition() != partition) {
+          if (rt.progress().mark(marker.partition()) < marker.seq()) {
             if (b.inputs > 0) {
               // Commit first: a writer waiting on another must have committed all before.
               stoppedEarly = true;
               break;
             }
-            if (!rt.progress().awaitMark(marker.partition, marker.seq, rt::stopping)) {
+            if (!rt.progress().awaitMark(marker.partition(), marker.seq(), rt::stopping)) {
               throw new Halted();
             }
           }
@@ -317,10 +285,10 @@ final class PartitionWorker implements Runnable {
 
   private void commit(Batch b, long upTo) {
     long now = rt.clock().millis();
-    List<ProfileRow> profiles = new ArrayList<>(b.dirty.size());
+    List<ProfileRow> rows = new ArrayList<>(b.dirty.size());
     for (CachedProfile p : b.dirty.values()) {
       Profile pr = p.state.profile();
-      profiles.add(
+      rows.add(
           new ProfileRow(
               p.key.workspace(),
               p.key.id(),
@@ -336,7 +304,7 @@ final class PartitionWorker implements Runnable {
             .transaction(
                 c -> {
                   BatchWriter.TimerCounts tc =
-                      BatchWriter.write(c, partition, b, profiles, upTo, clockAfter, now);
+                      BatchWriter.write(c, partition, b, rows, upTo, clockAfter, now);
                   rt.commitHook().beforeCommit(partition, upTo);
                   if (rt.halted()) {
                     throw new Halted();
@@ -345,17 +313,7 @@ final class PartitionWorker implements Runnable {
                 });
     rt.metrics().committed(b, System.nanoTime() - started, now);
     batch = null;
-    for (CachedProfile p : b.dirty.values()) {
-      cache.put(p);
-    }
-    for (ProfileKey k : b.deleted) {
-      cache.remove(k);
-    }
-    for (Erasure e : b.erasures) {
-      for (String id : e.ids()) {
-        cache.remove(new ProfileKey(e.workspace(), id));
-      }
-    }
+    profiles.afterCommit(b);
     cursor = upTo;
     pendingTimers.addAndGet(counts.inserted() - counts.deleted());
     if (upTo >= rt.committedSeq()) {
@@ -366,7 +324,7 @@ final class PartitionWorker implements Runnable {
 
   // ---- inputs ----------------------------------------------------------------------------------
 
-  private void apply(Batch b, LogEntry row, Marker marker, boolean isolate) {
+  private void apply(Batch b, LogEntry row, PartitionReads.Marker marker, boolean isolate) {
     int mark = b.timeline.size();
     int outbox = b.outbox.size();
     int timers = b.newTimers.size();
@@ -408,7 +366,7 @@ final class PartitionWorker implements Runnable {
     ProfileKey key = new ProfileKey(t.workspace(), t.timer().profile());
     try {
       WorkspaceEngine we = engine(b, t.workspace());
-      CachedProfile p = load(b, key, we);
+      CachedProfile p = profiles.load(b, key, we);
       if (p == null || p.mergedInto != null) {
         return; // the profile was merged into another or erased: its timers are stale
       }
@@ -441,7 +399,7 @@ final class PartitionWorker implements Runnable {
   private void undo(Batch b, ProfileKey key, int timeline, int outbox, int timers) {
     b.touched.remove(key);
     b.dirty.remove(key);
-    cache.remove(key);
+    profiles.evict(key);
     b.timeline.subList(timeline, b.timeline.size()).clear();
     b.outbox.subList(outbox, b.outbox.size()).clear();
     List<PendingTimer> added = b.newTimers.subList(timers, b.newTimers.size());
@@ -451,7 +409,7 @@ final class PartitionWorker implements Runnable {
     }
   }
 
-  private void event(Batch b, LogEntry row, Marker marker) {
+  private void event(Batch b, LogEntry row, PartitionReads.Marker marker) {
     WorkspaceEngine we = engine(b, row.workspace());
     Engine engine = we.engine();
     Event e = parse(row);
@@ -460,7 +418,7 @@ final class PartitionWorker implements Runnable {
     if (e == null) {
       return;
     }
-    CachedProfile p = loadOrCreate(b, new ProfileKey(row.workspace(), row.profile()), we);
+    CachedProfile p = profiles.loadOrCreate(b, new ProfileKey(row.workspace(), row.profile()), we);
     Sink sink = new Sink(b, row.workspace(), row.seq());
     if (row.mergeFrom() != null) {
       merge(b, p, row, marker, we, now, sink);
@@ -500,7 +458,7 @@ final class PartitionWorker implements Runnable {
       Batch b,
       CachedProfile target,
       LogEntry row,
-      Marker marker,
+      PartitionReads.Marker marker,
       WorkspaceEngine we,
       long now,
       Sink sink) {
@@ -509,11 +467,11 @@ final class PartitionWorker implements Runnable {
       return;
     }
     CachedProfile source;
-    if (marker == null || marker.partition == partition) {
-      source = load(b, sourceKey, we);
+    if (marker == null || marker.partition() == partition) {
+      source = profiles.load(b, sourceKey, we);
     } else {
       // Another partition's profile: read the committed state, never that writer's cache.
-      source = readProfile(sourceKey, we);
+      source = profiles.committed(sourceKey, we);
     }
     if (source == null) {
       log.warn("partition {}: merge of {} into {}: no such profile", partition, sourceKey, target);
@@ -540,7 +498,7 @@ final class PartitionWorker implements Runnable {
   private void mergeOut(Batch b, LogEntry row) {
     clock = Math.max(clock, row.timestamp());
     WorkspaceEngine we = engine(b, row.workspace());
-    CachedProfile p = load(b, new ProfileKey(row.workspace(), row.profile()), we);
+    CachedProfile p = profiles.load(b, new ProfileKey(row.workspace(), row.profile()), we);
     if (p != null) {
       // Frozen from here on: the target's writer takes the state; this one ignores its timers.
       p.mergedInto = row.name();
@@ -563,7 +521,7 @@ final class PartitionWorker implements Runnable {
     Map<String, Object> props =
         data instanceof Map<?, ?> m ? new LinkedHashMap<>((Map<String, Object>) m) : Map.of();
     WorkspaceEngine we = engine(b, row.workspace());
-    CachedProfile p = loadOrCreate(b, new ProfileKey(row.workspace(), row.profile()), we);
+    CachedProfile p = profiles.loadOrCreate(b, new ProfileKey(row.workspace(), row.profile()), we);
     try {
       we.engine().trigger(p.state, row.name(), props, now, new Sink(b, row.workspace(), row.seq()));
     } catch (IllegalArgumentException e) {
@@ -583,7 +541,7 @@ final class PartitionWorker implements Runnable {
 
   private void erase(Batch b, LogEntry row) {
     ProfileKey key = new ProfileKey(row.workspace(), row.profile());
-    CachedProfile p = load(b, key, engine(b, row.workspace()));
+    CachedProfile p = profiles.load(b, key, engine(b, row.workspace()));
     Set<String> ids = new LinkedHashSet<>();
     ids.add(row.profile());
     if (p != null) {
@@ -634,49 +592,13 @@ final class PartitionWorker implements Runnable {
     return null;
   }
 
-  // ---- profiles --------------------------------------------------------------------------------
+  // ---- profiles ------------------------------------------------------------------------------
 
   private WorkspaceEngine engine(Batch b, String workspace) {
     return b.engines.computeIfAbsent(workspace, rt.engines()::get);
   }
 
-  /** The profile's state as this batch sees it, or null when it has none. */
-  private CachedProfile load(Batch b, ProfileKey key, WorkspaceEngine we) {
-    CachedProfile p = b.touched.get(key);
-    if (p != null) {
-      return p;
-    }
-    if (b.absent.contains(key)) {
-      return null;
-    }
-    p = cache.get(key);
-    if (p != null && p.engine != we) {
-      // Decoded against the workspace's previous definitions: decode again.
-      cache.remove(key);
-      p = null;
-    }
-    if (p == null) {
-      p = readProfile(key, we);
-    }
-    if (p == null) {
-      b.absent.add(key);
-      return null;
-    }
-    b.touched.put(key, p);
-    return p;
-  }
-
-  private CachedProfile loadOrCreate(Batch b, ProfileKey key, WorkspaceEngine we) {
-    CachedProfile p = load(b, key, we);
-    if (p == null) {
-      p = new CachedProfile(key, new ProfileState(new Profile(key.id())), we, null);
-      b.absent.remove(key);
-      b.touched.put(key, p);
-    }
-    return p;
-  }
-
-  /** Reads the states the batch will need in a few queries instead of one per profile. */
+  /** Reads the states the batch will need (its rows' and due timers' profiles) in a few queries. */
   private void prefetch(Batch b, List<LogEntry> rows, long now, int limit) {
     Map<String, Set<String>> wanted = new LinkedHashMap<>();
     for (LogEntry r : rows) {
@@ -685,176 +607,11 @@ final class PartitionWorker implements Runnable {
     for (PendingTimer t : window.dueBy(now, limit)) {
       wanted.computeIfAbsent(t.workspace(), k -> new LinkedHashSet<>()).add(t.timer().profile());
     }
-    for (Map.Entry<String, Set<String>> w : wanted.entrySet()) {
-      WorkspaceEngine we = engine(b, w.getKey());
-      List<String> missing = new ArrayList<>();
-      for (String id : w.getValue()) {
-        ProfileKey key = new ProfileKey(w.getKey(), id);
-        CachedProfile p = cache.get(key);
-        if (p != null && p.engine == we) {
-          b.touched.put(key, p);
-        } else {
-          missing.add(id);
-        }
-      }
-      for (int i = 0; i < missing.size(); i += PREFETCH_CHUNK) {
-        List<String> chunk = missing.subList(i, Math.min(missing.size(), i + PREFETCH_CHUNK));
-        Map<String, StoredProfile> found = readProfiles(w.getKey(), chunk);
-        for (String id : chunk) {
-          ProfileKey key = new ProfileKey(w.getKey(), id);
-          StoredProfile s = found.get(id);
-          if (s == null) {
-            b.absent.add(key);
-            continue;
-          }
-          try {
-            b.touched.put(key, decode(key, s, we));
-          } catch (IllegalArgumentException e) {
-            // Left for the input that needs it, which then fails alone and is set apart.
-            log.error("partition {}: stored state of {} cannot be read", partition, key, e);
-          }
-        }
-      }
-    }
-  }
-
-  /** A stored profile before decoding: its state bytes and merge mark. */
-  private record StoredProfile(byte[] state, String mergedInto) {}
-
-  private Map<String, StoredProfile> readProfiles(String workspace, Collection<String> ids) {
-    StringBuilder sql =
-        new StringBuilder(
-            "SELECT id, state, merged_into FROM profiles WHERE workspace = ? AND id IN (");
-    for (int i = 0; i < ids.size(); i++) {
-      sql.append(i == 0 ? "?" : ", ?");
-    }
-    sql.append(')');
-    return rt.database()
-        .read(
-            c -> {
-              Map<String, StoredProfile> out = new LinkedHashMap<>();
-              try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
-                ps.setString(1, workspace);
-                int i = 2;
-                for (String id : ids) {
-                  ps.setString(i++, id);
-                }
-                try (ResultSet rs = ps.executeQuery()) {
-                  while (rs.next()) {
-                    out.put(rs.getString(1), new StoredProfile(rs.getBytes(2), rs.getString(3)));
-                  }
-                }
-              }
-              return out;
-            });
-  }
-
-  /** One profile from the store, decoded against {@code we}; null when it has no row. */
-  private CachedProfile readProfile(ProfileKey key, WorkspaceEngine we) {
-    StoredProfile s = readProfiles(key.workspace(), List.of(key.id())).get(key.id());
-    return s == null ? null : decode(key, s, we);
-  }
-
-  /**
-   * @throws IllegalArgumentException when the stored state cannot be read (inside an input this
-   *     makes the input fail, and it is set apart)
-   */
-  private static CachedProfile decode(ProfileKey key, StoredProfile s, WorkspaceEngine we) {
-    return new CachedProfile(key, States.decode(s.state(), we), we, s.mergedInto());
-  }
-
-  // ---- store reads -----------------------------------------------------------------------------
-
-  private List<LogEntry> readRows(long high, int limit) {
-    return rt.database()
-        .read(
-            c -> {
-              List<LogEntry> rows = new ArrayList<>();
-              try (PreparedStatement ps =
-                  c.prepareStatement(
-                      "SELECT seq, workspace, profile, type, name, timestamp, received_at,"
-                          + " merge_from, body FROM events"
-                          + " WHERE partition = ? AND seq > ? AND seq <= ? ORDER BY seq LIMIT ?")) {
-                ps.setInt(1, partition);
-                ps.setLong(2, cursor);
-                ps.setLong(3, high);
-                ps.setInt(4, limit);
-                try (ResultSet rs = ps.executeQuery()) {
-                  while (rs.next()) {
-                    rows.add(
-                        new LogEntry(
-                            rs.getLong(1),
-                            rs.getString(2),
-                            rs.getString(3),
-                            rs.getString(4),
-                            rs.getString(5),
-                            rs.getLong(6),
-                            rs.getLong(7),
-                            rs.getString(8),
-                            rs.getBytes(9)));
-                  }
-                }
-              }
-              return rows;
-            });
-  }
-
-  /** Where the merge marker of a {@code merge_from} row is: its partition and seq. */
-  private record Marker(int partition, long seq) {}
-
-  private Marker marker(LogEntry row) {
-    return rt.database()
-        .read(
-            c -> {
-              try (PreparedStatement ps =
-                  c.prepareStatement(
-                      "SELECT partition, seq FROM events WHERE workspace = ? AND profile = ?"
-                          + " AND type = ? AND seq < ? ORDER BY seq DESC LIMIT 1")) {
-                ps.setString(1, row.workspace());
-                ps.setString(2, row.mergeFrom());
-                ps.setString(3, InputRow.MERGE_OUT);
-                ps.setLong(4, row.seq());
-                try (ResultSet rs = ps.executeQuery()) {
-                  return rs.next() ? new Marker(rs.getInt(1), rs.getLong(2)) : null;
-                }
-              }
-            });
+    wanted.forEach((ws, ids) -> profiles.prefetch(b, ws, ids, engine(b, ws)));
   }
 
   private void loadWindow() {
-    List<PendingTimer> rows =
-        rt.database()
-            .read(
-                c -> {
-                  List<PendingTimer> out = new ArrayList<>();
-                  try (PreparedStatement ps =
-                      c.prepareStatement(
-                          "SELECT id, workspace, due, profile, kind, key, instance, token"
-                              + " FROM timers WHERE partition = ? ORDER BY due, id LIMIT ?")) {
-                    ps.setInt(1, partition);
-                    ps.setInt(2, window.capacity());
-                    try (ResultSet rs = ps.executeQuery()) {
-                      while (rs.next()) {
-                        out.add(timer(rs));
-                      }
-                    }
-                  }
-                  return out;
-                });
-    window.load(rows);
-  }
-
-  private static PendingTimer timer(ResultSet rs) throws SQLException {
-    return new PendingTimer(
-        rs.getLong(1),
-        rs.getString(2),
-        new Timer(
-            rs.getString(4),
-            rs.getLong(3),
-            Timer.Kind.valueOf(rs.getString(5)),
-            rs.getString(6),
-            rs.getInt(7),
-            rs.getInt(8)));
+    window.load(reads.soonestTimers(window.capacity()));
   }
 
   // ---- effects ---------------------------------------------------------------------------------
@@ -910,10 +667,5 @@ final class PartitionWorker implements Runnable {
 
   int partition() {
     return partition;
-  }
-
-  /** For the idle check in tests and metrics: the partition cursor in memory. */
-  long cursor() {
-    return cursor;
   }
 }

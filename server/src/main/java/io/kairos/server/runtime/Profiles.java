@@ -1,0 +1,156 @@
+package io.kairos.server.runtime;
+
+import io.kairos.engine.ProfileState;
+import io.kairos.profile.Profile;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The profile states a partition writer works on: the batch's own (changed or read in it), the
+ * cache of committed ones, and the store behind both. A state is decoded against the workspace
+ * engine of the batch; one decoded against an engine since replaced is decoded again.
+ */
+final class Profiles {
+  private static final Logger log = LoggerFactory.getLogger(Profiles.class);
+
+  /** Profiles read per query when a batch loads the states it will need. */
+  private static final int CHUNK = 200;
+
+  private final PartitionReads reads;
+  private final ProfileCache cache;
+
+  Profiles(PartitionReads reads, int cacheCapacity) {
+    this.reads = reads;
+    this.cache = new ProfileCache(cacheCapacity);
+  }
+
+  /** The profile's state as batch {@code b} sees it, or null when it has none. */
+  CachedProfile load(Batch b, ProfileKey key, WorkspaceEngine we) {
+    CachedProfile p = b.touched.get(key);
+    if (p != null) {
+      return p;
+    }
+    if (b.absent.contains(key)) {
+      return null;
+    }
+    p = cached(key, we);
+    if (p == null) {
+      p = committed(key, we);
+    }
+    if (p == null) {
+      b.absent.add(key);
+      return null;
+    }
+    b.touched.put(key, p);
+    return p;
+  }
+
+  /** As {@link #load}, or a new empty profile. */
+  CachedProfile loadOrCreate(Batch b, ProfileKey key, WorkspaceEngine we) {
+    CachedProfile p = load(b, key, we);
+    if (p == null) {
+      p = new CachedProfile(key, new ProfileState(new Profile(key.id())), we, null);
+      b.absent.remove(key);
+      b.touched.put(key, p);
+    }
+    return p;
+  }
+
+  /**
+   * The committed state from the store, bypassing the cache (another partition's profile).
+   *
+   * @throws IllegalArgumentException when the stored state cannot be read
+   */
+  CachedProfile committed(ProfileKey key, WorkspaceEngine we) {
+    PartitionReads.StoredProfile s =
+        reads.profiles(key.workspace(), List.of(key.id())).get(key.id());
+    return s == null ? null : decode(key, s, we);
+  }
+
+  /** Reads the states of {@code ids} the batch will need in a few queries, not one each. */
+  void prefetch(Batch b, String workspace, Collection<String> ids, WorkspaceEngine we) {
+    List<String> missing = new ArrayList<>();
+    for (String id : ids) {
+      ProfileKey key = new ProfileKey(workspace, id);
+      if (b.touched.containsKey(key) || b.absent.contains(key)) {
+        continue;
+      }
+      CachedProfile p = cached(key, we);
+      if (p != null) {
+        b.touched.put(key, p);
+      } else {
+        missing.add(id);
+      }
+    }
+    for (int i = 0; i < missing.size(); i += CHUNK) {
+      List<String> chunk = missing.subList(i, Math.min(missing.size(), i + CHUNK));
+      Map<String, PartitionReads.StoredProfile> found = reads.profiles(workspace, chunk);
+      for (String id : chunk) {
+        ProfileKey key = new ProfileKey(workspace, id);
+        PartitionReads.StoredProfile s = found.get(id);
+        if (s == null) {
+          b.absent.add(key);
+          continue;
+        }
+        try {
+          b.touched.put(key, decode(key, s, we));
+        } catch (IllegalArgumentException e) {
+          // Left for the input that needs it, which then fails alone and is set apart.
+          log.error("stored state of {} cannot be read", key, e);
+        }
+      }
+    }
+  }
+
+  /** After a commit: the batch's states are what the store holds now. */
+  void afterCommit(Batch b) {
+    for (CachedProfile p : b.dirty.values()) {
+      cache.put(p);
+    }
+    for (ProfileKey k : b.deleted) {
+      cache.remove(k);
+    }
+    for (Erasure e : b.erasures) {
+      for (String id : e.ids()) {
+        cache.remove(new ProfileKey(e.workspace(), id));
+      }
+    }
+  }
+
+  /** After a failure: whatever the batch touched may have been changed by the engine. */
+  void afterFailure(Batch b) {
+    for (ProfileKey k : b.touched.keySet()) {
+      cache.remove(k);
+    }
+    for (ProfileKey k : b.deleted) {
+      cache.remove(k);
+    }
+  }
+
+  void evict(ProfileKey key) {
+    cache.remove(key);
+  }
+
+  private CachedProfile cached(ProfileKey key, WorkspaceEngine we) {
+    CachedProfile p = cache.get(key);
+    if (p != null && p.engine != we) {
+      // Decoded against the workspace's previous definitions: decode again.
+      cache.remove(key);
+      return null;
+    }
+    return p;
+  }
+
+  /**
+   * @throws IllegalArgumentException when the stored state cannot be read (inside an input this
+   *     makes the input fail, and it is set apart)
+   */
+  private static CachedProfile decode(
+      ProfileKey key, PartitionReads.StoredProfile s, WorkspaceEngine we) {
+    return new CachedProfile(key, States.decode(s.state(), we), we, s.mergedInto());
+  }
+}
