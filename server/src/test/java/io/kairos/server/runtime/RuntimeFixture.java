@@ -58,7 +58,14 @@ final class RuntimeFixture implements AutoCloseable {
     this.definitions = definitions;
     this.settings = settings;
     this.ingest = new MiniIngest("default");
-    start();
+    if (definitions != null) {
+      start();
+    }
+  }
+
+  /** Only the read helpers ({@link #trace}, {@link #count}...) over a store; no runtime. */
+  static RuntimeFixture viewOf(Database db) {
+    return new RuntimeFixture(db, false, null, null);
   }
 
   private static Database empty(Database db) {
@@ -210,7 +217,9 @@ final class RuntimeFixture implements AutoCloseable {
 
   @Override
   public void close() {
-    runtime.stop();
+    if (runtime != null) {
+      runtime.stop();
+    }
     if (ownsStore) {
       db.close();
     }
