@@ -57,7 +57,8 @@ public final class KairosServer implements AutoCloseable {
     // Until ingestion's writer is wired in, the runtime's own inputs (triggers, erasures) are
     // appended directly; there is no other writer of the log then.
     this.inputLog = new DirectInputLog(db, PartitionFunction.hashing(config.partitions()));
-    // Last: capabilities stop in reverse order, and what feeds the runtime must stop before it.
+    // Capabilities stop in reverse order: whatever feeds the runtime (ingestion) is added after
+    // it, so that it stops first and the runtime can apply what it accepted.
     this.runtime = new LiveRuntime(config, db, definitions, inputLog, clock, metrics);
     capabilities.add(runtime);
   }
