@@ -45,6 +45,7 @@ public final class LiveRuntime implements Capability {
   private final RuntimeMetrics metrics;
   private final OutboxDepth outboxDepth;
   private volatile CommitHook commitHook = CommitHook.NONE;
+  private final StateFormat stateFormat;
   private volatile boolean started;
   private volatile boolean stopping;
   private volatile boolean halted;
@@ -66,7 +67,19 @@ public final class LiveRuntime implements Capability {
       InputLog inputLog,
       InstantSource clock,
       Metrics metrics) {
+    this(settings, db, definitions, inputLog, clock, metrics, StateFormat.CODEC);
+  }
+
+  LiveRuntime(
+      RuntimeSettings settings,
+      Database db,
+      PublishedDefinitions definitions,
+      InputLog inputLog,
+      InstantSource clock,
+      Metrics metrics,
+      StateFormat stateFormat) {
     this.settings = settings;
+    this.stateFormat = stateFormat;
     this.db = db;
     this.inputLog = inputLog;
     this.clock = clock;
@@ -299,6 +312,10 @@ public final class LiveRuntime implements Capability {
 
   boolean halted() {
     return halted;
+  }
+
+  StateFormat stateFormat() {
+    return stateFormat;
   }
 
   CommitHook commitHook() {

@@ -52,6 +52,10 @@ final class PartitionWorker implements Runnable {
   private Batch batch;
   private int inputLimit;
   private boolean isolateFirst;
+
+  /** Batches still to run one input each, to find an input whose state cannot be stored. */
+  private int singleSteps;
+
   private int failures;
 
   /** Stored timers of the partition, kept current by each commit. */
@@ -65,7 +69,7 @@ final class PartitionWorker implements Runnable {
     this.partition = partition;
     this.settings = rt.settings();
     this.reads = new PartitionReads(rt.database(), partition);
-    this.profiles = new Profiles(reads, settings.cachePerPartition());
+    this.profiles = new Profiles(reads, settings.cachePerPartition(), rt.stateFormat());
     this.window = new TimerWindow(settings.timerWindow());
     this.parser = parser;
     this.inputLimit = settings.batchSize();
@@ -106,6 +110,12 @@ final class PartitionWorker implements Runnable {
       } catch (Halted e) {
         forget();
         return;
+      } catch (Unencodable u) {
+        forget();
+        // One of the batch's inputs left a state the codec cannot write: go one input at a time
+        // until that one is found and set apart (or a batch's worth has passed without it).
+        singleSteps = settings.batchSize();
+        log.error("partition {}: a state of the batch cannot be stored", partition, u);
       } catch (PoisonInput p) {
         forget();
         if (p.index > 0) {
@@ -203,10 +213,13 @@ final class PartitionWorker implements Runnable {
     if (window.needsLoad()) {
       loadWindow();
     }
-    int limit = inputLimit;
+    int limit = singleSteps > 0 ? 1 : inputLimit;
     inputLimit = settings.batchSize();
-    boolean isolate = isolateFirst;
+    boolean isolate = isolateFirst || singleSteps > 0;
     isolateFirst = false;
+    if (singleSteps > 0) {
+      singleSteps--;
+    }
     Batch b = new Batch(clock);
     batch = b;
     List<LogEntry> rows = cursor < high ? reads.rows(cursor, high, limit) : List.of();
@@ -249,14 +262,12 @@ final class PartitionWorker implements Runnable {
       fireTimers(b, now, limit, isolate);
     }
     if (b.inputs == 0) {
+      // Nothing to write: the cursor moves in memory and is stored with the next batch.
       batch = null;
-      if (upTo > cursor) {
-        cursor =
-            upTo; // nothing to write: the cursor moves in memory, persisted with the next batch
-      }
+      cursor = Math.max(cursor, upTo);
       return false;
     }
-    commit(b, upTo);
+    commit(b, upTo, isolate);
     return true;
   }
 
@@ -283,20 +294,15 @@ final class PartitionWorker implements Runnable {
     }
   }
 
-  private void commit(Batch b, long upTo) {
+  /**
+   * Writes and commits the batch.
+   *
+   * @param isolated whether the batch is one input applied apart: if its state cannot be stored,
+   *     the input is set apart instead of failing the batch
+   */
+  private void commit(Batch b, long upTo, boolean isolated) {
     long now = rt.clock().millis();
-    List<ProfileRow> rows = new ArrayList<>(b.dirty.size());
-    for (CachedProfile p : b.dirty.values()) {
-      Profile pr = p.state.profile();
-      rows.add(
-          new ProfileRow(
-              p.key.workspace(),
-              p.key.id(),
-              pr.userId(),
-              JsonValues.write(pr.traits()),
-              States.encode(p.state, p.engine),
-              p.mergedInto));
-    }
+    List<ProfileRow> rows = encode(b, isolated && b.inputs == 1);
     long started = System.nanoTime();
     long clockAfter = clock;
     BatchWriter.TimerCounts counts =
@@ -320,6 +326,61 @@ final class PartitionWorker implements Runnable {
       oldestUnapplied = Long.MAX_VALUE;
     }
     rt.progress().advanced(partition, upTo);
+  }
+
+  private List<ProfileRow> encode(Batch b, boolean setApart) {
+    List<ProfileRow> rows = new ArrayList<>(b.dirty.size());
+    for (CachedProfile p : b.dirty.values()) {
+      Profile pr = p.state.profile();
+      byte[] state;
+      try {
+        state = rt.stateFormat().encode(p.state, p.engine);
+      } catch (IllegalArgumentException e) {
+        if (!setApart) {
+          throw new Unencodable(p.key, e);
+        }
+        log.error(
+            "partition {}: the state of {} cannot be stored; input set apart", partition, p.key, e);
+        setApart(b, p.key, e);
+        return List.of();
+      }
+      rows.add(
+          new ProfileRow(
+              p.key.workspace(),
+              p.key.id(),
+              pr.userId(),
+              JsonValues.write(pr.traits()),
+              state,
+              p.mergedInto));
+    }
+    return rows;
+  }
+
+  /**
+   * Keeps of a one-input batch only what moves past the input (the cursor, the fired timer's
+   * deletion) and an error in the timeline; the profiles it changed stay as committed.
+   */
+  private void setApart(Batch b, ProfileKey key, RuntimeException e) {
+    for (ProfileKey k : b.touched.keySet()) {
+      profiles.evict(k);
+    }
+    b.touched.clear();
+    b.dirty.clear();
+    b.deleted.clear();
+    b.outbox.clear();
+    b.timeline.clear();
+    if (!b.newTimers.isEmpty()) {
+      b.newTimers.clear();
+      window.drop();
+    }
+    b.timeline.add(
+        EffectRows.note(
+            key.workspace(),
+            key.id(),
+            clock,
+            "error",
+            null,
+            Map.of("reason", "the input's outcome cannot be stored and was set apart: " + e)));
   }
 
   // ---- inputs ----------------------------------------------------------------------------------
@@ -651,6 +712,15 @@ final class PartitionWorker implements Runnable {
 
     Halted() {
       super("halted", null, false, false);
+    }
+  }
+
+  /** A state changed by the batch cannot be encoded: the batch is redone an input at a time. */
+  private static final class Unencodable extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    Unencodable(ProfileKey key, IllegalArgumentException cause) {
+      super("the state of " + key + " cannot be stored", cause);
     }
   }
 

@@ -22,10 +22,12 @@ final class Profiles {
 
   private final PartitionReads reads;
   private final ProfileCache cache;
+  private final StateFormat format;
 
-  Profiles(PartitionReads reads, int cacheCapacity) {
+  Profiles(PartitionReads reads, int cacheCapacity, StateFormat format) {
     this.reads = reads;
     this.cache = new ProfileCache(cacheCapacity);
+    this.format = format;
   }
 
   /** The profile's state as batch {@code b} sees it, or null when it has none. */
@@ -149,8 +151,7 @@ final class Profiles {
    * @throws IllegalArgumentException when the stored state cannot be read (inside an input this
    *     makes the input fail, and it is set apart)
    */
-  private static CachedProfile decode(
-      ProfileKey key, PartitionReads.StoredProfile s, WorkspaceEngine we) {
-    return new CachedProfile(key, States.decode(s.state(), we), we, s.mergedInto());
+  private CachedProfile decode(ProfileKey key, PartitionReads.StoredProfile s, WorkspaceEngine we) {
+    return new CachedProfile(key, format.decode(s.state(), we), we, s.mergedInto());
   }
 }

@@ -15,18 +15,19 @@ import org.junit.jupiter.params.provider.EnumSource;
  * an error in the timeline; the partition goes on with everything else instead of stalling.
  */
 class PoisonInputTest {
-  private static final Definitions WELCOME =
-      TestDefinitions.of(
-          """
-          id: welcome
-          goal: welcome
-          trigger:
-            event: Signed Up
-          entry: parallel
-          steps:
-            - send: email
-              template: welcome
-          """);
+  private static final String WELCOME_YAML =
+      """
+      id: welcome
+      goal: welcome
+      trigger:
+        event: Signed Up
+      entry: parallel
+      steps:
+        - send: email
+          template: welcome
+      """;
+
+  private static final Definitions WELCOME = TestDefinitions.of(WELCOME_YAML);
 
   @TempDir Path dir;
 
@@ -61,6 +62,63 @@ class PoisonInputTest {
           .extracting(l -> l.substring(0, l.indexOf(" |")))
           .containsExactly("ana", "bob", "cleo");
       assertThat(f.notes("error")).containsExactly("ana 2026-03-02T11:00:00Z");
+    }
+  }
+
+  /**
+   * An input whose outcome cannot be stored (the state format refuses it) is set apart too: the
+   * others in its batch are committed, its profile stays as it was.
+   */
+  @ParameterizedTest
+  @EnumSource(StoreKind.class)
+  void anOutcomeThatCannotBeStoredIsSetApart(StoreKind kind) {
+    Definitions defs =
+        TestDefinitions.of(
+            WELCOME_YAML,
+            """
+            id: poison
+            goal: mark
+            trigger:
+              event: Poisoned
+            steps:
+              - update:
+                  set: { poison: 'true' }
+            """);
+    try (RuntimeFixture f =
+        new RuntimeFixture(kind, dir, new TestDefinitions(defs), RuntimeFixture.settings(1))) {
+      f.runtime.stop();
+      f.format =
+          new StateFormat() {
+            @Override
+            public byte[] encode(io.kairos.engine.ProfileState state, WorkspaceEngine engine) {
+              if (state.profile().trait("poison") != null) {
+                throw new IllegalArgumentException("cannot encode the poison (test)");
+              }
+              return StateFormat.CODEC.encode(state, engine);
+            }
+
+            @Override
+            public io.kairos.engine.ProfileState decode(byte[] bytes, WorkspaceEngine engine) {
+              return StateFormat.CODEC.decode(bytes, engine);
+            }
+          };
+      f.start();
+      f.at("2026-03-02T10:00:00Z");
+      f.feed(
+          List.of(
+              signUp("bob", "2026-03-02T10:00:00Z"),
+              signUp("ana", "2026-03-02T10:00:00Z"),
+              "{\"type\":\"track\",\"userId\":\"ana\",\"timestamp\":\"2026-03-02T10:00:00Z\","
+                  + "\"event\":\"Poisoned\"}",
+              signUp("cleo", "2026-03-02T10:00:00Z")));
+      f.idle();
+      assertThat(f.trace())
+          .filteredOn(l -> l.contains("| welcome | trigger | enter |"))
+          .extracting(l -> l.substring(0, l.indexOf(" |")))
+          .containsExactly("bob", "ana", "cleo");
+      assertThat(f.trace()).noneMatch(l -> l.contains("| poison |"));
+      assertThat(f.notes("error")).containsExactly("ana 2026-03-02T10:00:00Z");
+      assertThat(f.count("SELECT COUNT(*) FROM profiles")).isEqualTo(3);
     }
   }
 

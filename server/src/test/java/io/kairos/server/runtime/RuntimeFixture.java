@@ -36,6 +36,9 @@ final class RuntimeFixture implements AutoCloseable {
   DirectInputLog log;
   LiveRuntime runtime;
 
+  /** How states are stored; a test may swap in one that fails. */
+  StateFormat format = StateFormat.CODEC;
+
   private final boolean ownsStore;
 
   /** A runtime over a new store of its own. */
@@ -103,7 +106,7 @@ final class RuntimeFixture implements AutoCloseable {
   /** Starts a runtime over the store (as a new process would). */
   void start() {
     log = new DirectInputLog(db, PartitionFunction.hashing(settings.partitions()));
-    runtime = new LiveRuntime(settings, db, definitions, log, clock, new Metrics());
+    runtime = new LiveRuntime(settings, db, definitions, log, clock, new Metrics(), format);
     runtime.start();
   }
 
