@@ -84,18 +84,16 @@ public final class OpenApi {
   public Map<String, Object> document(String version) {
     Map<String, Object> doc = new LinkedHashMap<>();
     doc.put("openapi", "3.1.0");
-    doc.put(
-        "info",
-        Map.of(
-            "title",
-            "Kairos",
-            "version",
-            version,
-            "description",
-            "Segment-compatible tracking, live journeys and their management. Errors are"
-                + " application/problem+json (RFC 9457) with an `errors` list naming each invalid"
-                + " field. Keys: HTTP Basic with the key as user name, or Bearer; each key belongs"
-                + " to one workspace and has a scope (ingest, read, admin)."));
+    Map<String, Object> info = new LinkedHashMap<>();
+    info.put("title", "Kairos");
+    info.put("version", version);
+    info.put(
+        "description",
+        "Segment-compatible tracking, live journeys and their management. Errors are"
+            + " application/problem+json (RFC 9457) with an `errors` list naming each invalid"
+            + " field. Keys: HTTP Basic with the key as user name, or Bearer; each key belongs"
+            + " to one workspace and has a scope (ingest, read, admin).");
+    doc.put("info", info);
     List<Map<String, Object>> tagList = new ArrayList<>();
     tags.forEach((n, d) -> tagList.add(Map.of("name", n, "description", d)));
     doc.put("tags", tagList);
