@@ -29,11 +29,16 @@ class ServerRuntimeTest {
   @EnumSource(StoreKind.class)
   void theServerRunsJourneysAndReportsTheRuntimeInItsMetrics(StoreKind kind) {
     VirtualClock clock = new VirtualClock(Instant.parse("2026-03-02T10:00:00Z"));
-    TestDefinitions defs = TestDefinitions.examples();
     MiniIngest ingest = new MiniIngest("default");
+    // The default workspace is seeded with the example journeys: the runtime runs what the
+    // definitions store published.
     try (KairosServer server =
         KairosServer.start(
-            TestStores.config(kind, dir).set("runtime.partitions", "3").build(), clock, defs)) {
+            TestStores.config(kind, dir)
+                .set("runtime.partitions", "3")
+                .set("journeys.dir", Path.of("..", "examples", "journeys").toString())
+                .build(),
+            clock)) {
       List<InputRow> rows = new ArrayList<>();
       for (String user : List.of("ana", "bob", "cleo", "dan")) {
         rows.addAll(

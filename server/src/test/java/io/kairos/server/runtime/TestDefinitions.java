@@ -34,11 +34,6 @@ final class TestDefinitions implements PublishedDefinitions {
     publish(definitions);
   }
 
-  /** The repository's examples/journeys, as every workspace's definitions. */
-  static TestDefinitions examples() {
-    return new TestDefinitions(load(Path.of("..", "examples", "journeys")));
-  }
-
   /**
    * The definitions in {@code dir}, leaving out the files named in {@code without}.
    *
