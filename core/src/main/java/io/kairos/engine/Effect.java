@@ -223,11 +223,13 @@ public sealed interface Effect {
   /**
    * The journey's conversion event happened within its window.
    *
+   * @param version the journey version the instance entered
    * @param value the revenue, or null
    * @param holdout whether the profile was in the holdout group (for lift)
    */
   record Converted(
       String journey,
+      String version,
       String profile,
       long time,
       int instance,
@@ -244,9 +246,13 @@ public sealed interface Effect {
     }
   }
 
-  /** An instance ended before its last step. {@code cause} is one word: exit_on, restarted, ... */
+  /**
+   * An instance ended before its last step. {@code cause} is one word: exit_on, restarted, ...; the
+   * version is the one the instance entered.
+   */
   record Exited(
       String journey,
+      String version,
       String profile,
       long time,
       String step,
@@ -259,8 +265,9 @@ public sealed interface Effect {
     }
   }
 
-  /** An instance ran past its last step. */
-  record Completed(String journey, String profile, long time, String step, int instance)
+  /** An instance (of the journey version it entered) ran past its last step. */
+  record Completed(
+      String journey, String version, String profile, long time, String step, int instance)
       implements Effect {
     public String summary() {
       return "complete";

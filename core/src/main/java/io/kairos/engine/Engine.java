@@ -551,7 +551,15 @@ public final class Engine {
         why += " (holdout group)";
       }
       out.emit(
-          new Effect.Converted(in.journey.id(), profile.id(), now, in.seq, value, in.holdout, why));
+          new Effect.Converted(
+              in.journey.id(),
+              in.journey.version(),
+              profile.id(),
+              now,
+              in.seq,
+              value,
+              in.holdout,
+              why));
       return true;
     }
 
@@ -1047,14 +1055,18 @@ public final class Engine {
       String step = in.stepId();
       in.moveTo(InstanceState.EXITED);
       state.remove(in);
-      out.emit(new Effect.Exited(in.journey.id(), profile.id(), now, step, in.seq, cause, why));
+      out.emit(
+          new Effect.Exited(
+              in.journey.id(), in.journey.version(), profile.id(), now, step, in.seq, cause, why));
       keepWatching(in);
     }
 
     private void complete(Instance in) {
       in.moveTo(InstanceState.COMPLETED);
       state.remove(in);
-      out.emit(new Effect.Completed(in.journey.id(), profile.id(), now, "end", in.seq));
+      out.emit(
+          new Effect.Completed(
+              in.journey.id(), in.journey.version(), profile.id(), now, "end", in.seq));
       keepWatching(in);
     }
 

@@ -53,6 +53,25 @@ public final class PendingMessage {
     return step;
   }
 
+  /** The journey version of the instance that decided it. */
+  public String version() {
+    return version;
+  }
+
+  /** The instance (of the profile) that decided it. */
+  public int instance() {
+    return instance;
+  }
+
+  public String template() {
+    return template;
+  }
+
+  /** When it was first held back, epoch millis. */
+  public long firstDeferredAt() {
+    return firstDeferredAt;
+  }
+
   /** When it is next decided. */
   public long due() {
     return due;

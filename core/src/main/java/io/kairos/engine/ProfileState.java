@@ -119,6 +119,43 @@ public final class ProfileState {
     return instanceCount;
   }
 
+  /**
+   * One journey instance in flight, as readers outside the engine (the server's profiles API) see
+   * it.
+   *
+   * @param instance the instance number, unique within the profile
+   * @param step the id of the step it is at
+   * @param enteredAt epoch millis
+   * @param state {@code WAITING} or {@code WAITING_FOR_EVENT} between inputs
+   * @param until when its wait (or wait_for timeout) ends, epoch millis; 0 when none
+   */
+  public record InFlight(
+      String journey,
+      String version,
+      int instance,
+      String step,
+      long enteredAt,
+      InstanceState state,
+      long until) {}
+
+  /** The journey instances in flight, in the order they entered. */
+  public List<InFlight> inFlight() {
+    List<InFlight> out = new java.util.ArrayList<>(instanceCount);
+    for (int i = 0; i < instanceCount; i++) {
+      Instance in = instances[i];
+      out.add(
+          new InFlight(
+              in.journey.id(),
+              in.journey.version(),
+              in.seq,
+              in.stepId(),
+              in.enteredAt,
+              in.state(),
+              in.timerDue));
+    }
+    return out;
+  }
+
   void add(Instance instance) {
     if (instanceCount == instances.length) {
       instances = Arrays.copyOf(instances, Math.max(2, instanceCount * 2));

@@ -42,11 +42,11 @@ class LiftTest {
           new Effect.SplitAssigned(
               "j", "p" + p, 0, "split", 1, held ? null : (p % 2 == 0 ? "a" : "b"), held, "test"));
     }
-    s.record(new Effect.Converted("j", "p1", 1, 1, 10.0, false, "test"));
-    s.record(new Effect.Converted("j", "p2", 1, 1, 30.0, false, "test"));
-    s.record(new Effect.Converted("j", "p5", 1, 1, 20.0, true, "test"));
+    s.record(new Effect.Converted("j", "v1", "p1", 1, 1, 10.0, false, "test"));
+    s.record(new Effect.Converted("j", "v1", "p2", 1, 1, 30.0, false, "test"));
+    s.record(new Effect.Converted("j", "v1", "p5", 1, 1, 20.0, true, "test"));
     // A conversion of an instance that never reached the split belongs to neither group.
-    s.record(new Effect.Converted("j", "p9", 1, 1, 99.0, false, "test"));
+    s.record(new Effect.Converted("j", "v1", "p9", 1, 1, 99.0, false, "test"));
 
     Lift l = s.journeys().get("j").lift();
 
