@@ -73,15 +73,18 @@ final class EffectRows {
       d.put("body", JsonValues.plain(x.body()));
     } else if (e instanceof Effect.Converted x) {
       kind = "converted";
+      version = x.version();
       revenue = x.value();
       d.put("instance", x.instance());
       d.put("holdout", x.holdout());
     } else if (e instanceof Effect.Exited x) {
       kind = "exited";
+      version = x.version();
       d.put("instance", x.instance());
       d.put("cause", x.cause());
     } else if (e instanceof Effect.Completed x) {
       kind = "completed";
+      version = x.version();
       d.put("instance", x.instance());
     } else if (e instanceof Effect.LocationChanged x) {
       kind = "location";

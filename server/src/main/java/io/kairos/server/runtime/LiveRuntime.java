@@ -1,6 +1,8 @@
 package io.kairos.server.runtime;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import io.kairos.engine.Engine;
+import io.kairos.engine.ProfileState;
 import io.kairos.event.EventParser;
 import io.kairos.journey.Journey;
 import io.kairos.journey.Trigger;
@@ -9,6 +11,8 @@ import io.kairos.server.config.ServerConfig;
 import io.kairos.server.definitions.PublishedDefinitions;
 import io.kairos.server.ops.Metrics;
 import io.kairos.server.store.Database;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -225,6 +229,55 @@ public final class LiveRuntime implements Capability {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("actor", actor == null ? "unknown" : actor);
     return append(workspace, profileId, InputRow.ERASE, profileId, body);
+  }
+
+  /**
+   * Waits until the log row {@code seq} (say an erasure {@link #erase} appended) has been applied
+   * and committed by its partition's writer. Implemented with the writers' progress signal, no
+   * polling.
+   *
+   * @return false when {@code limit} passed first, or the runtime is stopping
+   */
+  public boolean awaitApplied(long seq, Duration limit) {
+    Integer partition =
+        db.read(
+            c -> {
+              try (PreparedStatement ps =
+                  c.prepareStatement("SELECT partition FROM events WHERE seq = ?")) {
+                ps.setLong(1, seq);
+                try (ResultSet rs = ps.executeQuery()) {
+                  return rs.next() ? rs.getInt(1) : null;
+                }
+              }
+            });
+    if (partition == null) {
+      // Only an erasure deletes log rows, and only rows its writer had applied before it.
+      return seq <= inputLog.lastCommittedSeq();
+    }
+    if (partition < 0 || partition >= workers.size()) {
+      return false;
+    }
+    try {
+      return progress.awaitMark(partition, seq, limit.toNanos());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  /** A committed profile state decoded for a reader, with the engine it was decoded against. */
+  public record StoredState(ProfileState state, Engine engine) {}
+
+  /**
+   * Decodes a {@code profiles.state} value of {@code workspace} the way the writers do, against the
+   * workspace's engine now (journey versions no longer live are found in the definitions store).
+   * For readers of committed rows (the profiles API); the writers' caches are not consulted.
+   *
+   * @throws IllegalArgumentException when the bytes are not a state this version can read
+   */
+  public StoredState decode(String workspace, byte[] state) {
+    WorkspaceEngine we = engines.get(workspace);
+    return new StoredState(stateFormat.decode(state, we), we.engine());
   }
 
   private long append(

@@ -87,6 +87,26 @@ final class Progress {
     }
   }
 
+  /**
+   * Waits until partition {@code p} is at {@code seq} or beyond, at most {@code nanos}.
+   *
+   * @return false when the time ran out first or the runtime stopped
+   */
+  boolean awaitMark(int p, long seq, long nanos) throws InterruptedException {
+    lock.lock();
+    try {
+      while (marks[p] < seq) {
+        if (nanos <= 0 || closed) {
+          return false;
+        }
+        nanos = changed.awaitNanos(nanos);
+      }
+      return true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** For tests: waits until {@code n} writers wait at a merge barrier. */
   boolean awaitBarrierWaiters(int n, long nanos) throws InterruptedException {
     lock.lock();
