@@ -16,6 +16,7 @@ import io.kairos.server.http.ProblemException;
 import io.kairos.server.openapi.ApiDocs;
 import io.kairos.server.ops.Metrics;
 import io.kairos.server.ops.Operations;
+import io.kairos.server.profiles.ProfilesApi;
 import io.kairos.server.runtime.DirectInputLog;
 import io.kairos.server.runtime.InputLog;
 import io.kairos.server.runtime.LiveRuntime;
@@ -70,6 +71,8 @@ public final class KairosServer implements AutoCloseable {
       this.runtime = new LiveRuntime(config, db, definitions, inputLog, clock, metrics);
       capabilities.add(runtime);
       capabilities.add(new DefinitionsApi(definitions, auth));
+      // Erasures and API triggers feed the runtime: added after it, so it stops first.
+      capabilities.add(new ProfilesApi(db, runtime, definitions, auth, clock));
       capabilities.add(new ApiDocs(() -> capabilities, VERSION));
     } catch (RuntimeException e) {
       db.close();
