@@ -10,8 +10,10 @@ import java.util.regex.Pattern;
  * Values are compared as text in both, as PostgreSQL's {@code ->>} gives them: strings as they are,
  * numbers as written, booleans as {@code true}/{@code false}.
  *
- * <p>PostgreSQL parses the column as {@code json}, not {@code jsonb}: {@code jsonb} refuses a text
- * with a {@code \u0000} escape anywhere in it, which would fail a whole search over one odd trait.
+ * <p>PostgreSQL's JSON functions refuse a text with a NUL escape (backslash, u0000) anywhere in it,
+ * since text cannot hold NUL, and one such trait would fail a whole search. Such a text is read
+ * with each real NUL escape (not one whose backslash is itself escaped) replaced by the escape of
+ * U+FFFD first; every other text is parsed as stored.
  */
 final class Dialect {
   /** A trait name: letters, digits, {@code _} and {@code -}; dots reach into nested objects. */
@@ -38,8 +40,9 @@ final class Dialect {
       for (int i = 0; i < parts.length; i++) {
         path.append(i == 0 ? "" : ",").append('"').append(parts[i]).append('"');
       }
+      args.addAll(NUL_ARGS);
       args.add(path.append('}').toString());
-      return new Expr("(" + column + "::json #>> CAST(? AS text[]))", args);
+      return new Expr("(" + pgJson(column) + " #>> CAST(? AS text[]))", args);
     }
     StringBuilder path = new StringBuilder("$");
     for (String p : parts) {
@@ -57,11 +60,32 @@ final class Dialect {
         args);
   }
 
-  /** A condition: the JSON column {@code column}'s top-level boolean {@code key} is true. */
-  String jsonTrue(String column, String key) {
+  /**
+   * A condition: the JSON column {@code column}'s top-level boolean {@code key} (a fixed name of
+   * letters) is true.
+   */
+  Expr jsonTrue(String column, String key) {
     if (kind == Database.Kind.POSTGRES) {
-      return "(" + column + "::json ->> '" + key + "') = 'true'";
+      return new Expr("(" + pgJson(column) + " ->> '" + key + "') = 'true'", NUL_ARGS);
     }
-    return "json_extract(" + column + ", '$." + key + "') = 1";
+    return new Expr("json_extract(" + column + ", '$." + key + "') = 1", List.of());
   }
+
+  /** PostgreSQL: the column as {@code json}, NUL escapes replaced (three placeholders). */
+  private static String pgJson(String column) {
+    return "(CASE WHEN strpos("
+        + column
+        + ", ?) = 0 THEN "
+        + column
+        + " ELSE regexp_replace("
+        + column
+        + ", ?, ?, 'g') END)::json";
+  }
+
+  /**
+   * The escape to look for, the pattern of a real one (not preceded by an odd number of
+   * backslashes) and its replacement, bound as values so that no SQL literal escaping applies.
+   */
+  private static final List<Object> NUL_ARGS =
+      List.of("\\u0000", "(?<!\\\\)((?:\\\\\\\\)*)\\\\u0000", "\\1\\\\ufffd");
 }

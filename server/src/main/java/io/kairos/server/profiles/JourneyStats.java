@@ -54,8 +54,9 @@ final class JourneyStats {
    * from} or later and before {@code to} (each null: unbounded).
    */
   List<Group> groups(String workspace, String journey, Long from, Long to, boolean byVersion) {
+    Dialect.Expr held = dialect.jsonTrue("detail", "holdout");
+    List<Object> args = new ArrayList<>(held.args());
     StringBuilder where = new StringBuilder(" WHERE workspace = ?");
-    List<Object> args = new ArrayList<>();
     args.add(workspace);
     if (journey != null) {
       where.append(" AND journey = ?");
@@ -94,7 +95,7 @@ final class JourneyStats {
             + version
             + " AS v, kind, message_id, revenue,"
             + " CASE WHEN kind = 'converted' THEN (CASE WHEN "
-            + dialect.jsonTrue("detail", "holdout")
+            + held.sql()
             + " THEN 1 ELSE 0 END) ELSE 0 END AS held"
             + " FROM timeline"
             + where

@@ -37,7 +37,11 @@ class ProfileSearchTest {
           "{\"type\":\"identify\",\"userId\":\"eve\",\"timestamp\":\"2026-03-02T09:34:00Z\","
               + "\"traits\":{\"plan\":\"pro\"}}",
           "{\"type\":\"track\",\"anonymousId\":\"visitor-7\",\"event\":\"Page Viewed\","
-              + "\"timestamp\":\"2026-03-02T09:35:00Z\"}");
+              + "\"timestamp\":\"2026-03-02T09:35:00Z\"}",
+          // A NUL escape in a trait (PostgreSQL's JSON functions refuse one), and the same text
+          // with its backslash escaped, which is no NUL at all.
+          "{\"type\":\"identify\",\"userId\":\"fay\",\"timestamp\":\"2026-03-02T09:36:00Z\","
+              + "\"traits\":{\"note\":\"a\\u0000b\",\"path\":\"c:\\\\u0000d\",\"plan\":\"trial\"}}");
 
   @ParameterizedTest
   @EnumSource(StoreKind.class)
@@ -73,7 +77,11 @@ class ProfileSearchTest {
       assertThat(ids(f, "trait.plan=pro&trait.address.city=Lisbon")).containsExactly("dan");
       assertThat(ids(f, "trait.plan=pro&email=bob%40example.com")).containsExactly("bob");
       assertThat(ids(f, "trait.plan=free&user_id=ana")).isEmpty();
-      assertThat(ids(f, "")).containsExactly("ana", "bob", "cleo", "dan", "eve", "visitor-7");
+      assertThat(ids(f, ""))
+          .containsExactly("ana", "bob", "cleo", "dan", "eve", "fay", "visitor-7");
+      assertThat(ids(f, "trait.plan=trial")).containsExactly("fay");
+      assertThat(ids(f, "trait.path=" + enc("c:\\u0000d"))).containsExactly("fay");
+      assertThat(f.get("/v1/profiles/fay").get("traits").get("note").asText()).isEqualTo("a\0b");
 
       // Pages of two, each continuing where the last ended.
       List<String> paged = new ArrayList<>();
