@@ -71,6 +71,16 @@ final class Dialect {
     return new Expr("json_extract(" + column + ", '$." + key + "') = 1", List.of());
   }
 
+  /**
+   * The ORDER BY term for a key column. When a selective index other than the key's serves the
+   * filter ({@code selective}), SQLite must not be tempted to walk the key's index for its order
+   * (without statistics it does, scanning the whole workspace): {@code +column} sorts the few rows
+   * found instead.
+   */
+  String byId(String column, boolean selective) {
+    return selective && kind == Database.Kind.SQLITE ? "+" + column : column;
+  }
+
   /** PostgreSQL: the column as {@code json}, NUL escapes replaced (three placeholders). */
   private static String pgJson(String column) {
     return "(CASE WHEN strpos("

@@ -4,7 +4,10 @@ import io.kairos.server.store.Database;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Counts of what journeys decided, per journey, step and (when asked) version, computed by SQL
@@ -56,6 +59,56 @@ final class JourneyStats {
   List<Group> groups(String workspace, String journey, Long from, Long to, boolean byVersion) {
     Dialect.Expr held = dialect.jsonTrue("detail", "holdout");
     List<Object> args = new ArrayList<>(held.args());
+    String version = byVersion ? "version" : "CAST(NULL AS TEXT)";
+    // Counted per kind (a cheap grouping), and the distinct deferred messages in a second branch
+    // of the same statement: COUNT(DISTINCT) over every row would sort them all. The holdout flag
+    // lives in the detail JSON of conversions only, so only those are parsed.
+    String sql =
+        "SELECT journey, step, v, kind, COUNT(*), SUM(held),"
+            + " SUM(CASE WHEN held = 0 THEN COALESCE(revenue, 0) ELSE 0 END),"
+            + " SUM(CASE WHEN held = 1 THEN COALESCE(revenue, 0) ELSE 0 END)"
+            + " FROM (SELECT journey, step, "
+            + version
+            + " AS v, kind, revenue, CASE WHEN kind = 'converted' THEN (CASE WHEN "
+            + held.sql()
+            + " THEN 1 ELSE 0 END) ELSE 0 END AS held FROM timeline"
+            + where(workspace, journey, from, to, KINDS, args)
+            + ") x GROUP BY journey, step, v, kind"
+            + " UNION ALL SELECT journey, step, "
+            + version
+            + ", 'deferred_messages', COUNT(DISTINCT message_id), 0, 0, 0 FROM timeline"
+            + where(workspace, journey, from, to, "'deferred'", args)
+            + " GROUP BY journey, step, "
+            + version;
+    return db.read(
+        c -> {
+          Map<List<String>, double[]> groups = new LinkedHashMap<>();
+          try (PreparedStatement ps = c.prepareStatement(sql)) {
+            Sql.bind(ps, args);
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                double[] v =
+                    groups.computeIfAbsent(
+                        Arrays.asList(rs.getString(1), rs.getString(2), rs.getString(3)),
+                        k -> new double[COUNTERS.size()]);
+                count(
+                    v,
+                    rs.getString(4),
+                    rs.getLong(5),
+                    rs.getLong(6),
+                    rs.getDouble(7),
+                    rs.getDouble(8));
+              }
+            }
+          }
+          List<Group> out = new ArrayList<>();
+          groups.forEach((k, v) -> out.add(new Group(k.get(0), k.get(2), k.get(1), v)));
+          return out;
+        });
+  }
+
+  private static String where(
+      String workspace, String journey, Long from, Long to, String kinds, List<Object> args) {
     StringBuilder where = new StringBuilder(" WHERE workspace = ?");
     args.add(workspace);
     if (journey != null) {
@@ -64,7 +117,7 @@ final class JourneyStats {
     } else {
       where.append(" AND journey IS NOT NULL");
     }
-    where.append(" AND kind IN (").append(KINDS).append(')');
+    where.append(" AND kind IN (").append(kinds).append(')');
     if (from != null) {
       where.append(" AND at >= ?");
       args.add(from);
@@ -73,49 +126,30 @@ final class JourneyStats {
       where.append(" AND at < ?");
       args.add(to);
     }
-    String version = byVersion ? "version" : "CAST(NULL AS TEXT)";
-    // The holdout flag lives in the detail JSON of conversions only: read it once per conversion.
-    String sql =
-        "SELECT journey, step, v,"
-            + " SUM(CASE WHEN kind = 'entered' THEN 1 ELSE 0 END),"
-            + " SUM(CASE WHEN kind = 'entry_refused' THEN 1 ELSE 0 END),"
-            + " SUM(CASE WHEN kind = 'completed' THEN 1 ELSE 0 END),"
-            + " SUM(CASE WHEN kind = 'exited' THEN 1 ELSE 0 END),"
-            + " SUM(CASE WHEN kind = 'send' THEN 1 ELSE 0 END),"
-            + " SUM(CASE WHEN kind = 'deferred' THEN 1 ELSE 0 END),"
-            + " COUNT(DISTINCT CASE WHEN kind = 'deferred' THEN message_id END),"
-            + " SUM(CASE WHEN kind = 'skipped' THEN 1 ELSE 0 END),"
-            + " SUM(CASE WHEN kind = 'converted' AND held = 0 THEN 1 ELSE 0 END),"
-            + " SUM(CASE WHEN kind = 'converted' AND held = 0 THEN COALESCE(revenue, 0)"
-            + " ELSE 0 END),"
-            + " SUM(CASE WHEN kind = 'converted' AND held = 1 THEN 1 ELSE 0 END),"
-            + " SUM(CASE WHEN kind = 'converted' AND held = 1 THEN COALESCE(revenue, 0)"
-            + " ELSE 0 END)"
-            + " FROM (SELECT journey, step, "
-            + version
-            + " AS v, kind, message_id, revenue,"
-            + " CASE WHEN kind = 'converted' THEN (CASE WHEN "
-            + held.sql()
-            + " THEN 1 ELSE 0 END) ELSE 0 END AS held"
-            + " FROM timeline"
-            + where
-            + ") x GROUP BY journey, step, v";
-    return db.read(
-        c -> {
-          List<Group> out = new ArrayList<>();
-          try (PreparedStatement ps = c.prepareStatement(sql)) {
-            Sql.bind(ps, args);
-            try (ResultSet rs = ps.executeQuery()) {
-              while (rs.next()) {
-                double[] values = new double[COUNTERS.size()];
-                for (int i = 0; i < values.length; i++) {
-                  values[i] = rs.getDouble(4 + i);
-                }
-                out.add(new Group(rs.getString(1), rs.getString(3), rs.getString(2), values));
-              }
-            }
-          }
-          return out;
-        });
+    return where.toString();
+  }
+
+  /** Adds one row of the statement (a kind's count) to a group's counters. */
+  private static void count(
+      double[] v, String kind, long n, long held, double revenue, double heldRevenue) {
+    switch (kind) {
+      case "entered" -> v[0] += n;
+      case "entry_refused" -> v[1] += n;
+      case "completed" -> v[2] += n;
+      case "exited" -> v[3] += n;
+      case "send" -> v[4] += n;
+      case "deferred" -> v[5] += n;
+      case "deferred_messages" -> v[6] += n;
+      case "skipped" -> v[7] += n;
+      case "converted" -> {
+        v[8] += n - held;
+        v[9] += revenue;
+        v[10] += held;
+        v[11] += heldRevenue;
+      }
+      default -> {
+        // Not a counted kind: the statement does not select any other.
+      }
+    }
   }
 }

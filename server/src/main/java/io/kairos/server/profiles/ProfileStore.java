@@ -108,11 +108,14 @@ final class ProfileStore {
     }
     if (f.anonymousId() != null) {
       // Through identities (written by ingestion: the profile each anonymous id leads to), or the
-      // visitor's own profile while it has not been identified.
+      // visitor's own profile while it has not been identified. Written as one IN list, so that
+      // both stores look the candidates up by key instead of scanning the workspace.
       sql.append(
-          " AND (p.id IN (SELECT i.profile FROM identities i WHERE i.workspace = ?"
-              + " AND i.kind = 'anonymous' AND i.value = ?) OR (p.id = ? AND p.user_id IS NULL))");
+          " AND p.id IN (SELECT i.profile FROM identities i WHERE i.workspace = ?"
+              + " AND i.kind = 'anonymous' AND i.value = ? UNION ALL SELECT CAST(? AS TEXT))"
+              + " AND (p.id <> ? OR p.user_id IS NULL)");
       args.add(workspace);
+      args.add(f.anonymousId());
       args.add(f.anonymousId());
       args.add(f.anonymousId());
     }
@@ -132,7 +135,7 @@ final class ProfileStore {
       sql.append(" AND p.id > ?");
       args.add(afterId);
     }
-    sql.append(" ORDER BY p.id LIMIT ?");
+    sql.append(" ORDER BY ").append(dialect.byId("p.id", f.userId() != null)).append(" LIMIT ?");
     args.add(limit);
     return db.read(
         c -> {
