@@ -339,9 +339,10 @@ public final class ProfilesApi implements Capability {
         throw ProblemException.notFound("no journey '" + journeyId + "'");
       }
       List<JourneyStats.Group> groups = stats.groups(ws, journeyId, from, to, byVersion);
-      Map<String, Object> body =
-          StatsView.journey(journeyId, live.get(journeyId), groups, byVersion);
+      Map<String, Object> body = new LinkedHashMap<>();
+      body.put("journey", journeyId);
       range(body, from, to);
+      body.putAll(StatsView.journey(journeyId, live.get(journeyId), groups, byVersion));
       ctx.json(body);
       return;
     }

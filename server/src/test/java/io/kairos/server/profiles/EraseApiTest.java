@@ -42,6 +42,25 @@ class EraseApiTest {
       f.at("2026-03-02T09:00:00Z");
       f.feed(EVENTS);
       f.idle();
+      // In flight: the welcome waits a day, the abandoned cart an hour.
+      JsonNode journeys = f.get("/v1/profiles/ana").get("journeys");
+      List<String> inFlight = new java.util.ArrayList<>();
+      journeys.forEach(
+          j ->
+              inFlight.add(
+                  j.get("journey").asText()
+                      + " "
+                      + j.get("state").asText()
+                      + " "
+                      + j.get("entered_at").asText()
+                      + " "
+                      + j.get("until").asText()));
+      assertThat(inFlight)
+          .contains(
+              "welcome waiting 2026-03-02T09:00:00Z 2026-03-03T09:00:00Z",
+              "abandoned-cart waiting 2026-03-02T09:00:00Z 2026-03-02T10:00:00Z");
+      assertThat(journeys.get(0).get("version").asText()).hasSize(12);
+      assertThat(journeys.get(0).get("instance").asInt()).isPositive();
       f.at("2026-03-02T10:00:00Z"); // the cart reminder of ana goes out
       f.idle();
       assertThat(f.get("/v1/profiles/ana/timeline").get("items").size()).isGreaterThan(5);
