@@ -1,8 +1,6 @@
 package io.kairos.server.profiles;
 
-import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -22,11 +20,11 @@ import io.kairos.server.store.Database;
 import io.kairos.server.workspace.ApiKey;
 import io.kairos.server.workspace.Scope;
 import io.kairos.time.Timestamps;
-import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -265,7 +263,7 @@ public final class ProfilesApi implements Capability {
   }
 
   private static String urlEncode(String s) {
-    return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8);
+    return URLEncoder.encode(s, StandardCharsets.UTF_8);
   }
 
   private void audit(Context ctx) {
@@ -398,37 +396,10 @@ public final class ProfilesApi implements Capability {
       throw ProblemException.badField(
           "journey", "'" + id + "' is not triggered by the API (its trigger is not `api`)");
     }
-    JsonNode body = jsonBody(ctx);
-    String userId = null;
-    Map<String, Object> data = Map.of();
-    for (Iterator<Map.Entry<String, JsonNode>> it = body.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> f = it.next();
-      JsonNode v = f.getValue();
-      switch (f.getKey()) {
-        case "userId" -> {
-          if (!v.isTextual() || v.asText().isBlank()) {
-            throw ProblemException.badField("userId", "expected a non-empty string");
-          }
-          userId = v.asText();
-        }
-        case "data" -> {
-          if (!v.isNull() && !v.isObject()) {
-            throw ProblemException.badField("data", "expected a JSON object");
-          }
-          if (v.isObject()) {
-            data = JSON.convertValue(v, MAP);
-          }
-        }
-        default ->
-            throw ProblemException.badField(f.getKey(), "unknown field; expected userId, data");
-      }
-    }
-    if (userId == null) {
-      throw ProblemException.badField("userId", "required: the customer to start the journey for");
-    }
+    TriggerRequest request = TriggerRequest.read(ctx);
     long seq;
     try {
-      seq = runtime.trigger(ws, id, userId, data);
+      seq = runtime.trigger(ws, id, request.userId(), request.data());
     } catch (IllegalArgumentException e) {
       // The journey changed between the checks above and the call (paused, trigger edited).
       String m = e.getMessage();
@@ -439,45 +410,8 @@ public final class ProfilesApi implements Capability {
     }
     Map<String, Object> answer = new LinkedHashMap<>();
     answer.put("journey", id);
-    answer.put("userId", userId);
+    answer.put("userId", request.userId());
     answer.put("seq", seq);
     ctx.status(202).json(answer);
-  }
-
-  private static final com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>> MAP =
-      new com.fasterxml.jackson.core.type.TypeReference<>() {};
-
-  private static JsonNode jsonBody(Context ctx) {
-    String type = ctx.contentType();
-    String media = type == null ? "" : type.split(";")[0].trim().toLowerCase(java.util.Locale.ROOT);
-    if (!media.equals("application/json") && !media.endsWith("+json")) {
-      String got = type == null ? "none" : type;
-      throw new ProblemException(
-          new Problem(
-              415,
-              "Unsupported Media Type",
-              "Content-Type: expected application/json, got " + got,
-              List.of(
-                  new Problem.FieldError(
-                      "Content-Type", "expected application/json, got " + got))));
-    }
-    byte[] raw = ctx.bodyAsBytes();
-    try {
-      JsonNode n = JSON.readTree(raw);
-      if (n == null || !n.isObject()) {
-        throw ProblemException.badField("body", "expected a JSON object");
-      }
-      return n;
-    } catch (JsonProcessingException e) {
-      JsonLocation at = e.getLocation();
-      throw ProblemException.badField(
-          "body",
-          "invalid JSON"
-              + (at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr())
-              + ": "
-              + e.getOriginalMessage());
-    } catch (IOException e) {
-      throw ProblemException.badField("body", "unreadable: " + e.getMessage());
-    }
   }
 }
