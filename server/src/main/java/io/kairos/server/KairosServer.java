@@ -6,6 +6,7 @@ import io.kairos.server.config.ServerConfig;
 import io.kairos.server.http.Authenticator;
 import io.kairos.server.http.Problem;
 import io.kairos.server.http.ProblemException;
+import io.kairos.server.ingest.Ingestion;
 import io.kairos.server.ops.Metrics;
 import io.kairos.server.ops.Operations;
 import io.kairos.server.store.Database;
@@ -31,6 +32,7 @@ public final class KairosServer implements AutoCloseable {
   private final Workspaces workspaces;
   private final Metrics metrics = new Metrics();
   private final List<Capability> capabilities = new ArrayList<>();
+  private final Ingestion ingestion;
   private final AtomicBoolean accepting = new AtomicBoolean(false);
   private final AtomicBoolean closed = new AtomicBoolean(false);
   private Javalin http;
@@ -44,6 +46,9 @@ public final class KairosServer implements AutoCloseable {
     }
     Authenticator auth = new Authenticator(workspaces);
     capabilities.add(new Operations(db, metrics, this::ready));
+    // Added last so it stops first: no new events while the runtime drains.
+    this.ingestion = new Ingestion(config, db, auth, metrics, clock);
+    capabilities.add(ingestion);
   }
 
   /**
@@ -134,6 +139,11 @@ public final class KairosServer implements AutoCloseable {
 
   public Metrics metrics() {
     return metrics;
+  }
+
+  /** Ingestion: the event log the runtime reads, and the partition function. */
+  public Ingestion ingestion() {
+    return ingestion;
   }
 
   /** Graceful stop: refuse new requests, let capabilities drain and commit, close the store. */

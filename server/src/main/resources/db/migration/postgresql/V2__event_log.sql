@@ -1,6 +1,15 @@
 -- The event log: every accepted message, in the order it was accepted (seq, assigned by the single
 -- ingest writer). A 200 from the tracking API means the rows are committed here. The runtime reads
 -- it per partition; the profile timeline reads it per profile.
+--   partition   floorMod(murmur3(workspace + NUL + profile), partitions): ingest.Partitioner
+--   profile     the profile the event was routed to (userId, or anonymousId until one is known)
+--   type/name   the Segment call type and Event.name ('Order Completed', 'Identify', ...)
+--   timestamp   the event time after the clock-skew and future rules (docs/tracking.md): the
+--               authority, the runtime replaces the body's timestamp with it
+--   body        the message as received (UTF-8 JSON that EventParser accepts on its own), with
+--               type and messageId filled in, the batch context merged, writeKey removed
+-- A merge is two rows: first a marker (type 'merge_out', profile = the anonymous profile A, name =
+-- the target profile U, body '{}'), then the event that caused it (profile U, merge_from = A).
 CREATE TABLE events (
   seq         BIGINT PRIMARY KEY,
   workspace   TEXT NOT NULL,
@@ -36,3 +45,12 @@ CREATE TABLE identities (
   PRIMARY KEY (workspace, kind, value)
 );
 CREATE INDEX identities_profile ON identities(workspace, profile);
+
+-- Facts about the store itself, fixed or advanced by the server: 'partitions' (the partition count
+-- chosen at the first start; a profile's partition depends on it, so another count is refused) and
+-- 'event_seq' (the highest seq ever committed, so a seq is never reused even after the newest
+-- events were erased).
+CREATE TABLE settings (
+  key   TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);

@@ -22,8 +22,12 @@ import java.time.Duration;
  * @param maxBatchBytes the largest request body accepted
  * @param dedupeWindow how long a {@code messageId} is remembered to drop duplicates
  * @param futureTolerance how far in the future an event timestamp may be before it is clamped
- * @param pastTolerance how far in the past an event timestamp may be before it is clamped
+ * @param pastTolerance events older than this (by timestamp, against their arrival) are stored and
+ *     update the profile, but start no journey (the runtime enforces it)
  * @param shutdownGrace how long a graceful shutdown waits for in-flight work
+ * @param maxImportBytes the largest profile import body, read as a stream and committed in chunks
+ * @param ingestQueueCapacity how many events may wait for the ingest writer; beyond it requests are
+ *     refused with 503 and Retry-After
  */
 public record ServerConfig(
     String host,
@@ -40,7 +44,9 @@ public record ServerConfig(
     Duration dedupeWindow,
     Duration futureTolerance,
     Duration pastTolerance,
-    Duration shutdownGrace) {
+    Duration shutdownGrace,
+    long maxImportBytes,
+    int ingestQueueCapacity) {
 
   /** Whether the store is PostgreSQL rather than the embedded SQLite file. */
   public boolean usesPostgres() {
@@ -64,6 +70,8 @@ public record ServerConfig(
         dedupeWindow,
         futureTolerance,
         pastTolerance,
-        shutdownGrace);
+        shutdownGrace,
+        maxImportBytes,
+        ingestQueueCapacity);
   }
 }

@@ -5,9 +5,9 @@ import io.kairos.journey.Journey;
 import java.util.function.Consumer;
 
 /**
- * What the live runtime needs from the definitions store: the definitions published in a
- * workspace now, any journey version customers may still be in, and a signal when a workspace's
- * published definitions change.
+ * What the live runtime needs from the definitions store: the definitions published in a workspace
+ * now, any journey version customers may still be in, and a signal when a workspace's published
+ * definitions change.
  */
 public interface PublishedDefinitions {
 
