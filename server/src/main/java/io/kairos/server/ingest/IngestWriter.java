@@ -104,6 +104,23 @@ final class IngestWriter implements EventLog {
     }
   }
 
+  /** Keeps the writer busy until released: lets tests fill the queue deterministically. */
+  private static final class Hold extends Work {
+    final Runnable body;
+
+    Hold(Runnable body) {
+      this.body = body;
+    }
+
+    @Override
+    int size() {
+      return 0;
+    }
+
+    @Override
+    void fail(Throwable t) {}
+  }
+
   private static final Work STOP =
       new Work() {
         @Override
@@ -148,6 +165,11 @@ final class IngestWriter implements EventLog {
     this.clock = clock;
     this.capacity = capacity;
     this.metrics = metrics;
+  }
+
+  /** How many group commits were made. */
+  long metricsCommits() {
+    return metrics.commits();
   }
 
   /** Events waiting for the writer. */
@@ -221,6 +243,14 @@ final class IngestWriter implements EventLog {
     }
   }
 
+  /**
+   * Runs {@code body} on the writer thread between two commits, for tests: work submitted while it
+   * runs waits in the queue.
+   */
+  void runBetweenCommits(Runnable body) {
+    enqueue(new Hold(body));
+  }
+
   @Override
   public long lastCommittedSeq() {
     return committedSeq;
@@ -235,15 +265,27 @@ final class IngestWriter implements EventLog {
    * Refuses new work, commits what was queued, and ends the thread (waiting at most {@code grace}).
    */
   void stop(Duration grace) {
+    beginStop();
+    awaitStopped(grace);
+  }
+
+  /** From now on {@link #submit} refuses; what is queued is still committed. */
+  void beginStop() {
     synchronized (lock) {
       if (stopping) {
         return;
       }
       stopping = true;
-      if (thread == null) {
-        return;
+      if (thread != null) {
+        queue.add(STOP);
       }
-      queue.add(STOP);
+    }
+  }
+
+  /** Waits until the writer has committed everything queued before {@link #beginStop}. */
+  void awaitStopped(Duration grace) {
+    if (thread == null) {
+      return;
     }
     try {
       thread.join(Math.max(1, grace.toMillis()));
@@ -268,11 +310,15 @@ final class IngestWriter implements EventLog {
       if (first == STOP) {
         break;
       }
+      if (first instanceof Hold h) {
+        h.body.run();
+        continue;
+      }
       group.add(first);
       int events = first.size();
       while (events < MAX_COMMIT_EVENTS) {
         Work next = queue.peek();
-        if (next == null || next == STOP) {
+        if (next == null || next == STOP || next instanceof Hold) {
           break;
         }
         queue.poll();

@@ -80,6 +80,10 @@ public final class Ingestion implements Capability {
     return writer;
   }
 
+  IngestWriter writer() {
+    return writer;
+  }
+
   /** The partition function every capability must use. */
   public Partitioner partitioner() {
     return partitioner;

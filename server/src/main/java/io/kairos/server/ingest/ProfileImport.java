@@ -129,7 +129,7 @@ final class ProfileImport {
       if (chunk.isEmpty()) {
         return;
       }
-      long[] seqs = TrackingApi.await(writer.submit(new ArrayList<>(chunk)));
+      long[] seqs = TrackingApi.store(writer, new ArrayList<>(chunk));
       for (long s : seqs) {
         if (s < 0) {
           duplicates++;

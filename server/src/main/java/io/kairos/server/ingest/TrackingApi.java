@@ -314,12 +314,29 @@ final class TrackingApi {
 
   /** Hands accepted messages to the writer, waits for the commit and answers. */
   void commit(Context ctx, List<Accepted> accepted, int[] indexes, List<ItemError> errors) {
-    long[] seqs = accepted.isEmpty() ? new long[0] : await(writer.submit(accepted));
+    long[] seqs = accepted.isEmpty() ? new long[0] : store(writer, accepted);
     ctx.json(result(accepted, indexes, errors, seqs));
   }
 
-  /** Waits for a submission's commit. */
-  static long[] await(CompletableFuture<long[]> done) {
+  /**
+   * Submits messages to the writer and waits for their commit.
+   *
+   * @return each message's seq, -1 for a duplicate
+   * @throws RetryLater when the queue is full, the server is stopping or the commit failed
+   */
+  static long[] store(IngestWriter writer, List<Accepted> accepted) {
+    CompletableFuture<long[]> done;
+    try {
+      done = writer.submit(accepted);
+    } catch (IngestWriter.Busy e) {
+      throw e.stopping
+          ? unavailable("the server is stopping; nothing was stored", 5)
+          : unavailable(
+              "the ingest queue is full ("
+                  + writer.queued()
+                  + " events waiting); nothing was stored, send again shortly",
+              1);
+    }
     try {
       return done.get(COMMIT_WAIT_SECONDS, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
