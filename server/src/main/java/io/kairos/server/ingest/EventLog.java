@@ -23,7 +23,9 @@ public interface EventLog {
   /**
    * Appends rows of the runtime's own kinds, committed together with the next group of tracked
    * events. Their profile is given (no identity resolution, no dedupe); the partition is the
-   * profile's.
+   * profile's. A row of type {@code erase} (a GDPR erasure) is committed in a transaction of its
+   * own that also deletes the profile's {@code identities} rows: from then on its userId and
+   * anonymous ids lead to no profile, and a later event of one starts a new one.
    *
    * @return completes with the seq of the last row once the rows are committed; completes
    *     exceptionally when the store failed or the server is stopping (nothing was written)

@@ -108,6 +108,11 @@ final class IdentityRouter {
     changed.put(key, profile);
   }
 
+  /** The profile {@code key} leads to after the events routed so far, or null. */
+  String profileOf(Key key) {
+    return known.get(key);
+  }
+
   /** The rows to write: every identity added or re-pointed, with its final profile. */
   Map<Key, String> changed() {
     return changed;

@@ -43,6 +43,11 @@ final class IngestWriter implements EventLog {
   static final int MAX_COMMIT_EVENTS = 10_000;
 
   private static final int IN_LIST = 500;
+  private static final int IDENTITY_CACHE = 200_000;
+
+  /** The row type of a GDPR erasure the runtime appends: the profile's identities are deleted. */
+  static final String ERASE = "erase";
+
   private static final long PRUNE_EVERY_MILLIS = 60_000;
   private static final byte[] EMPTY_BODY = "{}".getBytes(StandardCharsets.UTF_8);
 
@@ -145,6 +150,23 @@ final class IngestWriter implements EventLog {
   private volatile long committedSeq;
   private volatile boolean stopping;
   private long nextSeq;
+
+  /**
+   * Identity rows by (workspace, value): {userId's profile, anonymous id's profile}, either null
+   * when the store has none. The writer is the only writer of {@code identities} (an erasure
+   * appended through {@link #append} deletes a profile's rows in its own commit and clears this
+   * cache), so the cache never disagrees with the store. Writer thread only.
+   */
+  private final Map<List<String>, String[]> identityCache =
+      new LinkedHashMap<>(1 << 16, 0.75f, true) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<List<String>, String[]> eldest) {
+          return size() > IDENTITY_CACHE;
+        }
+      };
+
   private long lastPrune = Long.MIN_VALUE;
   private Thread thread;
 
@@ -316,9 +338,11 @@ final class IngestWriter implements EventLog {
       }
       group.add(first);
       int events = first.size();
-      while (events < MAX_COMMIT_EVENTS) {
+      // An erasure commits alone: the identities it deletes must not be rewritten by events
+      // routed in the same transaction.
+      while (events < MAX_COMMIT_EVENTS && !erases(first)) {
         Work next = queue.peek();
-        if (next == null || next == STOP || next instanceof Hold) {
+        if (next == null || next == STOP || next instanceof Hold || erases(next)) {
           break;
         }
         queue.poll();
@@ -377,8 +401,9 @@ final class IngestWriter implements EventLog {
     long now = clock.millis();
     long first = nextSeq;
     List<Row> rows = new ArrayList<>();
-    List<Accepted> fresh = new ArrayList<>();
-    List<Long> freshSeqs = new ArrayList<>();
+    int[] accepted = new int[1];
+    Set<List<String>> loaded = new HashSet<>();
+    IdentityRouter[] routed = new IdentityRouter[1];
     Map<IdentityRouter.Key, String> identityChanges =
         db.transaction(
             c -> {
@@ -389,15 +414,27 @@ final class IngestWriter implements EventLog {
                   ps.executeUpdate();
                 }
               }
-              Set<List<String>> seen = seenMessageIds(c, group, now);
-              IdentityRouter router = new IdentityRouter(identities(c, group));
+              if (db.kind() == Database.Kind.POSTGRES) {
+                // The writer only looks rows up by key. While a table grows fast its statistics
+                // lag and the planner would scan it for every lookup; keys must always be used.
+                try (PreparedStatement ps = c.prepareStatement("SET LOCAL enable_seqscan = off")) {
+                  ps.execute();
+                }
+              }
+              Set<List<String>> fresh = claimMessageIds(c, group, now);
+              Set<List<String>> taken = new HashSet<>();
+              if (group.size() == 1 && erases(group.get(0))) {
+                forget(c, (Append) group.get(0));
+              }
+              IdentityRouter router = new IdentityRouter(identities(c, group, loaded));
               long seq = first;
               for (Work w : group) {
                 if (w instanceof Submission s) {
                   s.seqs = new long[s.items.size()];
                   for (int i = 0; i < s.items.size(); i++) {
                     Accepted a = s.items.get(i);
-                    if (!seen.add(List.of(a.workspace(), a.messageId()))) {
+                    List<String> key = List.of(a.workspace(), a.messageId());
+                    if (!fresh.contains(key) || !taken.add(key)) {
                       s.seqs[i] = -1;
                       continue;
                     }
@@ -445,8 +482,7 @@ final class IngestWriter implements EventLog {
                             a.receivedAt(),
                             merged.isEmpty() ? null : merged.get(merged.size() - 1),
                             a.body()));
-                    fresh.add(a);
-                    freshSeqs.add(eventSeq);
+                    accepted[0]++;
                     s.seqs[i] = eventSeq;
                   }
                 } else {
@@ -469,8 +505,8 @@ final class IngestWriter implements EventLog {
                 }
               }
               insertEvents(c, rows);
-              insertMessageIds(c, fresh, freshSeqs);
               upsertIdentities(c, router.changed());
+              routed[0] = router;
               if (seq > first) {
                 try (PreparedStatement ps =
                     c.prepareStatement(
@@ -487,16 +523,26 @@ final class IngestWriter implements EventLog {
       lastPrune = now;
     }
     committedSeq = nextSeq - 1;
+    if (group.size() == 1 && erases(group.get(0))) {
+      identityCache.clear();
+    }
+    for (List<String> key : loaded) {
+      identityCache.put(
+          key,
+          new String[] {
+            routed[0].profileOf(new IdentityRouter.Key(key.get(0), true, key.get(1))),
+            routed[0].profileOf(new IdentityRouter.Key(key.get(0), false, key.get(1)))
+          });
+    }
     metrics.commit.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
-    int accepted = fresh.size();
     int duplicates = 0;
     for (Work w : group) {
       if (w instanceof Submission s) {
         duplicates += s.items.size();
       }
     }
-    duplicates -= accepted;
-    metrics.accepted.increment(accepted);
+    duplicates -= accepted[0];
+    metrics.accepted.increment(accepted[0]);
     metrics.duplicate.increment(duplicates);
     if (log.isDebugEnabled()) {
       log.debug(
@@ -528,71 +574,99 @@ final class IngestWriter implements EventLog {
     return lastPrune == Long.MIN_VALUE || now - lastPrune >= PRUNE_EVERY_MILLIS || now < lastPrune;
   }
 
-  // (workspace, messageId) of every message of the group already seen within the window.
-  private Set<List<String>> seenMessageIds(Connection c, List<Work> group, long now)
+  /**
+   * Records the messageIds of the group that were not seen within the window, and returns them as
+   * (workspace, messageId): the messages to accept. One upsert per id claims it: a row older than
+   * the window (pruning runs once a minute) is taken over, a younger one is a duplicate and
+   * returned by nothing. The insert finds conflicts through the key, whatever the statistics say.
+   */
+  private Set<List<String>> claimMessageIds(Connection c, List<Work> group, long now)
       throws SQLException {
-    Map<String, List<String>> byWorkspace = new LinkedHashMap<>();
+    Map<List<String>, Long> unique = new LinkedHashMap<>();
     for (Work w : group) {
       if (w instanceof Submission s) {
         for (Accepted a : s.items) {
-          byWorkspace.computeIfAbsent(a.workspace(), k -> new ArrayList<>()).add(a.messageId());
+          unique.putIfAbsent(List.of(a.workspace(), a.messageId()), a.receivedAt());
         }
       }
     }
-    Set<List<String>> seen = new HashSet<>();
-    for (Map.Entry<String, List<String>> e : byWorkspace.entrySet()) {
-      List<String> ids = new ArrayList<>(new HashSet<>(e.getValue()));
-      for (int from = 0; from < ids.size(); from += IN_LIST) {
-        List<String> chunk = ids.subList(from, Math.min(ids.size(), from + IN_LIST));
-        String sql =
-            "SELECT message_id FROM message_ids WHERE workspace = ? AND received_at >= ?"
-                + " AND message_id IN ("
-                + placeholders(chunk.size())
-                + ")";
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-          ps.setString(1, e.getKey());
-          ps.setLong(2, now - windowMillis);
-          for (int i = 0; i < chunk.size(); i++) {
-            ps.setString(3 + i, chunk.get(i));
-          }
-          try (ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-              seen.add(List.of(e.getKey(), rs.getString(1)));
-            }
+    List<Map.Entry<List<String>, Long>> all = new ArrayList<>(unique.entrySet());
+    Set<List<String>> fresh = new HashSet<>();
+    for (int from = 0; from < all.size(); from += IN_LIST) {
+      List<Map.Entry<List<String>, Long>> chunk =
+          all.subList(from, Math.min(all.size(), from + IN_LIST));
+      StringBuilder sql =
+          new StringBuilder("INSERT INTO message_ids(workspace, message_id, received_at) VALUES ");
+      for (int i = 0; i < chunk.size(); i++) {
+        sql.append(i == 0 ? "(?,?,?)" : ",(?,?,?)");
+      }
+      sql.append(
+          " ON CONFLICT (workspace, message_id) DO UPDATE SET received_at = excluded.received_at"
+              + " WHERE message_ids.received_at < ? RETURNING workspace, message_id");
+      try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+        int p = 1;
+        for (Map.Entry<List<String>, Long> e : chunk) {
+          ps.setString(p++, e.getKey().get(0));
+          ps.setString(p++, e.getKey().get(1));
+          ps.setLong(p++, e.getValue());
+        }
+        ps.setLong(p, now - windowMillis);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            fresh.add(List.of(rs.getString(1), rs.getString(2)));
           }
         }
       }
     }
-    return seen;
+    return fresh;
   }
 
-  private Map<IdentityRouter.Key, String> identities(Connection c, List<Work> group)
-      throws SQLException {
-    Map<String, Set<String>> byWorkspace = new LinkedHashMap<>();
+  /**
+   * The identity rows the group's events may read, from the cache or the store. {@code loaded}
+   * receives every (workspace, value) looked at, so the cache can take their final state.
+   */
+  private Map<IdentityRouter.Key, String> identities(
+      Connection c, List<Work> group, Set<List<String>> loaded) throws SQLException {
+    Map<String, Set<String>> missing = new LinkedHashMap<>();
+    Map<IdentityRouter.Key, String> known = new HashMap<>();
     List<String> values = new ArrayList<>(3);
     for (Work w : group) {
       if (w instanceof Submission s) {
         for (Accepted a : s.items) {
           values.clear();
           IdentityRouter.valuesOf(a, values);
-          byWorkspace.computeIfAbsent(a.workspace(), k -> new HashSet<>()).addAll(values);
+          for (String v : values) {
+            List<String> key = List.of(a.workspace(), v);
+            if (!loaded.add(key)) {
+              continue;
+            }
+            String[] hit = identityCache.get(key);
+            if (hit == null) {
+              missing.computeIfAbsent(a.workspace(), k -> new HashSet<>()).add(v);
+            } else {
+              if (hit[0] != null) {
+                known.put(new IdentityRouter.Key(a.workspace(), true, v), hit[0]);
+              }
+              if (hit[1] != null) {
+                known.put(new IdentityRouter.Key(a.workspace(), false, v), hit[1]);
+              }
+            }
+          }
         }
       }
     }
-    Map<IdentityRouter.Key, String> known = new HashMap<>();
-    for (Map.Entry<String, Set<String>> e : byWorkspace.entrySet()) {
+    for (Map.Entry<String, Set<String>> e : missing.entrySet()) {
       List<String> ids = new ArrayList<>(e.getValue());
       for (int from = 0; from < ids.size(); from += IN_LIST) {
         List<String> chunk = ids.subList(from, Math.min(ids.size(), from + IN_LIST));
-        String sql =
-            "SELECT kind, value, profile FROM identities WHERE workspace = ? AND value IN ("
-                + placeholders(chunk.size())
-                + ")";
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
+        try (PreparedStatement ps =
+            lookup(
+                c,
+                "SELECT i.kind, i.value, i.profile FROM identities i",
+                "i.workspace = ?",
+                "i.value",
+                chunk)) {
           ps.setString(1, e.getKey());
-          for (int i = 0; i < chunk.size(); i++) {
-            ps.setString(2 + i, chunk.get(i));
-          }
           try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
               known.put(
@@ -605,6 +679,32 @@ final class IngestWriter implements EventLog {
       }
     }
     return known;
+  }
+
+  private static boolean erases(Work w) {
+    if (w instanceof Append a) {
+      for (LogEntry e : a.entries) {
+        if (ERASE.equals(e.type())) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  // An erased profile's ids lead nowhere any more: a later event of one starts a new profile.
+  private void forget(Connection c, Append a) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement("DELETE FROM identities WHERE workspace = ? AND profile = ?")) {
+      for (LogEntry e : a.entries) {
+        if (ERASE.equals(e.type())) {
+          ps.setString(1, e.workspace());
+          ps.setString(2, e.profile());
+          ps.addBatch();
+        }
+      }
+      ps.executeBatch();
+    }
   }
 
   private void insertEvents(Connection c, List<Row> rows) throws SQLException {
@@ -633,29 +733,6 @@ final class IngestWriter implements EventLog {
     }
   }
 
-  private void insertMessageIds(Connection c, List<Accepted> fresh, List<Long> seqs)
-      throws SQLException {
-    if (fresh.isEmpty()) {
-      return;
-    }
-    // A row older than the window may still be there (pruning runs once a minute): replaced.
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "INSERT INTO message_ids(workspace, message_id, received_at, seq) VALUES (?,?,?,?)"
-                + " ON CONFLICT (workspace, message_id) DO UPDATE"
-                + " SET received_at = excluded.received_at, seq = excluded.seq")) {
-      for (int i = 0; i < fresh.size(); i++) {
-        Accepted a = fresh.get(i);
-        ps.setString(1, a.workspace());
-        ps.setString(2, a.messageId());
-        ps.setLong(3, a.receivedAt());
-        ps.setLong(4, seqs.get(i));
-        ps.addBatch();
-      }
-      ps.executeBatch();
-    }
-  }
-
   private void upsertIdentities(Connection c, Map<IdentityRouter.Key, String> changed)
       throws SQLException {
     if (changed.isEmpty()) {
@@ -675,6 +752,41 @@ final class IngestWriter implements EventLog {
       }
       ps.executeBatch();
     }
+  }
+
+  /**
+   * A lookup of many keys in one statement: {@code select WHERE filter AND column IN (keys)}. The
+   * filter's parameters come first (the caller sets them); the keys are set here. On PostgreSQL the
+   * keys are one array, unnested in a subquery: planned as a join, it stays fast when the table's
+   * statistics are still those of an empty table, where {@code IN (?, ?, ...)} or {@code = ANY(?)}
+   * made the planner scan the table and compare every row with every key (100 ms per lookup in a
+   * table that grew to 20,000 rows within a minute).
+   */
+  private PreparedStatement lookup(
+      Connection c, String select, String filter, String column, List<String> keys)
+      throws SQLException {
+    int params = (int) filter.chars().filter(ch -> ch == '?').count();
+    if (db.kind() == Database.Kind.POSTGRES) {
+      PreparedStatement ps =
+          c.prepareStatement(
+              select + " WHERE " + filter + " AND " + column + " IN (SELECT unnest(?::text[]))");
+      ps.setArray(params + 1, c.createArrayOf("text", keys.toArray()));
+      return ps;
+    }
+    PreparedStatement ps =
+        c.prepareStatement(
+            select
+                + " WHERE "
+                + filter
+                + " AND "
+                + column
+                + " IN ("
+                + placeholders(keys.size())
+                + ")");
+    for (int i = 0; i < keys.size(); i++) {
+      ps.setString(params + 1 + i, keys.get(i));
+    }
+    return ps;
   }
 
   private static String placeholders(int n) {

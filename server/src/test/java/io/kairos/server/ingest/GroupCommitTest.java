@@ -275,6 +275,22 @@ class GroupCommitTest {
       assertThat(((Number) row.get("partition")).intValue())
           .isEqualTo(new Partitioner(2).partition("default", "u1"));
       assertThat(log.lastCommittedSeq()).isEqualTo(2);
+
+      // An erasure removes the profile's identities: the anonymous id no longer leads to it.
+      f.post(
+          "/v1/identify", "{\"userId\":\"gone\",\"anonymousId\":\"dev-1\",\"messageId\":\"i1\"}");
+      f.post("/v1/track", "{\"anonymousId\":\"dev-1\",\"event\":\"x\",\"messageId\":\"t1\"}");
+      assertThat(f.rows("SELECT profile FROM events WHERE message_id = 't1'").get(0))
+          .containsEntry("profile", "gone");
+      log.append(
+              List.of(
+                  new EventLog.LogEntry(
+                      "default", "gone", "erase", "gone", "erase-1", 0, 0, "{}".getBytes())))
+          .get(30, TimeUnit.SECONDS);
+      assertThat(f.count("SELECT COUNT(*) FROM identities WHERE profile = 'gone'")).isZero();
+      f.post("/v1/track", "{\"anonymousId\":\"dev-1\",\"event\":\"x\",\"messageId\":\"t2\"}");
+      assertThat(f.rows("SELECT profile FROM events WHERE message_id = 't2'").get(0))
+          .containsEntry("profile", "dev-1");
     }
   }
 }
