@@ -75,6 +75,10 @@ public final class ServerCommand implements Callable<Integer> {
     } catch (StoreException e) {
       err.println("kairos server: " + e.getMessage());
       return 1;
+    } catch (ConfigException e) {
+      // journeys.dir does not load: every problem as file:line:column.
+      err.println("kairos server: " + e.getMessage());
+      return 2;
     }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -299,5 +300,12 @@ class SimulateCommandTest {
                 .toString(),
             "--quiet");
     assertThat(cli.err()).contains("line 1: journey: no journey with id 'nope'");
+  }
+
+  @Test
+  void jsonlWritesTimeValuesThatProfileUpdatesSet() {
+    // s06 sets last_negative_feedback_at: now, an Instant in the profile-update effect.
+    List<String> lines = Cli.example("s06-negative-feedback.jsonl", "--format", "jsonl");
+    assertThat(lines).anyMatch(l -> l.contains("last_negative_feedback_at") && l.contains("Z\""));
   }
 }

@@ -200,17 +200,20 @@ class WorkspaceRandomTimelinesTest {
 
   // ---- the generator -------------------------------------------------------------------------
 
-  private static List<String> timeline(long seed) {
+  static List<String> timeline(long seed) {
+    return timeline(seed, 12, 220);
+  }
+
+  /** {@code users} customers (u0, u1, ...), then {@code n} events among them. */
+  static List<String> timeline(long seed, int users, int n) {
     Random rnd = new Random(seed);
     List<String> out = new ArrayList<>();
     long t = Timestamps.parse("2026-03-01T00:00:00Z");
-    int users = 12;
     for (int u = 0; u < users; u++) {
       String zone = ZONES[rnd.nextInt(ZONES.length)];
       out.add(identify(rnd, "u" + u, t + u * 60_000L, zone));
     }
     t += users * 60_000L;
-    int n = 220;
     for (int i = 0; i < n; i++) {
       // Mostly minutes apart, sometimes the same moment, sometimes days of quiet.
       int gap = rnd.nextInt(10);
@@ -225,7 +228,7 @@ class WorkspaceRandomTimelinesTest {
     return out;
   }
 
-  private static String identify(Random rnd, String user, long t, String zone) {
+  static String identify(Random rnd, String user, long t, String zone) {
     StringBuilder traits = new StringBuilder();
     traits.append("\"email\":\"").append(user).append("@example.com\"");
     if (rnd.nextBoolean()) {
@@ -256,7 +259,7 @@ class WorkspaceRandomTimelinesTest {
         + "}";
   }
 
-  private static String track(Random rnd, String user, long t) {
+  static String track(Random rnd, String user, long t) {
     String name = EVENTS[rnd.nextInt(EVENTS.length)];
     String product = PRODUCTS[rnd.nextInt(PRODUCTS.length)];
     String props =

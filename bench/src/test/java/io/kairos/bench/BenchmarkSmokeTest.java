@@ -28,6 +28,20 @@ class BenchmarkSmokeTest {
   }
 
   @Test
+  void stateCodecBenchmarkMeasuresARealStateThatRoundTrips() throws Exception {
+    StateCodecBenchmark b = new StateCodecBenchmark();
+    b.state = "waiting";
+    b.events = 20_000;
+    b.users = 2_000;
+    b.setUp();
+    assertThat(b.sizes.length).isGreaterThan(1_000);
+    assertThat(b.bytes.length).as("a profile with history, not an empty one").isGreaterThan(100);
+    assertThat(b.profile.activeInstances()).isPositive();
+    assertThat(b.decodeAndEncode()).isEqualTo(b.bytes);
+    assertThat(b.encode()).isEqualTo(b.bytes);
+  }
+
+  @Test
   void geofenceBenchmarkEntersAndLeavesFencesNearThem() {
     GeofenceBenchmark b = new GeofenceBenchmark();
     b.points = "near";

@@ -19,6 +19,7 @@ import io.kairos.journey.Trigger;
 import io.kairos.profile.Profile;
 import io.kairos.recommend.Recommender;
 import io.kairos.recommend.Shopper;
+import io.kairos.segment.SegmentSet;
 import io.kairos.time.Span;
 import io.kairos.time.Timestamps;
 import java.time.ZoneId;
@@ -119,6 +120,11 @@ public final class Engine {
 
   public JourneySet journeys() {
     return journeys;
+  }
+
+  /** The workspace's segments, in the order that indexes per-profile segment state. */
+  SegmentSet segments() {
+    return membership.segments();
   }
 
   /**

@@ -38,6 +38,11 @@ final class Instance {
     state = state.checkTransition(to);
   }
 
+  /** Puts a decoded instance back in the state it was stored in (see {@link StateCodec}). */
+  void restore(InstanceState stored) {
+    state = stored;
+  }
+
   Step currentStep() {
     return journey.steps().get(step);
   }

@@ -20,6 +20,7 @@ import java.util.Set;
 public final class JourneySet {
   private final Map<String, Journey> byId;
   private final Map<String, Integer> slots;
+  private final String[] idsBySlot;
   private final Map<String, Route[]> triggeredBy;
   private final Set<String> instanceEvents;
   private final Route[] inactivity;
@@ -43,6 +44,8 @@ public final class JourneySet {
       s.computeIfAbsent(j.id(), k -> s.size());
     }
     this.slots = Map.copyOf(s);
+    this.idsBySlot = new String[s.size()];
+    s.forEach((id, slot) -> idsBySlot[slot] = id);
     Map<String, List<Route>> trig = new HashMap<>();
     Map<String, List<Route>> fences = new HashMap<>();
     // Names stay after a journey changes: instances on an older version may still wait for them.
@@ -135,6 +138,22 @@ public final class JourneySet {
 
   int slot(String journeyId) {
     return slots.get(journeyId);
+  }
+
+  /** The slot of a journey id, or -1 when the id never had one in this set's line of sets. */
+  int slotOf(String journeyId) {
+    Integer slot = slots.get(journeyId);
+    return slot == null ? -1 : slot;
+  }
+
+  /** How many slots there are: one per journey id published so far, removed ones included. */
+  int slotCount() {
+    return idsBySlot.length;
+  }
+
+  /** The journey id a slot belongs to. */
+  String journeyAt(int slot) {
+    return idsBySlot[slot];
   }
 
   /** A journey with its slot, resolved once so the hot path does no lookups by id. */

@@ -60,6 +60,59 @@ public final class JsonObject {
     return values.isEmpty() ? EMPTY : new JsonObject(Collections.unmodifiableMap(values));
   }
 
+  /**
+   * A copy of the object's JSON text as it was received, or null once it has been parsed (or when
+   * it was built from a map). A state codec stores raw text as it is, so the object behaves the
+   * same after a round trip, {@link #toJson()} included.
+   */
+  public byte[] unparsedBytes() {
+    byte[] r = raw;
+    if (r == null || parsed != null) {
+      return null;
+    }
+    byte[] copy = new byte[length];
+    System.arraycopy(r, offset, copy, 0, length);
+    return copy;
+  }
+
+  /**
+   * An object over JSON text that is checked first: one well-formed JSON object and nothing after
+   * it. For text from outside the parser (a stored state), which {@link #ofBytes} would trust. The
+   * bytes are copied; the object still parses lazily.
+   *
+   * @throws IllegalArgumentException when the text is not one JSON object
+   */
+  public static JsonObject ofCheckedBytes(byte[] buffer, int offset, int length) {
+    try (JsonParser p = FACTORY.createParser(buffer, offset, length)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        throw new IllegalArgumentException("not a JSON object");
+      }
+      int depth = 1;
+      while (depth > 0) {
+        JsonToken t = p.nextToken();
+        if (t == null) {
+          throw new IllegalArgumentException("JSON object ends early");
+        }
+        switch (t) {
+          case START_OBJECT, START_ARRAY -> depth++;
+          case END_OBJECT, END_ARRAY -> depth--;
+          // Reading each value makes the parser decode it, so bad escapes or UTF-8 show now,
+          // not when an expression first reads the object.
+          case FIELD_NAME, VALUE_STRING -> p.getText();
+          case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> p.getNumberValue();
+          default -> {}
+        }
+      }
+      if (p.nextToken() != null) {
+        throw new IllegalArgumentException("text after the JSON object");
+      }
+    } catch (IOException | RuntimeException e) {
+      // Whatever the parser throws, the text is not JSON it can read later.
+      throw new IllegalArgumentException("not valid JSON: " + e.getMessage(), e);
+    }
+    return ofBytes(buffer, offset, length);
+  }
+
   /** The object's fields, parsed on first use. */
   public Map<String, Object> asMap() {
     Map<String, Object> m = parsed;

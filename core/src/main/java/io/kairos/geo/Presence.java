@@ -52,6 +52,17 @@ public final class Presence {
   }
 
   /**
+   * A presence as a stored profile kept it: the fences it is inside, in the order it entered them,
+   * and the time of its last located event. For a state codec.
+   */
+  public static Presence restore(List<String> inside, long locatedAt) {
+    Presence p = new Presence();
+    p.inside.addAll(inside);
+    p.locatedAt = locatedAt;
+    return p;
+  }
+
+  /**
    * The presence after merging two profiles of one customer: the one located last knows where the
    * customer is now. Either may be null.
    */

@@ -110,6 +110,26 @@ public final class Consent {
     }
   }
 
+  // ---- exactly as kept, for a state codec (io.kairos.engine.StateCodec) ---------------------
+
+  /**
+   * Every scope's latest word, in the order first said, keyed {@code channel/topic} with {@value
+   * #ANY} for any.
+   */
+  public Map<String, Entry> scopes() {
+    return java.util.Collections.unmodifiableMap(scopes);
+  }
+
+  /** The recorded bounces by channel, in the order first recorded. */
+  public Map<String, Bounce> bounces() {
+    return bounces == null ? Map.of() : java.util.Collections.unmodifiableMap(bounces);
+  }
+
+  /** Restores a scope's word under its key as {@link #scopes()} gave it. */
+  public void restoreScope(String key, Entry entry) {
+    scopes.put(key, entry);
+  }
+
   public boolean isEmpty() {
     return scopes.isEmpty() && (bounces == null || bounces.isEmpty());
   }

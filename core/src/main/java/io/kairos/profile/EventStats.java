@@ -33,6 +33,20 @@ final class EventStats {
     }
   }
 
+  /**
+   * Appends a name with its count and last time, as a stored profile kept them.
+   *
+   * @throws IllegalArgumentException when the name is already there
+   */
+  void restore(String name, int count, long time) {
+    if (indexOf(name) >= 0) {
+      throw new IllegalArgumentException("event name '" + name + "' counted twice");
+    }
+    record(name, time);
+    counts[size - 1] = count;
+    last[size - 1] = time;
+  }
+
   /** Adds another profile's counts: counts add up, the later time wins. */
   void addAll(EventStats other) {
     for (int k = 0; k < other.size; k++) {

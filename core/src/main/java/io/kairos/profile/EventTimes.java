@@ -61,6 +61,43 @@ final class EventTimes {
     sizes[i] = n + 1;
   }
 
+  /**
+   * Appends a name with its times, as a stored profile kept them.
+   *
+   * @throws IllegalArgumentException when the name is already there or the times are not sorted
+   */
+  void restore(String name, long[] sorted) {
+    if (indexOf(name) >= 0) {
+      throw new IllegalArgumentException("event times of '" + name + "' kept twice");
+    }
+    for (int k = 1; k < sorted.length; k++) {
+      if (sorted[k] < sorted[k - 1]) {
+        throw new IllegalArgumentException("event times of '" + name + "' out of order");
+      }
+    }
+    if (count == names.length) {
+      names = Arrays.copyOf(names, count * 2);
+      times = Arrays.copyOf(times, count * 2);
+      sizes = Arrays.copyOf(sizes, count * 2);
+    }
+    names[count] = name;
+    times[count] = Arrays.copyOf(sorted, Math.max(2, sorted.length));
+    sizes[count] = sorted.length;
+    count++;
+  }
+
+  int size() {
+    return count;
+  }
+
+  String name(int i) {
+    return names[i];
+  }
+
+  long[] timesAt(int i) {
+    return Arrays.copyOf(times[i], sizes[i]);
+  }
+
   /** How many recorded times of this name are after {@code after}. */
   long countAfter(String name, long after) {
     int i = indexOf(name);

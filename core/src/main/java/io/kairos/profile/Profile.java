@@ -255,6 +255,71 @@ public final class Profile {
     return stats.last(name);
   }
 
+  // ---- the computed attributes exactly as kept, for a state codec (io.kairos.engine.StateCodec)
+  // --
+
+  /** How many event names have a count and last time, in the order first seen. */
+  public int countedNames() {
+    return stats.size();
+  }
+
+  /** The {@code i}-th counted event name (see {@link #countedNames}). */
+  public String countedName(int i) {
+    return stats.name(i);
+  }
+
+  /** How many events of the {@code i}-th counted name the profile has had. */
+  public int countAt(int i) {
+    return stats.countAt(i);
+  }
+
+  /** When the last event of the {@code i}-th counted name happened. */
+  public long lastAt(int i) {
+    return stats.lastAt(i);
+  }
+
+  /** How many event names have their recent times kept for windowed counts. */
+  public int timedNames() {
+    return times == null ? 0 : times.size();
+  }
+
+  /** The {@code i}-th timed event name (see {@link #timedNames}). */
+  public String timedName(int i) {
+    return times.name(i);
+  }
+
+  /** A copy of the kept times of the {@code i}-th timed event name, oldest first. */
+  public long[] timesAt(int i) {
+    return times.timesAt(i);
+  }
+
+  /** Restores first and last seen as they were kept; Long.MIN_VALUE for none. */
+  public void restoreSeen(long firstSeen, long lastSeen) {
+    this.firstSeen = firstSeen;
+    this.lastSeen = lastSeen;
+  }
+
+  /**
+   * Restores one counted event name after those restored before it.
+   *
+   * @throws IllegalArgumentException when the name was restored already
+   */
+  public void restoreCount(String name, int count, long last) {
+    stats.restore(name, count, last);
+  }
+
+  /**
+   * Restores the kept times (sorted, oldest first) of one event name after those before it.
+   *
+   * @throws IllegalArgumentException when the name was restored already or the times are unsorted
+   */
+  public void restoreTimes(String name, long[] sortedTimes) {
+    if (times == null) {
+      times = new EventTimes();
+    }
+    times.restore(name, sortedTimes);
+  }
+
   /**
    * The profile as expressions and templates see it: traits at the top level, then the computed
    * attributes, which win over a trait of the same name: {@code id}, {@code user_id}, {@code

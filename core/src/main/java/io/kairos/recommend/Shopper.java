@@ -75,6 +75,42 @@ public final class Shopper {
     return views.stream().map(View::product).toList();
   }
 
+  // ---- exactly as kept, for a state codec (io.kairos.engine.StateCodec) ---------------------
+
+  /** The times of the recent views, oldest first, matching {@link #viewed()}. */
+  public long[] viewTimes() {
+    long[] t = new long[views.size()];
+    for (int i = 0; i < t.length; i++) {
+      t[i] = views.get(i).time();
+    }
+    return t;
+  }
+
+  /** The cart in the order products were first added ({@link #cart()} does not keep it). */
+  public Map<String, Long> cartInOrder() {
+    return java.util.Collections.unmodifiableMap(cart);
+  }
+
+  /**
+   * Shopping as a stored profile kept it: views (products and times, oldest first), the cart in the
+   * order first added, and purchases oldest first.
+   *
+   * @throws IllegalArgumentException when the views' products and times differ in number
+   */
+  public static Shopper restore(
+      List<String> viewed, long[] viewTimes, Map<String, Long> cart, List<String> purchased) {
+    if (viewed.size() != viewTimes.length) {
+      throw new IllegalArgumentException("views: products and times differ in number");
+    }
+    Shopper s = new Shopper();
+    for (int i = 0; i < viewTimes.length; i++) {
+      s.views.add(new View(viewed.get(i), viewTimes[i]));
+    }
+    s.cart.putAll(cart);
+    s.purchased.addAll(purchased);
+    return s;
+  }
+
   /**
    * Both of one customer's shopping after a profile merge: views interleaved by time, cart
    * quantities summed, purchases of both.

@@ -1,6 +1,7 @@
 package io.kairos.server;
 
 import io.javalin.config.RoutesConfig;
+import io.kairos.server.openapi.OpenApi;
 
 /**
  * One capability of the server (tracking, runtime, management, operations): the routes it serves
@@ -11,6 +12,12 @@ public interface Capability {
 
   /** Registers the capability's HTTP routes. */
   default void routes(RoutesConfig routes) {}
+
+  /**
+   * Describes the capability's routes in the OpenAPI document ({@code /openapi.json}); every route
+   * registered in {@link #routes} must be described (ApiDocsTest checks it).
+   */
+  default void describe(OpenApi api) {}
 
   /** Starts background work; called once, after every capability's routes are registered. */
   default void start() {}

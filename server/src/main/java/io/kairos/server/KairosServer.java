@@ -2,11 +2,19 @@ package io.kairos.server;
 
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.kairos.journey.JourneyLoadException;
+import io.kairos.server.config.ConfigException;
 import io.kairos.server.config.ServerConfig;
+import io.kairos.server.definitions.DefinitionManager;
+import io.kairos.server.definitions.DefinitionsApi;
+import io.kairos.server.definitions.DirectorySeed;
+import io.kairos.server.definitions.Document;
+import io.kairos.server.definitions.PublishedDefinitions;
 import io.kairos.server.http.Authenticator;
 import io.kairos.server.http.Problem;
 import io.kairos.server.http.ProblemException;
 import io.kairos.server.ingest.Ingestion;
+import io.kairos.server.openapi.ApiDocs;
 import io.kairos.server.ops.Metrics;
 import io.kairos.server.ops.Operations;
 import io.kairos.server.store.Database;
@@ -27,9 +35,13 @@ import org.slf4j.LoggerFactory;
 public final class KairosServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(KairosServer.class);
 
+  /** The version {@code /openapi.json} reports. */
+  public static final String VERSION = "0.1.0";
+
   private final ServerConfig config;
   private final Database db;
   private final Workspaces workspaces;
+  private final DefinitionManager definitions;
   private final Metrics metrics = new Metrics();
   private final List<Capability> capabilities = new ArrayList<>();
   private final Ingestion ingestion;
@@ -40,15 +52,61 @@ public final class KairosServer implements AutoCloseable {
   private KairosServer(ServerConfig config, InstantSource clock) {
     this.config = config;
     this.db = Database.open(config);
-    this.workspaces = new Workspaces(db, clock);
-    if (workspaces.create(Workspaces.DEFAULT, "Default workspace")) {
-      log.info("created workspace '{}'", Workspaces.DEFAULT);
+    try {
+      this.workspaces = new Workspaces(db, clock);
+      this.definitions = new DefinitionManager(db, clock);
+      createDefaultWorkspace();
+      Authenticator auth = new Authenticator(workspaces);
+      capabilities.add(new Operations(db, metrics, this::ready));
+      capabilities.add(new DefinitionsApi(definitions, auth));
+      capabilities.add(new ApiDocs(() -> capabilities, VERSION));
+      // Added last so it stops first: no new events while the runtime drains.
+      this.ingestion = new Ingestion(config, db, auth, metrics, clock);
+      capabilities.add(ingestion);
+    } catch (RuntimeException e) {
+      db.close();
+      throw e;
     }
-    Authenticator auth = new Authenticator(workspaces);
-    capabilities.add(new Operations(db, metrics, this::ready));
-    // Added last so it stops first: no new events while the runtime drains.
-    this.ingestion = new Ingestion(config, db, auth, metrics, clock);
-    capabilities.add(ingestion);
+  }
+
+  /**
+   * Creates the {@code default} workspace on first start, with the definitions of {@code
+   * journeys.dir} published in it (in the same transaction). A directory that does not load stops
+   * the start with every problem; an existing workspace is never seeded again.
+   */
+  private void createDefaultWorkspace() {
+    List<Document> seed = List.of();
+    if (config.journeysDir() != null && !workspaces.exists(Workspaces.DEFAULT)) {
+      seed = DirectorySeed.read(config.journeysDir());
+      List<JourneyLoadException.Problem> problems = definitions.problems(seed);
+      if (!problems.isEmpty()) {
+        throw new ConfigException(
+            "journeys.dir: "
+                + config.journeysDir()
+                + " loads, but not once split into documents (please report this): "
+                + problems);
+      }
+    }
+    List<Document> docs = seed;
+    if (workspaces.create(
+        Workspaces.DEFAULT,
+        "Default workspace",
+        c -> {
+          definitions.seed(c, Workspaces.DEFAULT, docs);
+          return null;
+        })) {
+      log.info(
+          "created workspace '{}'{}",
+          Workspaces.DEFAULT,
+          docs.isEmpty()
+              ? ""
+              : " with " + docs.size() + " definitions from " + config.journeysDir());
+    } else if (config.journeysDir() != null) {
+      log.info(
+          "workspace '{}' exists: journeys.dir {} is not imported again",
+          Workspaces.DEFAULT,
+          config.journeysDir());
+    }
   }
 
   /**
@@ -85,7 +143,10 @@ public final class KairosServer implements AutoCloseable {
               cfg.routes.error(
                   404,
                   ctx -> {
-                    if (!Problem.MEDIA_TYPE.equals(ctx.res().getContentType())) {
+                    // A handler's own 404 (no such journey) is a problem already; keep it. The
+                    // servlet may have appended a charset to the media type.
+                    String type = ctx.res().getContentType();
+                    if (type == null || !type.startsWith(Problem.MEDIA_TYPE)) {
                       problem(ctx, Problem.of(404, "Not Found", "no route " + ctx.path()));
                     }
                   });
@@ -135,6 +196,25 @@ public final class KairosServer implements AutoCloseable {
 
   public Workspaces workspaces() {
     return workspaces;
+  }
+
+  /** The definitions store: what the runtime runs, and the management API's store. */
+  public DefinitionManager definitions() {
+    return definitions;
+  }
+
+  /** What the runtime reads: the definitions published in each workspace. */
+  public PublishedDefinitions publishedDefinitions() {
+    return definitions;
+  }
+
+  /** Every registered HTTP route as {@code METHOD path} (for the OpenAPI completeness test). */
+  public List<String> routes() {
+    List<String> out = new ArrayList<>();
+    for (var e : http.unsafe.internalRouter.allHttpHandlers()) {
+      out.add(e.endpoint.method.name() + " " + e.endpoint.path);
+    }
+    return out;
   }
 
   public Metrics metrics() {

@@ -8,6 +8,12 @@ import java.util.function.Consumer;
  * What the live runtime needs from the definitions store: the definitions published in a workspace
  * now, any journey version customers may still be in, and a signal when a workspace's published
  * definitions change.
+ *
+ * <p>How journey statuses reach the engine: {@link #published} holds the journeys whose status is
+ * published, at their live version, in creation order; paused and archived journeys are left out,
+ * so nothing starts them. Customers in flight are resolved by the version they entered through
+ * {@link #version}, which answers for every version ever saved, so they continue (paused) or finish
+ * (archived, or replaced by a newer version) where they are. See docs/api.md.
  */
 public interface PublishedDefinitions {
 

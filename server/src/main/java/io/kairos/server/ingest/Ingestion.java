@@ -6,6 +6,8 @@ import io.kairos.server.Capability;
 import io.kairos.server.config.ConfigException;
 import io.kairos.server.config.ServerConfig;
 import io.kairos.server.http.Authenticator;
+import io.kairos.server.openapi.OpenApi;
+import io.kairos.server.openapi.TrackingPaths;
 import io.kairos.server.ops.Metrics;
 import io.kairos.server.store.Database;
 import java.sql.PreparedStatement;
@@ -93,6 +95,11 @@ public final class Ingestion implements Capability {
   public void routes(RoutesConfig routes) {
     tracking.routes(routes);
     imports.routes(routes);
+  }
+
+  @Override
+  public void describe(OpenApi api) {
+    TrackingPaths.describe(api);
   }
 
   @Override

@@ -2,6 +2,7 @@ package io.kairos.server.ops;
 
 import io.javalin.config.RoutesConfig;
 import io.kairos.server.Capability;
+import io.kairos.server.openapi.OpenApi;
 import io.kairos.server.store.Database;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -42,6 +43,31 @@ public final class Operations implements Capability {
         "/metrics",
         ctx ->
             ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
+  }
+
+  @Override
+  public void describe(OpenApi api) {
+    api.tag("operations", "Health probes and metrics; no key needed");
+    Map<String, Object> health =
+        Map.of(
+            "type",
+            "object",
+            "properties",
+            Map.of(
+                "status", Map.of("type", "string", "enum", java.util.List.of("up", "down")),
+                "store", Map.of("type", "string"),
+                "store_kind", Map.of("type", "string"),
+                "accepting", Map.of("type", "boolean")));
+    api.operation("GET", "/health/live", "operations", "Liveness: the process answers")
+        .json(200, "alive", Map.of("type", "object"));
+    api.operation("GET", "/health/ready", "operations", "Readiness: the store answers, accepting")
+        .json(200, "ready", health)
+        .json(503, "not ready (starting, draining, store down)", health);
+    api.operation("GET", "/health", "operations", "Liveness and readiness")
+        .json(200, "ready", health)
+        .json(503, "not ready", health);
+    api.operation("GET", "/metrics", "operations", "Prometheus metrics")
+        .content(200, "text exposition format 0.0.4", "text/plain", Map.of("type", "string"));
   }
 
   private Map<String, Object> readiness() {

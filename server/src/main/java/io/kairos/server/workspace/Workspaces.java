@@ -1,6 +1,7 @@
 package io.kairos.server.workspace;
 
 import io.kairos.server.store.Database;
+import io.kairos.server.store.SqlWork;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -52,6 +53,17 @@ public final class Workspaces {
    * @throws IllegalArgumentException when the id is not lower-case letters, digits, - and _
    */
   public boolean create(String id, String name) {
+    return create(id, name, c -> null);
+  }
+
+  /**
+   * Creates a workspace, unless it exists, and runs {@code filling} in the same transaction when it
+   * is created: what a new workspace starts with (the definitions of {@code journeys.dir}) is there
+   * exactly when the workspace is, whatever moment a crash picks.
+   *
+   * @return true when it was created now
+   */
+  public boolean create(String id, String name, SqlWork<?> filling) {
     checkId(id);
     return db.transaction(
         c -> {
@@ -62,8 +74,12 @@ public final class Workspaces {
             ps.setString(1, id);
             ps.setString(2, name);
             ps.setLong(3, clock.millis());
-            return ps.executeUpdate() == 1;
+            if (ps.executeUpdate() != 1) {
+              return false;
+            }
           }
+          filling.run(c);
+          return true;
         });
   }
 

@@ -47,6 +47,18 @@ public final class Http {
     return post(path, key, "application/json", json.getBytes(StandardCharsets.UTF_8));
   }
 
+  public Response put(String path, String key, String contentType, String body) {
+    return send(
+        builder(path, key)
+            .header("Content-Type", contentType)
+            .PUT(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
+            .build());
+  }
+
+  public Response delete(String path, String key) {
+    return send(builder(path, key).DELETE().build());
+  }
+
   public Response send(HttpRequest request) {
     try {
       HttpResponse<String> r = client.send(request, HttpResponse.BodyHandlers.ofString());

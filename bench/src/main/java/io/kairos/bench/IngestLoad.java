@@ -1,0 +1,191 @@
+package io.kairos.bench;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Load generator for the tracking API: posts {@code /v1/batch} requests of Segment track events
+ * (unique messageIds, users spread uniformly) to a running server and reports acknowledged events
+ * per second and request latency percentiles.
+ *
+ * <p>Closed loop ({@code --rate 0}): each connection sends its next request when the previous one
+ * is answered — the maximum throughput. Open loop ({@code --rate R}): requests are due at a fixed
+ * pace of R events per second and latency is measured from when a request was <em>due</em>, not
+ * when it was sent, so a stalled server cannot hide its queueing (no coordinated omission).
+ *
+ * <pre>
+ * java -cp bench/target/kairos-bench.jar io.kairos.bench.IngestLoad --url http://127.0.0.1:8080
+ *     --key KEY [--events 2000000] [--batch 100] [--connections 8] [--rate 0] [--users 100000]
+ * </pre>
+ */
+public final class IngestLoad {
+  private final URI uri;
+  private final String auth;
+  private final int batch;
+  private final int users;
+  private final String runId = Long.toString(System.nanoTime(), 36);
+  private final AtomicLong nextEvent = new AtomicLong();
+  private final HttpClient client =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(10))
+          .build();
+
+  private IngestLoad(String url, String key, int batch, int users) {
+    this.uri = URI.create(url + "/v1/batch");
+    this.auth = "Bearer " + key;
+    this.batch = batch;
+    this.users = users;
+  }
+
+  public static void main(String[] args) throws Exception {
+    String url = "http://127.0.0.1:8080";
+    String key = null;
+    long events = 2_000_000;
+    int batch = 100;
+    int connections = 8;
+    long rate = 0;
+    int users = 100_000;
+    for (int i = 0; i < args.length; i += 2) {
+      String v = i + 1 < args.length ? args[i + 1] : null;
+      switch (args[i]) {
+        case "--url" -> url = v;
+        case "--key" -> key = v;
+        case "--events" -> events = Long.parseLong(v);
+        case "--batch" -> batch = Integer.parseInt(v);
+        case "--connections" -> connections = Integer.parseInt(v);
+        case "--rate" -> rate = Long.parseLong(v);
+        case "--users" -> users = Integer.parseInt(v);
+        default -> throw new IllegalArgumentException("unknown option " + args[i]);
+      }
+    }
+    if (key == null) {
+      throw new IllegalArgumentException("--key is required (an ingest key)");
+    }
+    new IngestLoad(url, key, batch, users).run(events, connections, rate);
+  }
+
+  private void run(long events, int connections, long rate) throws Exception {
+    int requests = (int) (events / batch);
+    long[] latencies = new long[requests];
+    AtomicLong next = new AtomicLong();
+    AtomicLong failures = new AtomicLong();
+    long intervalNanos = rate == 0 ? 0 : (long) (1e9 * batch / rate);
+    // Warm up the server's JIT and connections; not measured.
+    for (int i = 0; i < Math.min(200, requests / 10); i++) {
+      send(body());
+    }
+    long start = System.nanoTime();
+    ExecutorService pool = Executors.newFixedThreadPool(connections);
+    List<Future<?>> running = new ArrayList<>();
+    for (int c = 0; c < connections; c++) {
+      running.add(
+          pool.submit(
+              () -> {
+                for (long r = next.getAndIncrement(); r < requests; r = next.getAndIncrement()) {
+                  String body = body();
+                  long due = rate == 0 ? System.nanoTime() : start + r * intervalNanos;
+                  long wait = due - System.nanoTime();
+                  if (wait > 0) {
+                    LockSupport.parkNanos(wait);
+                  }
+                  if (!send(body)) {
+                    failures.incrementAndGet();
+                  }
+                  latencies[(int) r] = System.nanoTime() - due;
+                }
+                return null;
+              }));
+    }
+    for (Future<?> f : running) {
+      f.get();
+    }
+    long elapsed = System.nanoTime() - start;
+    pool.shutdown();
+    Arrays.sort(latencies);
+    double seconds = elapsed / 1e9;
+    long acked = (long) (requests - failures.get()) * batch;
+    System.out.printf(
+        Locale.ROOT,
+        "mode=%s events=%d batch=%d connections=%d seconds=%.2f acked_events_per_s=%.0f"
+            + " failed_requests=%d p50_ms=%.1f p90_ms=%.1f p99_ms=%.1f max_ms=%.1f%n",
+        rate == 0 ? "closed" : "open@" + rate,
+        acked,
+        batch,
+        connections,
+        seconds,
+        acked / seconds,
+        failures.get(),
+        pct(latencies, 0.50),
+        pct(latencies, 0.90),
+        pct(latencies, 0.99),
+        latencies[latencies.length - 1] / 1e6);
+  }
+
+  private static double pct(long[] sorted, double p) {
+    return sorted[Math.min(sorted.length - 1, (int) (sorted.length * p))] / 1e6;
+  }
+
+  private boolean send(String body) {
+    HttpRequest req =
+        HttpRequest.newBuilder(uri)
+            .header("Authorization", auth)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
+            .timeout(Duration.ofSeconds(60))
+            .build();
+    try {
+      HttpResponse<String> r = client.send(req, HttpResponse.BodyHandlers.ofString());
+      return r.statusCode() == 200;
+    } catch (Exception e) {
+      return false;
+    }
+  }
+
+  private static final String[] NAMES = {
+    "Product Viewed", "Product Added", "Page Viewed", "Order Completed", "Email Opened"
+  };
+
+  private String body() {
+    StringBuilder sb = new StringBuilder(batch * 220).append("{\"batch\":[");
+    String now = Instant.now().toString();
+    for (int i = 0; i < batch; i++) {
+      long n = nextEvent.getAndIncrement();
+      long h = SplitMix.mix(n);
+      int user = (int) Math.floorMod(h, (long) users);
+      if (i > 0) {
+        sb.append(',');
+      }
+      sb.append("{\"type\":\"track\",\"messageId\":\"")
+          .append(runId)
+          .append('-')
+          .append(n)
+          .append("\",\"userId\":\"u")
+          .append(user)
+          .append("\",\"event\":\"")
+          .append(NAMES[(int) ((h >>> 32) % NAMES.length)])
+          .append("\",\"timestamp\":\"")
+          .append(now)
+          .append("\",\"properties\":{\"product_id\":\"p")
+          .append((h >>> 40) % 500)
+          .append("\",\"price\":")
+          .append((h >>> 48) % 200)
+          .append(".5}}");
+    }
+    return sb.append("]}").toString();
+  }
+}

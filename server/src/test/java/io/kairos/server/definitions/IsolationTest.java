@@ -1,0 +1,245 @@
+package io.kairos.server.definitions;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.kairos.server.KairosServer;
+import io.kairos.server.testing.Http;
+import io.kairos.server.testing.StoreKind;
+import io.kairos.server.testing.TestStores;
+import io.kairos.server.testing.VirtualClock;
+import io.kairos.server.workspace.Scope;
+import java.net.http.HttpRequest;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Every management route, called with a key of another workspace (finds nothing, changes nothing)
+ * and with keys of too narrow a scope (refused).
+ */
+class IsolationTest {
+  @TempDir Path dir;
+
+  /** One request of the table: a route, a concrete path, and a body when it takes one. */
+  record Call(String route, String method, String path, String contentType, String body) {
+    boolean creates() {
+      return method.equals("PUT") || (method.equals("POST") && path.matches("/v1/\\w+"));
+    }
+
+    boolean changes() {
+      return !method.equals("GET") && !path.equals("/v1/journeys/validate");
+    }
+
+    HttpRequest request(Http http, String key) {
+      HttpRequest.Builder b = http.builder(path, key);
+      HttpRequest.BodyPublisher p =
+          body == null
+              ? HttpRequest.BodyPublishers.noBody()
+              : HttpRequest.BodyPublishers.ofString(body);
+      if (contentType != null) {
+        b.header("Content-Type", contentType);
+      }
+      return b.method(method, p).build();
+    }
+  }
+
+  static final String JOURNEY = DefinitionsApiTest.VIP_JOURNEY.replace("vip-welcome", "j");
+  static final String SEGMENT = DefinitionsApiTest.VIP_SEGMENT;
+  static final String TEMPLATE =
+      "{\"id\":\"t\",\"channel\":\"sms\",\"locales\":{\"en\":{\"text\":\"Hi {{ profile.name }}\"}}}";
+  static final String POLICIES = "policies:\n  min_gap: 1h\n";
+
+  static final List<Call> CALLS =
+      List.of(
+          new Call("GET /v1/journeys", "GET", "/v1/journeys?status=all", null, null),
+          new Call("POST /v1/journeys", "POST", "/v1/journeys", "application/yaml", JOURNEY),
+          new Call(
+              "POST /v1/journeys/validate",
+              "POST",
+              "/v1/journeys/validate",
+              "application/yaml",
+              JOURNEY),
+          new Call("GET /v1/journeys/{id}", "GET", "/v1/journeys/j", null, null),
+          new Call("PUT /v1/journeys/{id}", "PUT", "/v1/journeys/j", "application/yaml", JOURNEY),
+          new Call("GET /v1/journeys/{id}/versions", "GET", "/v1/journeys/j/versions", null, null),
+          new Call(
+              "POST /v1/journeys/{id}/publish",
+              "POST",
+              "/v1/journeys/j/publish",
+              "application/json",
+              ""),
+          new Call(
+              "POST /v1/journeys/{id}/pause",
+              "POST",
+              "/v1/journeys/j/pause",
+              "application/json",
+              ""),
+          new Call(
+              "POST /v1/journeys/{id}/archive",
+              "POST",
+              "/v1/journeys/j/archive",
+              "application/json",
+              ""),
+          new Call("GET /v1/segments", "GET", "/v1/segments", null, null),
+          new Call("POST /v1/segments", "POST", "/v1/segments", "application/yaml", SEGMENT),
+          new Call("GET /v1/segments/{id}", "GET", "/v1/segments/vip", null, null),
+          new Call("PUT /v1/segments/{id}", "PUT", "/v1/segments/vip", "application/yaml", SEGMENT),
+          new Call("DELETE /v1/segments/{id}", "DELETE", "/v1/segments/vip", null, null),
+          new Call(
+              "GET /v1/segments/{id}/versions", "GET", "/v1/segments/vip/versions", null, null),
+          new Call("GET /v1/templates", "GET", "/v1/templates", null, null),
+          new Call("POST /v1/templates", "POST", "/v1/templates", "application/json", TEMPLATE),
+          new Call("GET /v1/templates/{id}", "GET", "/v1/templates/t", null, null),
+          new Call(
+              "PUT /v1/templates/{id}", "PUT", "/v1/templates/t", "application/json", TEMPLATE),
+          new Call("DELETE /v1/templates/{id}", "DELETE", "/v1/templates/t", null, null),
+          new Call(
+              "GET /v1/templates/{id}/versions", "GET", "/v1/templates/t/versions", null, null),
+          new Call("GET /v1/definitions", "GET", "/v1/definitions", null, null),
+          new Call("GET /v1/definitions/{kind}", "GET", "/v1/definitions/policies", null, null),
+          new Call(
+              "PUT /v1/definitions/{kind}",
+              "PUT",
+              "/v1/definitions/policies",
+              "application/yaml",
+              POLICIES),
+          new Call(
+              "DELETE /v1/definitions/{kind}", "DELETE", "/v1/definitions/policies", null, null),
+          new Call(
+              "GET /v1/definitions/{kind}/versions",
+              "GET",
+              "/v1/definitions/policies/versions",
+              null,
+              null));
+
+  @ParameterizedTest
+  @EnumSource(StoreKind.class)
+  void aKeyOfAnotherWorkspaceFindsNothingAndChangesNothing(StoreKind kind) {
+    try (KairosServer server =
+        KairosServer.start(
+            TestStores.serverConfig(kind, dir),
+            new VirtualClock(Instant.parse("2026-03-01T09:00:00Z")))) {
+      // The table covers every route of this capability.
+      Set<String> routes = new TreeSet<>();
+      for (String r : server.routes()) {
+        if (r.matches("\\w+ /v1/(journeys|segments|templates|definitions).*")) {
+          routes.add(r);
+        }
+      }
+      assertThat(CALLS.stream().map(Call::route).toList())
+          .containsExactlyInAnyOrderElementsOf(routes);
+
+      server.workspaces().create("a", "A");
+      server.workspaces().create("b", "B");
+      String a = server.workspaces().createKey("a", Scope.ADMIN, "a").secret();
+      String b = server.workspaces().createKey("b", Scope.ADMIN, "b").secret();
+      Http http = new Http(server.port());
+      assertThat(http.post("/v1/segments", a, "application/yaml", SEGMENT.getBytes()).status())
+          .isEqualTo(201);
+      assertThat(http.post("/v1/journeys", a, "application/yaml", JOURNEY.getBytes()).status())
+          .isEqualTo(201);
+      assertThat(http.postJson("/v1/journeys/j/publish", a, "").status()).isEqualTo(200);
+      assertThat(http.postJson("/v1/templates", a, TEMPLATE).status()).isEqualTo(201);
+      assertThat(http.put("/v1/definitions/policies", a, "application/yaml", POLICIES).status())
+          .isEqualTo(201);
+      String before = state(http, a);
+
+      // Calls that would create B's own document of the same id come last.
+      List<Call> ordered = new java.util.ArrayList<>(CALLS);
+      ordered.sort(java.util.Comparator.comparing(Call::creates));
+      for (Call c : ordered) {
+        Http.Response r = http.send(c.request(http, b));
+        String what = c.route() + " with B's key: " + r.body();
+        switch (c.method()) {
+          case "GET" -> {
+            if (c.path().matches("/v1/\\w+(\\?.*)?")) {
+              assertThat(r.status()).as(what).isEqualTo(200);
+              assertThat(r.body()).as(what).doesNotContain("\"j\"", "\"vip\"", "\"t\"", "min_gap");
+            } else {
+              assertThat(r.status()).as(what).isEqualTo(404);
+              assertThat(r.json().get("detail").asText()).as(what).startsWith("no ");
+            }
+          }
+          case "DELETE" -> {
+            assertThat(r.status()).as(what).isEqualTo(404);
+            assertThat(r.json().get("detail").asText()).as(what).doesNotContain("no route");
+          }
+          default -> {
+            if (c.path().endsWith("/publish")
+                || c.path().endsWith("/pause")
+                || c.path().endsWith("/archive")) {
+              assertThat(r.status()).as(what).isEqualTo(404);
+              assertThat(r.json().get("detail").asText()).as(what).contains("no journey 'j'");
+            } else if (c.path().equals("/v1/journeys/validate")) {
+              // B has no segment 'vip': the journey does not validate there.
+              assertThat(r.json().get("ok").asBoolean()).as(what).isFalse();
+            } else {
+              // Creates B's own document of that id (or refuses it): A's stays as it was.
+              assertThat(r.status()).as(what).isIn(200, 201, 400, 409);
+            }
+          }
+        }
+        assertThat(state(http, a)).as("A's documents after " + c.route()).isEqualTo(before);
+      }
+      assertThat(server.publishedDefinitions().published("a").journeys()).hasSize(1);
+      assertThat(server.publishedDefinitions().published("b").journeys()).isEmpty();
+    }
+  }
+
+  /** Everything A's key sees. */
+  private static String state(Http http, String key) {
+    StringBuilder s = new StringBuilder();
+    for (String path :
+        List.of(
+            "/v1/journeys?status=all",
+            "/v1/journeys/j",
+            "/v1/journeys/j/versions",
+            "/v1/segments",
+            "/v1/segments/vip/versions",
+            "/v1/templates",
+            "/v1/templates/t",
+            "/v1/definitions",
+            "/v1/definitions/policies/versions")) {
+      s.append(path).append(' ').append(http.get(path, key).body()).append('\n');
+    }
+    return s.toString();
+  }
+
+  @ParameterizedTest
+  @EnumSource(StoreKind.class)
+  void keysOfTooNarrowAScopeAreRefused(StoreKind kind) {
+    try (KairosServer server =
+        KairosServer.start(
+            TestStores.serverConfig(kind, dir),
+            new VirtualClock(Instant.parse("2026-03-01T09:00:00Z")))) {
+      String admin = server.workspaces().createKey("default", Scope.ADMIN, "a").secret();
+      String read = server.workspaces().createKey("default", Scope.READ, "r").secret();
+      String ingest = server.workspaces().createKey("default", Scope.INGEST, "i").secret();
+      Http http = new Http(server.port());
+      http.post("/v1/segments", admin, "application/yaml", SEGMENT.getBytes());
+      http.post("/v1/journeys", admin, "application/yaml", JOURNEY.getBytes());
+      http.postJson("/v1/templates", admin, TEMPLATE);
+      http.put("/v1/definitions/policies", admin, "application/yaml", POLICIES);
+      String before = state(http, admin);
+      for (Call c : CALLS) {
+        Http.Response withIngest = http.send(c.request(http, ingest));
+        assertThat(withIngest.status()).as(c.route() + " with an ingest key").isEqualTo(403);
+        assertThat(withIngest.contentType()).startsWith("application/problem+json");
+        Http.Response withRead = http.send(c.request(http, read));
+        if (c.changes()) {
+          assertThat(withRead.status()).as(c.route() + " with a read key").isEqualTo(403);
+        } else {
+          assertThat(withRead.status()).as(c.route() + " with a read key").isIn(200);
+        }
+        Http.Response anonymous = http.send(c.request(http, null));
+        assertThat(anonymous.status()).as(c.route() + " without a key").isEqualTo(401);
+      }
+      assertThat(state(http, admin)).isEqualTo(before);
+    }
+  }
+}
