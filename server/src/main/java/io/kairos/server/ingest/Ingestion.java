@@ -74,7 +74,7 @@ public final class Ingestion implements Capability {
             config.maxEventBytes(),
             config.maxBatchBytes());
     this.imports =
-        new ProfileImport(tracking, auth, writer, intake, meters, clock, config.maxImportBytes());
+        new ProfileImport(tracking, writer, intake, meters, clock, config.maxImportBytes());
   }
 
   /** The event log the runtime reads: commit signal, last committed seq, appends. */

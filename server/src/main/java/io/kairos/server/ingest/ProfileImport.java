@@ -10,11 +10,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.kairos.event.EventType;
-import io.kairos.server.http.Authenticator;
 import io.kairos.server.http.Problem;
 import io.kairos.server.http.ProblemException;
 import io.kairos.server.workspace.ApiKey;
-import io.kairos.server.workspace.Scope;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -67,18 +65,15 @@ final class ProfileImport {
   private final IngestMetrics metrics;
   private final InstantSource clock;
   private final long maxBytes;
-  private final Authenticator auth;
 
   ProfileImport(
       TrackingApi tracking,
-      Authenticator auth,
       IngestWriter writer,
       MessageIntake intake,
       IngestMetrics metrics,
       InstantSource clock,
       long maxBytes) {
     this.tracking = tracking;
-    this.auth = auth;
     this.writer = writer;
     this.intake = intake;
     this.metrics = metrics;
@@ -158,10 +153,7 @@ final class ProfileImport {
     long receivedAt = clock.millis();
     List<String> types = new ArrayList<>(CSV);
     types.addAll(JSONL);
-    ApiKey key = tracking.begin(ctx, types);
-    if (key == null) {
-      key = auth.check(null, Scope.INGEST);
-    }
+    ApiKey key = tracking.begin(ctx, types, false);
     boolean csv = CSV.contains(RequestBody.mediaType(ctx, types));
     Run run = new Run(key.workspace(), receivedAt, lineOffset(ctx));
     try (InputStream in = RequestBody.open(ctx, maxBytes, "ingest.max_import_bytes")) {

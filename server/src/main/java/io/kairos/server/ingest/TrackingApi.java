@@ -74,14 +74,22 @@ final class TrackingApi {
     routes.exception(RetryLater.class, (e, ctx) -> e.answer(ctx));
   }
 
-  /** What every tracking request starts with: the writer takes work, the type, the header key. */
-  ApiKey begin(Context ctx, List<String> mediaTypes) {
+  /**
+   * What every tracking request starts with: the writer takes work, the media type, and the key in
+   * the header, checked before the body is read (a wrong one costs no reading).
+   *
+   * @param bodyMayCarryKey whether a {@code writeKey} in the body may stand in for the header
+   * @return the header's key, or null when the body must carry one
+   */
+  ApiKey begin(Context ctx, List<String> mediaTypes, boolean bodyMayCarryKey) {
     if (!writer.running()) {
       throw unavailable("the server is stopping; retry on another instance or later", 5);
     }
-    RequestBody.mediaType(ctx, mediaTypes);
-    // A key in the header is checked before the body is read: a wrong one costs no reading.
     String presented = Authenticator.presented(ctx).orElse(null);
+    if (presented == null && (!bodyMayCarryKey || ctx.req().getContentLengthLong() == 0)) {
+      auth.check(null, Scope.INGEST); // nothing could authenticate this request: 401
+    }
+    RequestBody.mediaType(ctx, mediaTypes);
     return presented == null ? null : auth.check(presented, Scope.INGEST);
   }
 
@@ -108,7 +116,7 @@ final class TrackingApi {
 
   private void single(Context ctx, EventType type) {
     long receivedAt = clock.millis();
-    ApiKey key = begin(ctx, JSON_TYPES);
+    ApiKey key = begin(ctx, JSON_TYPES, true);
     int[] length = new int[1];
     byte[] body = RequestBody.read(ctx, maxEventBytes, "ingest.max_event_bytes", length);
     int n = length[0];
@@ -153,7 +161,7 @@ final class TrackingApi {
 
   private void batch(Context ctx) {
     long receivedAt = clock.millis();
-    ApiKey key = begin(ctx, JSON_TYPES);
+    ApiKey key = begin(ctx, JSON_TYPES, true);
     int[] length = new int[1];
     byte[] body = RequestBody.read(ctx, maxBatchBytes, "ingest.max_batch_bytes", length);
     int n = length[0];

@@ -140,7 +140,8 @@ public final class TrackingPaths {
 
   private static Map<String, Object> result() {
     Map<String, Object> error = new LinkedHashMap<>();
-    error.put("index", Map.of("type", "integer", "description", "the message's place in the batch"));
+    error.put(
+        "index", Map.of("type", "integer", "description", "the message's place in the batch"));
     error.put("line", Map.of("type", "integer", "description", "imports: the row's line"));
     error.put("field", Map.of("type", "string", "description", "e.g. timestamp, context.timezone"));
     error.put("column", Map.of("type", "string", "description", "imports: the column or field"));
