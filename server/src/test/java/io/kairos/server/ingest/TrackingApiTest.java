@@ -504,4 +504,46 @@ class TrackingApiTest {
       assertThat(none.context().timezone()).isEqualTo("Europe/Berlin");
     }
   }
+
+  @ParameterizedTest
+  @EnumSource(StoreKind.class)
+  void beaconTextPlainAndGzipBodiesAreAccepted(StoreKind kind) throws Exception {
+    try (Fixture f = Fixture.start(kind, dir)) {
+      // navigator.sendBeacon: text/plain, the key in the body, no header.
+      String beacon =
+          "{\"writeKey\":\"" + f.ingestKey + "\",\"batch\":[" + track("beacon", "u1") + "]}";
+      Http.Response r =
+          f.http.post(
+              "/v1/batch",
+              null,
+              "text/plain;charset=UTF-8",
+              beacon.getBytes(StandardCharsets.UTF_8));
+      assertThat(r.status()).as(r.body()).isEqualTo(200);
+
+      java.io.ByteArrayOutputStream zipped = new java.io.ByteArrayOutputStream();
+      try (java.util.zip.GZIPOutputStream gz = new java.util.zip.GZIPOutputStream(zipped)) {
+        gz.write(batch(track("gz-1", "u1"), track("gz-2", "u2")).getBytes(StandardCharsets.UTF_8));
+      }
+      Http.Response gzip =
+          f.http.send(
+              f.http
+                  .builder("/v1/batch", f.ingestKey)
+                  .header("Content-Type", "application/json")
+                  .header("Content-Encoding", "gzip")
+                  .POST(HttpRequest.BodyPublishers.ofByteArray(zipped.toByteArray()))
+                  .build());
+      assertThat(gzip.status()).as(gzip.body()).isEqualTo(200);
+      assertThat(gzip.json().get("accepted").asInt()).isEqualTo(2);
+      Http.Response brotli =
+          f.http.send(
+              f.http
+                  .builder("/v1/batch", f.ingestKey)
+                  .header("Content-Type", "application/json")
+                  .header("Content-Encoding", "br")
+                  .POST(HttpRequest.BodyPublishers.ofString(batch(track("br", "u1"))))
+                  .build());
+      assertProblem(brotli, 415, "Content-Encoding", "expected gzip");
+      assertThat(f.events()).isEqualTo(3);
+    }
+  }
 }
