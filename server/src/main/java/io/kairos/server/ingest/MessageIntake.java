@@ -160,7 +160,6 @@ final class MessageIntake {
       return new ItemError(index, "event", "must not contain NUL (\\u0000)");
     }
 
-    long receivedAt = env.receivedAt();
     Object time = time(env, scan, f, e.timestamp(), index);
     if (time instanceof ItemError err) {
       return err;
@@ -177,7 +176,7 @@ final class MessageIntake {
         e.anonymousId(),
         e.previousId(),
         timestamp,
-        receivedAt,
+        env.receivedAt(),
         stored);
   }
 

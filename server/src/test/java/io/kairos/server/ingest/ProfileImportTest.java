@@ -148,7 +148,7 @@ class ProfileImportTest {
 
   @ParameterizedTest
   @EnumSource(StoreKind.class)
-  void largeImportsStreamInChunksAndStopAtTheImportLimit(StoreKind kind) {
+  void largeImportsStreamInChunksAndStopAtTheImportLimit(StoreKind kind) throws Exception {
     try (Fixture f =
         Fixture.start(
             kind,
@@ -177,17 +177,17 @@ class ProfileImportTest {
         more.append("other-").append(m++).append(",free\n");
       }
       byte[] bytes = more.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
-      Http.Response over =
-          f.http.send(
-              f.http
-                  .builder("/v1/profiles/import", f.ingestKey)
-                  .header("Content-Type", "text/csv")
-                  .POST(
-                      java.net.http.HttpRequest.BodyPublishers.ofInputStream(
-                          () -> new java.io.ByteArrayInputStream(bytes)))
-                  .build());
+      RawHttp.Response over =
+          RawHttp.exchange(
+              f.server.port(),
+              RawHttp.chunked(bytes),
+              "POST /v1/profiles/import HTTP/1.1",
+              "Authorization: Bearer " + f.ingestKey,
+              "Content-Type: text/csv",
+              "Transfer-Encoding: chunked");
       assertThat(over.status()).isEqualTo(413);
-      int kept = over.json().get("accepted").asInt();
+      JsonNode overJson = Http.mapper().readTree(over.body());
+      int kept = overJson.get("accepted").asInt();
       assertThat(kept).isPositive().isEqualTo((int) (f.events() - n));
     }
   }

@@ -75,6 +75,19 @@ final class RawHttp {
     }
   }
 
+  /** {@code body} in HTTP/1.1 chunked transfer coding, 64 KB a chunk. */
+  static byte[] chunked(byte[] body) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(body.length + 1024);
+    for (int at = 0; at < body.length; at += 65536) {
+      int n = Math.min(65536, body.length - at);
+      out.writeBytes((Integer.toHexString(n) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+      out.write(body, at, n);
+      out.writeBytes("\r\n".getBytes(StandardCharsets.US_ASCII));
+    }
+    out.writeBytes("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+    return out.toByteArray();
+  }
+
   // Whether the whole body announced by Content-Length has arrived (the server may keep the
   // connection open).
   private static boolean complete(String text, int headEnd) {
