@@ -63,8 +63,9 @@ for store in "${stores[@]}"; do
   if [[ $store == postgres ]]; then
     java -cp "$BENCH_JAR" io.kairos.bench.PostgresForBench "$PG_PORT" "$work/pg" >"$work/pg.url" &
     pids+=($!)
-    for _ in $(seq 1 600); do [[ -s $work/pg.url ]] && break; sleep 0.1; done
-    export KAIROS_STORE_URL="$(head -1 "$work/pg.url")" KAIROS_STORE_USER=postgres
+    # The JDBC URL is the one line of stdout that starts with jdbc: (the rest is PostgreSQL's log).
+    for _ in $(seq 1 600); do grep -q '^jdbc:' "$work/pg.url" && break; sleep 0.1; done
+    export KAIROS_STORE_URL="$(grep -m1 '^jdbc:' "$work/pg.url")" KAIROS_STORE_USER=postgres
   fi
   # shellcheck disable=SC2086
   java $KAIROS_JAVA_OPTS -jar "$APP_JAR" server --port "$PORT" --data "$data" \
@@ -81,7 +82,7 @@ for store in "${stores[@]}"; do
   open="$(java -cp "$BENCH_JAR" io.kairos.bench.IngestLoad --url "http://127.0.0.1:$PORT" \
     --key "$key" --events $((events / 2)) --connections "$connections" --rate "$half")"
   echo "store=$store $open" | tee -a "$out"
-  curl -s "http://127.0.0.1:$PORT/metrics" | grep -E '^kairos_(event_decision|ingest_commit|runtime_commit)_seconds(_max)?\{.*quantile|^kairos_engine_lag' \
+  curl -s "http://127.0.0.1:$PORT/metrics" | grep -E '^kairos_(runtime_decision|ingest_commit|runtime_commit)_seconds(_max)?\{.*quantile|^kairos_engine_lag' \
     | sed "s/^/store=$store metric /" | tee -a "$out" || true
   kill "$server"; wait "$server" 2>/dev/null || true
   if [[ $store == postgres ]]; then kill "${pids[-2]}" 2>/dev/null || true; fi

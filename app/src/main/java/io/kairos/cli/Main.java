@@ -1,5 +1,6 @@
 package io.kairos.cli;
 
+import io.kairos.serve.ImportCommand;
 import io.kairos.serve.KeysCommand;
 import io.kairos.serve.ServerCommand;
 import io.kairos.simulate.SimulateCommand;
@@ -20,7 +21,12 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     version = "kairos 0.1.0",
     description = "Triggered messaging and marketing automation.",
-    subcommands = {SimulateCommand.class, ServerCommand.class, KeysCommand.class})
+    subcommands = {
+      SimulateCommand.class,
+      ServerCommand.class,
+      KeysCommand.class,
+      ImportCommand.class
+    })
 public final class Main implements Runnable {
 
   public static void main(String[] args) {

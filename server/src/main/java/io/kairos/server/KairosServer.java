@@ -13,14 +13,13 @@ import io.kairos.server.definitions.PublishedDefinitions;
 import io.kairos.server.http.Authenticator;
 import io.kairos.server.http.Problem;
 import io.kairos.server.http.ProblemException;
+import io.kairos.server.ingest.Ingestion;
 import io.kairos.server.openapi.ApiDocs;
 import io.kairos.server.ops.Metrics;
 import io.kairos.server.ops.Operations;
 import io.kairos.server.profiles.ProfilesApi;
-import io.kairos.server.runtime.DirectInputLog;
 import io.kairos.server.runtime.InputLog;
 import io.kairos.server.runtime.LiveRuntime;
-import io.kairos.server.runtime.PartitionFunction;
 import io.kairos.server.store.Database;
 import io.kairos.server.workspace.Workspaces;
 import java.time.InstantSource;
@@ -48,6 +47,7 @@ public final class KairosServer implements AutoCloseable {
   private final DefinitionManager definitions;
   private final Metrics metrics = new Metrics();
   private final List<Capability> capabilities = new ArrayList<>();
+  private final Ingestion ingestion;
   private final InputLog inputLog;
   private final LiveRuntime runtime;
   private final AtomicBoolean accepting = new AtomicBoolean(false);
@@ -63,9 +63,10 @@ public final class KairosServer implements AutoCloseable {
       createDefaultWorkspace();
       Authenticator auth = new Authenticator(workspaces);
       capabilities.add(new Operations(db, metrics, this::ready));
-      // Until ingestion's writer is wired in, the runtime's own inputs (triggers, erasures) are
-      // appended directly; there is no other writer of the log then.
-      this.inputLog = new DirectInputLog(db, PartitionFunction.hashing(config.partitions()));
+      // The ingest writer is the log's only writer: the runtime's own inputs (API triggers,
+      // erasures) go through it too, so seqs stay one increasing sequence.
+      this.ingestion = new Ingestion(config, db, auth, metrics, clock);
+      this.inputLog = new IngestedInputLog(ingestion.eventLog());
       // Capabilities stop in reverse order: whatever feeds the runtime (ingestion) is added after
       // it, so that it stops first and the runtime can apply what it accepted.
       this.runtime = new LiveRuntime(config, db, definitions, inputLog, clock, metrics);
@@ -74,6 +75,8 @@ public final class KairosServer implements AutoCloseable {
       // Erasures and API triggers feed the runtime: added after it, so it stops first.
       capabilities.add(new ProfilesApi(db, runtime, definitions, auth, clock));
       capabilities.add(new ApiDocs(() -> capabilities, VERSION));
+      // Added last so it stops first: no new events while the runtime drains.
+      capabilities.add(ingestion);
     } catch (RuntimeException e) {
       db.close();
       throw e;
@@ -240,6 +243,11 @@ public final class KairosServer implements AutoCloseable {
   /** The events log the runtime reads. */
   public InputLog inputLog() {
     return inputLog;
+  }
+
+  /** Ingestion: the event log the runtime reads, and the partition function. */
+  public Ingestion ingestion() {
+    return ingestion;
   }
 
   /** Graceful stop: refuse new requests, let capabilities drain and commit, close the store. */

@@ -50,7 +50,18 @@ public final class ConfigLoader {
           new Key("ingest.max_batch_bytes", "512000", "largest request body accepted"),
           new Key("ingest.dedupe_window", "7d", "how long a messageId is remembered"),
           new Key("ingest.future_tolerance", "10m", "how far ahead a timestamp may be"),
-          new Key("ingest.past_tolerance", "30d", "how far back a timestamp may be"),
+          new Key(
+              "ingest.past_tolerance",
+              "72h",
+              "events older than this are stored and update the profile but start no journey"),
+          new Key(
+              "ingest.max_import_bytes",
+              "52428800",
+              "largest profile import body (/v1/profiles/import), read as a stream"),
+          new Key(
+              "ingest.queue_capacity",
+              "50000",
+              "events waiting for the ingest writer before requests are refused with 503"),
           new Key("shutdown.grace", "10s", "how long shutdown waits for in-flight work"));
 
   private final Map<String, String> values = new LinkedHashMap<>();
@@ -151,6 +162,11 @@ public final class ConfigLoader {
       throw new ConfigException(
           "ingest.max_batch_bytes: must be at least ingest.max_event_bytes (" + maxEvent + ")");
     }
+    long maxImport = integer("ingest.max_import_bytes", 1024, Integer.MAX_VALUE);
+    if (maxImport < maxBatch) {
+      throw new ConfigException(
+          "ingest.max_import_bytes: must be at least ingest.max_batch_bytes (" + maxBatch + ")");
+    }
     return new ServerConfig(
         nonBlank("server.host"),
         integer("server.port", 0, 65535),
@@ -169,7 +185,9 @@ public final class ConfigLoader {
         duration("shutdown.grace"),
         integer("runtime.batch_size", 1, 100_000),
         integer("runtime.timer_window", 16, 10_000_000),
-        integer("runtime.cache_profiles", 0, 100_000_000));
+        integer("runtime.cache_profiles", 0, 100_000_000),
+        maxImport,
+        integer("ingest.queue_capacity", 100, 10_000_000));
   }
 
   private String nonBlank(String key) {

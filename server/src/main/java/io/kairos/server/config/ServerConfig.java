@@ -22,13 +22,17 @@ import java.time.Duration;
  * @param maxBatchBytes the largest request body accepted
  * @param dedupeWindow how long a {@code messageId} is remembered to drop duplicates
  * @param futureTolerance how far in the future an event timestamp may be before it is clamped
- * @param pastTolerance how far in the past an event timestamp may be before it is clamped
+ * @param pastTolerance events older than this (by timestamp, against their arrival) are stored and
+ *     update the profile, but start no journey (the runtime enforces it)
  * @param shutdownGrace how long a graceful shutdown waits for in-flight work
  * @param runtimeBatchSize the most inputs (events and timers) a partition writer applies in one
  *     transaction
  * @param timerWindow how many of its soonest timers each partition keeps in memory; the rest stay
  *     in the store
  * @param cacheProfiles how many profile states the runtime keeps in memory, over all partitions
+ * @param maxImportBytes the largest profile import body, read as a stream and committed in chunks
+ * @param ingestQueueCapacity how many events may wait for the ingest writer; beyond it requests are
+ *     refused with 503 and Retry-After
  */
 public record ServerConfig(
     String host,
@@ -48,7 +52,9 @@ public record ServerConfig(
     Duration shutdownGrace,
     int runtimeBatchSize,
     int timerWindow,
-    int cacheProfiles) {
+    int cacheProfiles,
+    long maxImportBytes,
+    int ingestQueueCapacity) {
 
   /** Whether the store is PostgreSQL rather than the embedded SQLite file. */
   public boolean usesPostgres() {
@@ -75,6 +81,8 @@ public record ServerConfig(
         shutdownGrace,
         runtimeBatchSize,
         timerWindow,
-        cacheProfiles);
+        cacheProfiles,
+        maxImportBytes,
+        ingestQueueCapacity);
   }
 }

@@ -94,6 +94,10 @@ public final class TrackingPaths {
                 + " traits) or JSON Lines ({\"userId\", \"traits\"}). Each row becomes an identify"
                 + " with a deterministic messageId: re-running an import changes nothing. Per-row"
                 + " errors by line and column.")
+        .query(
+            "line_offset",
+            "added to the reported line numbers, for a client sending a file in parts",
+            Map.of("type", "integer", "minimum", 0))
         .body(
             "the rows",
             Map.of(
@@ -105,7 +109,8 @@ public final class TrackingPaths {
             OpenApi.ref("TrackingResult"))
         .problem(400, "no valid row")
         .problem(413, "the body is over ingest.max_import_bytes")
-        .problem(415, "not text/csv or application/x-ndjson");
+        .problem(415, "not text/csv or application/x-ndjson")
+        .problem(503, "the ingest queue is full; rows reported before were kept, send again");
   }
 
   private static Map<String, Object> message() {
@@ -134,25 +139,35 @@ public final class TrackingPaths {
   }
 
   private static Map<String, Object> result() {
-    return Map.of(
-        "type",
-        "object",
-        "properties",
+    Map<String, Object> error = new LinkedHashMap<>();
+    error.put(
+        "index", Map.of("type", "integer", "description", "the message's place in the batch"));
+    error.put("line", Map.of("type", "integer", "description", "imports: the row's line"));
+    error.put("field", Map.of("type", "string", "description", "e.g. timestamp, context.timezone"));
+    error.put("column", Map.of("type", "string", "description", "imports: the column or field"));
+    error.put("reason", Map.of("type", "string"));
+    Map<String, Object> props = new LinkedHashMap<>();
+    props.put("success", Map.of("type", "boolean"));
+    props.put("accepted", Map.of("type", "integer", "description", "messages committed now"));
+    props.put(
+        "duplicates",
+        Map.of("type", "integer", "description", "messages whose messageId was already seen"));
+    props.put("invalid", Map.of("type", "integer", "description", "messages refused"));
+    props.put("rows", Map.of("type", "integer", "description", "imports: rows read"));
+    props.put(
+        "errors", Map.of("type", "array", "items", Map.of("type", "object", "properties", error)));
+    props.put(
+        "duplicateMessages",
         Map.of(
-            "success",
-            Map.of("type", "boolean"),
-            "errors",
+            "type",
+            "array",
+            "items",
             Map.of(
                 "type",
-                "array",
-                "items",
+                "object",
+                "properties",
                 Map.of(
-                    "type",
-                    "object",
-                    "properties",
-                    Map.of(
-                        "index", Map.of("type", "integer"),
-                        "field", Map.of("type", "string"),
-                        "reason", Map.of("type", "string"))))));
+                    "index", Map.of("type", "integer"), "messageId", Map.of("type", "string")))));
+    return Map.of("type", "object", "properties", props);
   }
 }

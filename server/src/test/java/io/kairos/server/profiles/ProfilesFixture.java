@@ -6,8 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.kairos.server.KairosServer;
 import io.kairos.server.config.ConfigLoader;
 import io.kairos.server.config.ServerConfig;
-import io.kairos.server.runtime.InputRow;
-import io.kairos.server.runtime.MiniIngest;
 import io.kairos.server.testing.Http;
 import io.kairos.server.testing.StoreKind;
 import io.kairos.server.testing.TestStores;
@@ -21,15 +19,15 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * A server over a fresh store with a virtual clock, keys of each scope in the {@code default}
- * workspace, and events written to its log as ingestion would write them: routed rows (with merge
- * markers) and the {@code identities} rows that lead each userId and anonymousId to its profile.
+ * workspace, and events sent through its tracking API ({@code POST /v1/batch}), which routes them
+ * to profiles, merges identified visitors and writes the identities the searches read.
  */
 final class ProfilesFixture implements AutoCloseable {
   static final Duration IDLE = Duration.ofSeconds(60);
@@ -41,22 +39,28 @@ final class ProfilesFixture implements AutoCloseable {
   Http http;
   final String admin;
   final String read;
-  final String ingestKey;
-  private final Map<String, MiniIngest> ingest = new HashMap<>();
+  private final Map<String, String> writeKeys = new HashMap<>();
 
   /**
    * @param examples whether the default workspace gets the example journeys
    */
   ProfilesFixture(StoreKind kind, Path dir, boolean examples) {
+    this(kind, dir, examples, c -> {});
+  }
+
+  /**
+   * @param configure changes to the configuration (say a longer ingest.past_tolerance)
+   */
+  ProfilesFixture(StoreKind kind, Path dir, boolean examples, Consumer<ConfigLoader> configure) {
     ConfigLoader c = TestStores.config(kind, dir).set("runtime.partitions", "2");
     if (examples) {
       c.set("journeys.dir", EXAMPLES.resolve("journeys").toString());
     }
+    configure.accept(c);
     config = c.build();
     start();
     admin = key("default", Scope.ADMIN);
     read = key("default", Scope.READ);
-    ingestKey = key("default", Scope.INGEST);
   }
 
   void start() {
@@ -78,32 +82,23 @@ final class ProfilesFixture implements AutoCloseable {
     clock.set(Instant.parse(time));
   }
 
-  /** Appends these timeline lines of {@code workspace} to the log, as ingestion would. */
-  long feed(String workspace, List<String> lines) {
-    MiniIngest routes = ingest.computeIfAbsent(workspace, MiniIngest::new);
-    List<InputRow> rows = new ArrayList<>();
-    for (String l : lines) {
-      rows.addAll(routes.rows(l));
-      identities(workspace, l);
-    }
-    return server.inputLog().append(rows);
+  /**
+   * Sends these timeline lines of {@code workspace} through the tracking API in one batch; when it
+   * returns they are in the log.
+   */
+  void feed(String workspace, List<String> lines) {
+    String key = writeKeys.computeIfAbsent(workspace, ws -> key(ws, Scope.INGEST));
+    Http.Response r =
+        http.postJson("/v1/batch", key, "{\"batch\":[" + String.join(",", lines) + "]}");
+    assertThat(r.status()).as("POST /v1/batch: %s", r.body()).isEqualTo(200);
+    assertThat(r.json().get("accepted").asInt()).as(r.body()).isEqualTo(lines.size());
   }
 
-  long feed(List<String> lines) {
-    return feed("default", lines);
+  void feed(List<String> lines) {
+    feed("default", lines);
   }
 
-  /** Every line of an example timeline, one at a time at its own time, each applied. */
-  List<String> play(String timeline) {
-    List<String> lines = lines(timeline);
-    for (String l : lines) {
-      at(json(l).get("timestamp").asText());
-      feed(List.of(l));
-      idle();
-    }
-    return lines;
-  }
-
+  /** The lines of an example timeline. */
   static List<String> lines(String timeline) {
     try {
       return Files.readAllLines(EXAMPLES.resolve("timelines").resolve(timeline)).stream()
@@ -114,70 +109,12 @@ final class ProfilesFixture implements AutoCloseable {
     }
   }
 
-  // What ingestion's identity router writes: (user, U) -> U; an anonymousId (or an alias's
-  // previousId) seen with a userId -> that user; an anonymousId alone -> itself until identified.
-  private void identities(String workspace, String line) {
-    JsonNode n = json(line);
-    String user = text(n, "userId");
-    String anon = text(n, "anonymousId");
-    if (user != null) {
-      identity(workspace, "user", user, user, true);
-      if (anon != null) {
-        identity(workspace, "anonymous", anon, user, true);
-      }
-      String previous = text(n, "previousId");
-      if (previous != null && "alias".equals(text(n, "type"))) {
-        identity(workspace, "anonymous", previous, user, true);
-      }
-    } else if (anon != null) {
-      identity(workspace, "anonymous", anon, anon, false);
-    }
-  }
-
   static JsonNode json(String text) {
     try {
       return Http.mapper().readTree(text);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-  }
-
-  private static String text(JsonNode n, String field) {
-    JsonNode v = n.get(field);
-    return v == null || v.isNull() ? null : v.asText();
-  }
-
-  private void identity(String ws, String kind, String value, String profile, boolean replace) {
-    server
-        .database()
-        .transaction(
-            c -> {
-              if (replace) {
-                try (PreparedStatement ps =
-                    c.prepareStatement(
-                        "DELETE FROM identities WHERE workspace = ? AND kind = ? AND value = ?")) {
-                  ps.setString(1, ws);
-                  ps.setString(2, kind);
-                  ps.setString(3, value);
-                  ps.executeUpdate();
-                }
-              }
-              try (PreparedStatement ps =
-                  c.prepareStatement(
-                      "INSERT INTO identities (workspace, kind, value, profile)"
-                          + " SELECT ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM identities"
-                          + " WHERE workspace = ? AND kind = ? AND value = ?)")) {
-                ps.setString(1, ws);
-                ps.setString(2, kind);
-                ps.setString(3, value);
-                ps.setString(4, profile);
-                ps.setString(5, ws);
-                ps.setString(6, kind);
-                ps.setString(7, value);
-                ps.executeUpdate();
-              }
-              return null;
-            });
   }
 
   void idle() {

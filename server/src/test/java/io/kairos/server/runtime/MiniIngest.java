@@ -20,10 +20,9 @@ import java.util.Set;
  * What ingestion writes for a timeline, for tests until it exists: each Segment message routed to
  * its profile as the simulator's {@code resolve} and {@code link} do, with a merge marker and a
  * {@code merge_from} event when an anonymous profile joins an identified one; simulator trigger
- * lines ({@code "type":"trigger"}) become trigger rows. Public for the tests of other capabilities
- * that need events in the log (the profiles API).
+ * lines ({@code "type":"trigger"}) become trigger rows.
  */
-public final class MiniIngest {
+final class MiniIngest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private final String workspace;
   private final EventParser parser = new EventParser();
@@ -35,12 +34,12 @@ public final class MiniIngest {
   /** Arrival delay: received_at = timestamp + delay (0: on time). */
   long receivedDelay;
 
-  public MiniIngest(String workspace) {
+  MiniIngest(String workspace) {
     this.workspace = workspace;
   }
 
   /** The rows for one JSON line, in log order. */
-  public List<InputRow> rows(String line) {
+  List<InputRow> rows(String line) {
     List<InputRow> out = new ArrayList<>();
     byte[] body = line.getBytes(StandardCharsets.UTF_8);
     EventParser.Result r = parser.parse(line);

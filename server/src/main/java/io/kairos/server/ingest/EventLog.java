@@ -1,0 +1,52 @@
+package io.kairos.server.ingest;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.LongConsumer;
+
+/**
+ * The event log as the runtime sees it: the {@code events} table is written only by the ingest
+ * writer, in increasing {@code seq}; this says how far it is committed and lets the runtime add its
+ * own rows (API triggers, erasures) through the same writer, so seqs stay one increasing sequence.
+ */
+public interface EventLog {
+
+  /** The highest seq committed so far (0 before the first event). */
+  long lastCommittedSeq();
+
+  /**
+   * Calls {@code listener} with the highest committed seq after every commit, on the writer thread:
+   * the listener must return quickly (signal a condition, not do work).
+   */
+  void onCommitted(LongConsumer listener);
+
+  /**
+   * Appends rows of the runtime's own kinds, committed together with the next group of tracked
+   * events. Their profile is given (no identity resolution, no dedupe); the partition is the
+   * profile's. A row of type {@code erase} (a GDPR erasure) is committed in a transaction of its
+   * own that also deletes the profile's {@code identities} rows: from then on its userId and
+   * anonymous ids lead to no profile, and a later event of one starts a new one.
+   *
+   * @return completes with the seq of the last row once the rows are committed; completes
+   *     exceptionally when the store failed or the server is stopping (nothing was written)
+   */
+  CompletableFuture<Long> append(List<LogEntry> entries);
+
+  /**
+   * One row to append.
+   *
+   * @param type the row type, e.g. {@code trigger} or {@code erase}
+   * @param name what the runtime wants in {@code name} (a journey id...)
+   * @param messageId an id for the row; the log keeps it, nothing dedupes on it
+   * @param body the row's body, as the runtime will read it back
+   */
+  record LogEntry(
+      String workspace,
+      String profile,
+      String type,
+      String name,
+      String messageId,
+      long timestamp,
+      long receivedAt,
+      byte[] body) {}
+}

@@ -1,0 +1,46 @@
+package io.kairos.server.ingest;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.util.function.Supplier;
+
+/**
+ * The ingestion meters: {@code kairos_ingest_events_total{result=accepted|duplicate|invalid}},
+ * {@code kairos_ingest_commit_seconds} (one observation per group commit, with percentiles), {@code
+ * kairos_ingest_commits_total} and the gauge {@code kairos_ingest_queue_depth} (events waiting for
+ * the writer).
+ */
+final class IngestMetrics {
+  final Counter accepted;
+  final Counter duplicate;
+  final Counter invalid;
+  final Timer commit;
+
+  IngestMetrics(MeterRegistry registry, Supplier<Number> queueDepth) {
+    accepted = events(registry, "accepted");
+    duplicate = events(registry, "duplicate");
+    invalid = events(registry, "invalid");
+    commit =
+        Timer.builder("kairos.ingest.commit")
+            .description("time of one group commit of the ingest writer")
+            .publishPercentiles(0.5, 0.95, 0.99)
+            .register(registry);
+    Gauge.builder("kairos.ingest.queue.depth", queueDepth)
+        .description("events waiting for the ingest writer")
+        .register(registry);
+  }
+
+  private static Counter events(MeterRegistry registry, String result) {
+    return Counter.builder("kairos.ingest.events")
+        .description("messages received by the tracking API and imports, by result")
+        .tag("result", result)
+        .register(registry);
+  }
+
+  /** How many group commits were made (the count of the commit timer). */
+  long commits() {
+    return commit.count();
+  }
+}
