@@ -64,7 +64,6 @@ public final class ProfilesApi implements Capability {
   private final TimelineStore timeline;
   private final JourneyStats stats;
   private final AuditStore audit;
-  private final Duration eraseWait;
 
   public ProfilesApi(
       Database db,
@@ -72,16 +71,6 @@ public final class ProfilesApi implements Capability {
       DefinitionManager definitions,
       Authenticator auth,
       InstantSource clock) {
-    this(db, runtime, definitions, auth, clock, ERASE_WAIT);
-  }
-
-  ProfilesApi(
-      Database db,
-      LiveRuntime runtime,
-      DefinitionManager definitions,
-      Authenticator auth,
-      InstantSource clock,
-      Duration eraseWait) {
     this.auth = auth;
     this.runtime = runtime;
     this.definitions = definitions;
@@ -90,7 +79,6 @@ public final class ProfilesApi implements Capability {
     this.timeline = new TimelineStore(db);
     this.stats = new JourneyStats(db);
     this.audit = new AuditStore(db);
-    this.eraseWait = eraseWait;
   }
 
   @Override
@@ -249,8 +237,8 @@ public final class ProfilesApi implements Capability {
     }
     // Durable when erase returns: the request is in the log, and its writer will apply it also
     // after a crash. The answer only says whether that already happened.
-    long seq = runtime.erase(key.workspace(), id, key.id());
-    boolean done = runtime.awaitApplied(seq, eraseWait);
+    long seq = logged(() -> runtime.erase(key.workspace(), id, key.id()));
+    boolean done = runtime.awaitApplied(seq, ERASE_WAIT);
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("id", id);
     body.put("seq", seq);
@@ -260,6 +248,26 @@ public final class ProfilesApi implements Capability {
       ctx.header("Location", "/v1/audit?action=profile.erased&subject=" + urlEncode(id));
     }
     ctx.json(body);
+  }
+
+  /**
+   * Appends through the runtime to the event log; a log that does not take it (the ingest writer is
+   * busy or stopping, the store failed) is a 503: nothing was logged, the request may be sent again
+   * as it is.
+   */
+  private static long logged(java.util.function.LongSupplier append) {
+    try {
+      return append.getAsLong();
+    } catch (IllegalArgumentException | ProblemException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      log.warn("the event log did not take a request", e);
+      throw new ProblemException(
+          Problem.of(
+              503,
+              "Service Unavailable",
+              "the event log did not take the request (nothing was logged); send it again"));
+    }
   }
 
   private static String urlEncode(String s) {
@@ -399,7 +407,7 @@ public final class ProfilesApi implements Capability {
     TriggerRequest request = TriggerRequest.read(ctx);
     long seq;
     try {
-      seq = runtime.trigger(ws, id, request.userId(), request.data());
+      seq = logged(() -> runtime.trigger(ws, id, request.userId(), request.data()));
     } catch (IllegalArgumentException e) {
       // The journey changed between the checks above and the call (paused, trigger edited).
       String m = e.getMessage();

@@ -238,7 +238,8 @@ final class ProfilesDescription {
             202,
             "accepted, not yet applied; Location: the audit records to look for",
             object(Map.of("id", string(), "seq", integer(), "status", Map.of("const", "pending"))))
-        .problem(404, "no such profile in the key's workspace");
+        .problem(404, "no such profile in the key's workspace")
+        .problem(503, "the event log did not take the request: nothing was logged, send it again");
     api.operation(
             "GET", "/v1/profiles/{id}/timeline", "profiles", "A profile's events and decisions")
         .scope(Scope.READ)
@@ -314,6 +315,7 @@ final class ProfilesDescription {
         .problem(400, "a bad body, or the journey's trigger is not api (field journey)")
         .problem(404, "no such journey in the key's workspace")
         .problem(409, "the journey is not published (draft, paused or archived)")
-        .problem(415, "not JSON");
+        .problem(415, "not JSON")
+        .problem(503, "the event log did not take the request: nothing was logged, send it again");
   }
 }

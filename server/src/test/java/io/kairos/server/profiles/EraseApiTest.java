@@ -147,6 +147,14 @@ class EraseApiTest {
       assertThat(f.get("/v1/audit?subject=bob&action=profile.erased", f.admin, 200).get("records"))
           .isEmpty();
 
+      // A log that takes nothing (ingestion stopped) logs nothing: 503, send it again.
+      f.server.ingestion().stop();
+      long events = f.count("SELECT COUNT(*) FROM events");
+      r = f.http.delete("/v1/profiles/ana", f.admin);
+      assertThat(r.status()).as(r.body()).isEqualTo(503);
+      assertThat(r.json().get("detail").asText()).contains("nothing was logged");
+      assertThat(f.count("SELECT COUNT(*) FROM events")).isEqualTo(events);
+
       f.restart();
       f.idle();
       f.get("/v1/profiles/bob", f.read, 404);
