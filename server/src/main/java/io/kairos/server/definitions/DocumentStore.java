@@ -169,13 +169,11 @@ final class DocumentStore {
             ps.setString(3, id);
             try (ResultSet rs = ps.executeQuery()) {
               while (rs.next()) {
+                // wasNull() answers for the column read last, so ask right after column 4.
                 long published = rs.getLong(4);
+                Long publishedAt = rs.wasNull() ? null : published;
                 out.add(
-                    new VersionInfo(
-                        rs.getString(1),
-                        rs.getLong(2),
-                        rs.getString(3),
-                        rs.wasNull() ? null : published));
+                    new VersionInfo(rs.getString(1), rs.getLong(2), rs.getString(3), publishedAt));
               }
             }
           }

@@ -121,6 +121,12 @@ class DefinitionsApiTest {
       assertThat(saved.json().get("live_version").asText()).isEqualTo(v1);
       assertThat(server.publishedDefinitions().published("default").journeys().get(0).version())
           .isEqualTo(v1);
+      JsonNode draftVersion =
+          http.get("/v1/journeys/welcome/versions", read).json().get("versions");
+      assertThat(draftVersion.get(0).get("version").asText()).isEqualTo(v2);
+      assertThat(draftVersion.get(0).get("published_at").isNull())
+          .as("a draft never published has no published_at")
+          .isTrue();
 
       clock.advance(Duration.ofMinutes(1));
       Http.Response second = http.postJson("/v1/journeys/welcome/publish", admin, "");
