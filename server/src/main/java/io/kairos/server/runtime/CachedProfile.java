@@ -14,10 +14,27 @@ final class CachedProfile {
   /** The profile this one was merged into (its log marker applied), or null. */
   String mergedInto;
 
+  /**
+   * Whether a committed row holds this profile, and its {@code user_id}: a row whose user id is
+   * unchanged is written without touching that column, so its index entry is not rewritten.
+   */
+  boolean stored;
+
+  String storedUserId;
+
   CachedProfile(ProfileKey key, ProfileState state, WorkspaceEngine engine, String mergedInto) {
     this.key = key;
     this.state = state;
     this.engine = engine;
     this.mergedInto = mergedInto;
+  }
+
+  /** A profile read from its committed row. */
+  static CachedProfile fromStore(
+      ProfileKey key, ProfileState state, WorkspaceEngine engine, String mergedInto) {
+    CachedProfile p = new CachedProfile(key, state, engine, mergedInto);
+    p.stored = true;
+    p.storedUserId = state.profile().userId();
+    return p;
   }
 }

@@ -113,6 +113,42 @@ final class PartitionReads {
         });
   }
 
+  /** A stored timer's key. */
+  record TimerKey(int partition, long id) {}
+
+  /**
+   * The stored timers that belong to any of {@code profiles}: the timers an erasure deletes (an
+   * anonymous profile merged in may have left some in its own partition). There is no index by
+   * profile (an index with a random key per timer would cost a page written per timer on SQLite;
+   * erasures are rare), so this scans the timers — outside the write transaction, so ingestion and
+   * the other writers go on meanwhile.
+   */
+  List<TimerKey> timersOf(String workspace, Collection<String> profiles) {
+    return db.read(
+        c -> {
+          List<TimerKey> out = new ArrayList<>();
+          StringBuilder sql =
+              new StringBuilder(
+                  "SELECT partition, id FROM timers WHERE workspace = ? AND profile IN (");
+          for (int i = 0; i < profiles.size(); i++) {
+            sql.append(i == 0 ? "?" : ", ?");
+          }
+          try (PreparedStatement ps = c.prepareStatement(sql.append(')').toString())) {
+            ps.setString(1, workspace);
+            int i = 2;
+            for (String p : profiles) {
+              ps.setString(i++, p);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                out.add(new TimerKey(rs.getInt(1), rs.getLong(2)));
+              }
+            }
+          }
+          return out;
+        });
+  }
+
   /** The partition's soonest stored timers, by due time and then the order they were set. */
   List<PendingTimer> soonestTimers(int limit) {
     return db.read(

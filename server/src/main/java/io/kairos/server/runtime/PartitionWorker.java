@@ -351,7 +351,8 @@ final class PartitionWorker implements Runnable {
               pr.userId(),
               JsonValues.write(pr.traits()),
               state,
-              p.mergedInto));
+              p.mergedInto,
+              p.stored && java.util.Objects.equals(p.storedUserId, pr.userId())));
     }
     return rows;
   }
@@ -618,7 +619,15 @@ final class PartitionWorker implements Runnable {
       // The actor is only for the audit record; the erasure happens regardless.
     }
     b.gone(key);
-    b.erasures.add(new Erasure(row.workspace(), row.profile(), row.seq(), actor, List.copyOf(ids)));
+    // The erasure ends the batch, so every timer the batch set for these profiles was set before
+    // it: none is stored. The window forgets them too (reloaded from the store after the commit),
+    // so none can fire on a profile created again under the same id.
+    b.newTimers.removeIf(
+        t -> t.workspace().equals(row.workspace()) && ids.contains(t.timer().profile()));
+    window.drop();
+    List<PartitionReads.TimerKey> stored = reads.timersOf(row.workspace(), ids);
+    b.erasures.add(
+        new Erasure(row.workspace(), row.profile(), row.seq(), actor, List.copyOf(ids), stored));
   }
 
   private Event parse(LogEntry row) {

@@ -111,6 +111,8 @@ final class Profiles {
   /** After a commit: the batch's states are what the store holds now. */
   void afterCommit(Batch b) {
     for (CachedProfile p : b.dirty.values()) {
+      p.stored = true;
+      p.storedUserId = p.state.profile().userId();
       cache.put(p);
     }
     for (ProfileKey k : b.deleted) {
@@ -152,6 +154,6 @@ final class Profiles {
    *     makes the input fail, and it is set apart)
    */
   private CachedProfile decode(ProfileKey key, PartitionReads.StoredProfile s, WorkspaceEngine we) {
-    return new CachedProfile(key, format.decode(s.state(), we), we, s.mergedInto());
+    return CachedProfile.fromStore(key, format.decode(s.state(), we), we, s.mergedInto());
   }
 }
