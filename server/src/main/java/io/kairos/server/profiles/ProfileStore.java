@@ -67,8 +67,9 @@ final class ProfileStore {
   }
 
   /**
-   * Whether anything is stored under profile id {@code id}: a state, customer events or timeline
-   * rows (a profile whose events the runtime has not applied yet has no state, but exists).
+   * Whether anything is stored under profile id {@code id}: a state or timeline rows (every event
+   * the runtime applied has one, so a profile whose state was set apart still exists). A profile
+   * exists once the runtime has applied its first event, as its timeline shows its events then.
    */
   boolean exists(String workspace, String id) {
     return db.read(
@@ -76,11 +77,9 @@ final class ProfileStore {
           try (PreparedStatement ps =
               c.prepareStatement(
                   "SELECT 1 FROM profiles WHERE workspace = ? AND id = ?"
-                      + " UNION ALL SELECT 1 FROM events WHERE workspace = ? AND profile = ?"
-                      + " AND type NOT IN ('merge_out', 'erase')"
                       + " UNION ALL SELECT 1 FROM timeline WHERE workspace = ? AND profile = ?"
                       + " LIMIT 1")) {
-            for (int i = 0; i < 3; i++) {
+            for (int i = 0; i < 2; i++) {
               ps.setString(2 * i + 1, workspace);
               ps.setString(2 * i + 2, id);
             }

@@ -281,17 +281,22 @@ final class BatchWriter {
         ps.setString(3, id);
         ps.executeUpdate();
       }
-      delete(c, "DELETE FROM timeline WHERE workspace = ? AND profile = ?", e.workspace(), id);
-      delete(c, "DELETE FROM profiles WHERE workspace = ? AND id = ?", e.workspace(), id);
-      delete(c, "DELETE FROM identities WHERE workspace = ? AND profile = ?", e.workspace(), id);
+      // The events it sent: every log row applied to it has its 'event' timeline row (merge
+      // markers too); the erase row itself stays, as the record of the request.
       try (PreparedStatement ps =
           c.prepareStatement(
-              "DELETE FROM events WHERE workspace = ? AND profile = ? AND seq < ?")) {
+              "DELETE FROM events WHERE seq IN (SELECT input_seq FROM timeline"
+                  + " WHERE workspace = ? AND profile = ? AND kind = '"
+                  + EffectRows.APPLIED
+                  + "' AND input_seq < ?)")) {
         ps.setString(1, e.workspace());
         ps.setString(2, id);
         ps.setLong(3, e.seq());
         ps.executeUpdate();
       }
+      delete(c, "DELETE FROM timeline WHERE workspace = ? AND profile = ?", e.workspace(), id);
+      delete(c, "DELETE FROM profiles WHERE workspace = ? AND id = ?", e.workspace(), id);
+      delete(c, "DELETE FROM identities WHERE workspace = ? AND profile = ?", e.workspace(), id);
     }
     try (PreparedStatement ps =
         c.prepareStatement(

@@ -205,6 +205,15 @@ final class EffectRows {
   }
 
   /** A row the runtime itself writes (a merge, an old event, a failed input). */
+  /** Kind of the row that records a log row applied to a profile (detail is empty). */
+  static final String APPLIED = "event";
+
+  /** The row that records that the log row {@code seq} was applied to {@code profile}. */
+  static TimelineRow applied(String workspace, String profile, long at, long seq) {
+    return new TimelineRow(
+        workspace, profile, at, APPLIED, null, null, null, null, null, seq, "{}");
+  }
+
   static TimelineRow note(
       String workspace, String profile, long at, String kind, Long inputSeq, Map<String, ?> d) {
     return new TimelineRow(

@@ -100,12 +100,14 @@ final class PartitionReads {
         c -> {
           try (PreparedStatement ps =
               c.prepareStatement(
+                  // The type as a literal, so the partial index events_merge_out serves it.
                   "SELECT partition, seq FROM events WHERE workspace = ? AND profile = ?"
-                      + " AND type = ? AND seq < ? ORDER BY seq DESC LIMIT 1")) {
+                      + " AND type = '"
+                      + InputRow.MERGE_OUT
+                      + "' AND seq < ? ORDER BY seq DESC LIMIT 1")) {
             ps.setString(1, row.workspace());
             ps.setString(2, row.mergeFrom());
-            ps.setString(3, InputRow.MERGE_OUT);
-            ps.setLong(4, row.seq());
+            ps.setLong(3, row.seq());
             try (ResultSet rs = ps.executeQuery()) {
               return rs.next() ? new Marker(rs.getInt(1), rs.getLong(2)) : null;
             }

@@ -387,6 +387,11 @@ final class PartitionWorker implements Runnable {
   // ---- inputs ----------------------------------------------------------------------------------
 
   private void apply(Batch b, LogEntry row, PartitionReads.Marker marker, boolean isolate) {
+    if (!InputRow.ERASE.equals(row.type())) {
+      // The profile's index into the log (there is none on events): erasure and the timeline API
+      // find its events through these rows. Kept even when the input fails.
+      b.timeline.add(EffectRows.applied(row.workspace(), row.profile(), clock, row.seq()));
+    }
     int mark = b.timeline.size();
     int outbox = b.outbox.size();
     int timers = b.newTimers.size();
