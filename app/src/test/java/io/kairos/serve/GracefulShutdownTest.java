@@ -59,7 +59,7 @@ class GracefulShutdownTest {
         long took = System.nanoTime() - termAt;
         tookMillis = took / 1_000_000;
         assertThat(code)
-            .as("exit code after SIGTERM, %d ms after it%s", took / 1_000_000, server.describe())
+            .as("exit code after SIGTERM, %d ms after it%s", tookMillis, server.describe())
             .isZero();
         assertThat(Duration.ofNanos(took))
             .as("time from SIGTERM to exit (grace %s)%s", GRACE, server.describe())

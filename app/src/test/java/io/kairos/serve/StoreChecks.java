@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * What the whole-server tests check directly in the store, over JDBC: messages stored exactly once
@@ -67,11 +68,16 @@ final class StoreChecks {
         storedAfterRefusal.add(id);
       }
     }
-    assertThat(lost).as("acknowledged messages missing from events").isEmpty();
-    assertThat(twice).as("messages stored more than once").isEmpty();
-    assertThat(storedAfterRefusal)
-        .as("messages of refused (503) requests that were stored")
-        .isEmpty();
+    none("acknowledged messages missing from events", lost);
+    none("messages stored more than once", twice);
+    none("messages of refused (503) requests that were stored", storedAfterRefusal);
+  }
+
+  /** Fails when {@code found} is not empty, naming how many and the first few. */
+  static void none(String what, List<String> found) {
+    assertThat(found.size())
+        .as("%s: %d, first: %s", what, found.size(), found.subList(0, Math.min(20, found.size())))
+        .isZero();
   }
 
   /**
@@ -153,31 +159,30 @@ final class StoreChecks {
     trials.forEach(p -> expected.put(p + " trial-reminder", 1L));
     assertThat(expected).as("the load started no journey: nothing would be checked").isNotEmpty();
 
-    assertThat(perJourney(store, "SELECT profile, journey, COUNT(*) FROM outbox GROUP BY 1, 2"))
-        .as("outbox messages per (customer, journey)")
-        .isEqualTo(expected);
-    assertThat(
-            perJourney(
-                store,
-                "SELECT profile, journey, COUNT(*) FROM timeline WHERE kind = 'send' GROUP BY 1, 2"))
-        .as("send rows in the timeline per (customer, journey)")
-        .isEqualTo(expected);
-    assertThat(
-            perJourney(
-                store,
-                "SELECT profile, journey, COUNT(*) FROM timeline WHERE kind = 'entered'"
-                    + " GROUP BY 1, 2"))
-        .as("journey entries per (customer, journey)")
-        .isEqualTo(expected);
+    sameCounts(
+        "outbox messages per (customer, journey)",
+        expected,
+        perJourney(store, "SELECT profile, journey, COUNT(*) FROM outbox GROUP BY 1, 2"));
+    sameCounts(
+        "send rows in the timeline per (customer, journey)",
+        expected,
+        perJourney(
+            store,
+            "SELECT profile, journey, COUNT(*) FROM timeline WHERE kind = 'send' GROUP BY 1, 2"));
+    sameCounts(
+        "journey entries per (customer, journey)",
+        expected,
+        perJourney(
+            store,
+            "SELECT profile, journey, COUNT(*) FROM timeline WHERE kind = 'entered' GROUP BY 1, 2"));
     Map<String, Long> waits = new TreeMap<>();
     trials.forEach(p -> waits.put(p + " trial-reminder", 1L));
-    assertThat(
-            perJourney(
-                store,
-                "SELECT profile, journey, COUNT(*) FROM timeline WHERE kind = 'waiting'"
-                    + " GROUP BY 1, 2"))
-        .as("waits begun per (customer, journey)")
-        .isEqualTo(waits);
+    sameCounts(
+        "waits begun per (customer, journey)",
+        waits,
+        perJourney(
+            store,
+            "SELECT profile, journey, COUNT(*) FROM timeline WHERE kind = 'waiting' GROUP BY 1, 2"));
 
     Map<String, Integer> entries = new HashMap<>();
     for (List<Object> r :
@@ -196,6 +201,26 @@ final class StoreChecks {
     assertThat(
             store.count("SELECT COUNT(*) FROM timers WHERE due <= ?", System.currentTimeMillis()))
         .as("overdue timers left")
+        .isZero();
+  }
+
+  /** Fails naming the first keys whose counts differ (the maps hold hundreds of customers). */
+  private static void sameCounts(
+      String what, Map<String, Long> expected, Map<String, Long> actual) {
+    Set<String> keys = new TreeSet<>(expected.keySet());
+    keys.addAll(actual.keySet());
+    List<String> differ = new ArrayList<>();
+    for (String k : keys) {
+      long want = expected.getOrDefault(k, 0L);
+      long got = actual.getOrDefault(k, 0L);
+      if (want != got) {
+        differ.add(k + ": expected " + want + ", found " + got);
+      }
+    }
+    assertThat(differ.size())
+        .as(
+            "%s: %d of %d differ from what the stored events call for, first: %s",
+            what, differ.size(), keys.size(), differ.subList(0, Math.min(20, differ.size())))
         .isZero();
   }
 
