@@ -90,7 +90,8 @@ public final class ServerCommand implements Callable<Integer> {
                   try {
                     server.close();
                   } catch (RuntimeException e) {
-                    e.printStackTrace();
+                    err.println("kairos server: the stop failed: " + e);
+                    err.flush();
                     code = 1;
                   }
                   stopped.countDown();
