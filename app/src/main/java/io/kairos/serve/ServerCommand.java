@@ -98,6 +98,8 @@ public final class ServerCommand implements Callable<Integer> {
                   // After SIGTERM or Ctrl-C the JVM would exit with 128 + the signal (143, 130)
                   // whatever happened here, and the main thread cannot return its code while the
                   // JVM shuts down. A drain that completed is a clean stop: say so with 0.
+                  // halt skips any other shutdown hook still running; the server registers none
+                  // (an async log appender with its own hook would need to be flushed first).
                   Runtime.getRuntime().halt(code);
                 },
                 "kairos-shutdown"));
