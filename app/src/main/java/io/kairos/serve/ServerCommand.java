@@ -23,7 +23,8 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Runs the Kairos server: tracking API, live journeys, management API.",
-      "On first start it creates the 'default' workspace with the journeys of --journeys."
+      "On first start it creates the 'default' workspace with the journeys of --journeys.",
+      "SIGTERM or Ctrl-C stops it gracefully (docs/operations.md): exit code 0 once drained."
     })
 public final class ServerCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -85,8 +86,21 @@ public final class ServerCommand implements Callable<Integer> {
         .addShutdownHook(
             new Thread(
                 () -> {
-                  server.close();
+                  int code = 0;
+                  try {
+                    server.close();
+                  } catch (RuntimeException e) {
+                    err.println("kairos server: the stop failed: " + e);
+                    err.flush();
+                    code = 1;
+                  }
                   stopped.countDown();
+                  // After SIGTERM or Ctrl-C the JVM would exit with 128 + the signal (143, 130)
+                  // whatever happened here, and the main thread cannot return its code while the
+                  // JVM shuts down. A drain that completed is a clean stop: say so with 0.
+                  // halt skips any other shutdown hook still running; the server registers none
+                  // (an async log appender with its own hook would need to be flushed first).
+                  Runtime.getRuntime().halt(code);
                 },
                 "kairos-shutdown"));
     PrintWriter out = spec.commandLine().getOut();

@@ -27,6 +27,16 @@ public interface Capability {
     return true;
   }
 
-  /** Stops accepting work, finishes and commits what was accepted. */
+  /**
+   * The first step of a graceful stop, while the HTTP listener still answers: refuse new work from
+   * now on (requests get 503) and finish what was accepted, so that every request waiting on it is
+   * answered. Called on every capability, in reverse order, before the listener closes.
+   */
+  default void stopAccepting() {}
+
+  /**
+   * The last step of a graceful stop, after the listener closed: finish and commit what was
+   * accepted and end background work. The store closes after it.
+   */
   default void stop() {}
 }

@@ -26,6 +26,7 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * The embedded server: one process with the HTTP API, the store and the live runtime. {@link
  * #start} opens (and migrates) the store, creates the {@code default} workspace on first start,
  * starts every capability and then the HTTP listener; {@link #close} stops in reverse order: refuse
- * new requests, drain and commit, close the store.
+ * new work and answer what was accepted, close the listener, drain and commit, close the store.
  */
 public final class KairosServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(KairosServer.class);
@@ -146,6 +147,14 @@ public final class KairosServer implements AutoCloseable {
               cfg.startup.showJavalinBanner = false;
               cfg.jetty.host = config.host();
               cfg.jetty.port = config.port();
+              // A stop closes the listener, answers new requests on open connections with 503
+              // and waits (at most shutdown.grace) for the requests in flight to be answered.
+              // Javalin puts its handler inside this one.
+              cfg.jetty.modifyServer(
+                  server -> {
+                    server.setHandler(new GracefulHandler());
+                    server.setStopTimeout(Math.max(1, config.shutdownGrace().toMillis()));
+                  });
               cfg.http.maxRequestSize = config.maxBatchBytes();
               cfg.routes.exception(ProblemException.class, (e, ctx) -> problem(ctx, e.problem()));
               cfg.routes.exception(
@@ -250,24 +259,43 @@ public final class KairosServer implements AutoCloseable {
     return ingestion;
   }
 
-  /** Graceful stop: refuse new requests, let capabilities drain and commit, close the store. */
+  /**
+   * Graceful stop, each step logged: {@code /health/ready} turns 503 and every capability refuses
+   * new work ({@link Capability#stopAccepting}: tracking requests get 503, what the ingest writer
+   * had queued is committed and answered); then the HTTP listener closes once the requests in
+   * flight are answered; then every capability stops in reverse order (the runtime's writers commit
+   * the batch they are in); then the store closes. Each wait is bounded by {@code shutdown.grace}.
+   */
   @Override
   public void close() {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
+    log.info(
+        "stopping: new requests are refused, accepted ones committed (shutdown.grace {})",
+        config.shutdownGrace());
     accepting.set(false);
+    for (int i = capabilities.size() - 1; i >= 0; i--) {
+      Capability c = capabilities.get(i);
+      try {
+        c.stopAccepting();
+      } catch (RuntimeException e) {
+        log.error("stopping {} failed", c.getClass().getSimpleName(), e);
+      }
+    }
     if (http != null) {
       http.stop();
+      log.info("HTTP listener closed");
     }
     for (int i = capabilities.size() - 1; i >= 0; i--) {
+      Capability c = capabilities.get(i);
       try {
-        capabilities.get(i).stop();
+        c.stop();
       } catch (RuntimeException e) {
-        log.error("stopping {} failed", capabilities.get(i).getClass().getSimpleName(), e);
+        log.error("stopping {} failed", c.getClass().getSimpleName(), e);
       }
     }
     db.close();
-    log.info("stopped");
+    log.info("stopped: store closed");
   }
 }

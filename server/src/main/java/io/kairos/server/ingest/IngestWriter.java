@@ -330,6 +330,9 @@ final class IngestWriter implements EventLog {
         break;
       }
       if (first == STOP) {
+        log.info(
+            "ingest writer stopped: every request it accepted is committed (log up to seq {})",
+            committedSeq);
         break;
       }
       if (first instanceof Hold h) {

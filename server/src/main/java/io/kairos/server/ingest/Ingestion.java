@@ -145,6 +145,15 @@ public final class Ingestion implements Capability {
     return writer.running();
   }
 
+  /**
+   * New tracking requests, imports, API triggers and erasures get 503 from now on; what the writer
+   * had queued is committed and answered (waiting at most {@code shutdown.grace}).
+   */
+  @Override
+  public void stopAccepting() {
+    writer.stop(config.shutdownGrace());
+  }
+
   @Override
   public void stop() {
     writer.stop(config.shutdownGrace());

@@ -146,6 +146,7 @@ public final class LiveRuntime implements Capability {
     progress.close();
     wake();
     long deadline = System.nanoTime() + settings.shutdownGrace().toNanos();
+    int running = 0;
     for (Thread t : threads) {
       try {
         t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
@@ -154,8 +155,12 @@ public final class LiveRuntime implements Capability {
         return;
       }
       if (t.isAlive()) {
+        running++;
         log.warn("{} did not stop within {}", t.getName(), settings.shutdownGrace());
       }
+    }
+    if (started && !halted && running == 0) {
+      log.info("runtime stopped: every partition committed the batch it was in");
     }
   }
 

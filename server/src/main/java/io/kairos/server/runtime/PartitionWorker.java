@@ -135,6 +135,8 @@ final class PartitionWorker implements Runnable {
         return;
       }
     }
+    log.info(
+        "partition {}: stopped; its log up to seq {} is applied and committed", partition, cursor);
   }
 
   // ---- life cycle ------------------------------------------------------------------------------
