@@ -738,23 +738,12 @@ final class IngestWriter implements EventLog {
 
   private void upsertIdentities(Connection c, Map<IdentityRouter.Key, String> changed)
       throws SQLException {
-    if (changed.isEmpty()) {
-      return;
+    List<IdentityRows.Identity> rows = new ArrayList<>(changed.size());
+    for (Map.Entry<IdentityRouter.Key, String> e : changed.entrySet()) {
+      IdentityRouter.Key k = e.getKey();
+      rows.add(new IdentityRows.Identity(k.workspace(), k.user(), k.value(), e.getValue()));
     }
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "INSERT INTO identities(workspace, kind, value, profile) VALUES (?,?,?,?)"
-                + " ON CONFLICT (workspace, kind, value) DO UPDATE SET profile = excluded.profile")) {
-      for (Map.Entry<IdentityRouter.Key, String> e : changed.entrySet()) {
-        IdentityRouter.Key k = e.getKey();
-        ps.setString(1, k.workspace());
-        ps.setString(2, k.user() ? "user" : "anonymous");
-        ps.setString(3, k.value());
-        ps.setString(4, e.getValue());
-        ps.addBatch();
-      }
-      ps.executeBatch();
-    }
+    IdentityRows.upsert(c, rows);
   }
 
   /**

@@ -104,14 +104,18 @@ public final class Ingestion implements Capability {
 
   @Override
   public void start() {
-    checkPartitions();
+    checkPartitions(db, config.partitions());
     writer.start();
   }
 
-  // A profile's partition depends on the count: changing it would send a profile's new events to
-  // another writer than its state and timers.
-  private void checkPartitions() {
-    int wanted = config.partitions();
+  /**
+   * Fixes the store's partition count at its first start and refuses another one later: a profile's
+   * partition depends on the count, and changing it would send a profile's new events to another
+   * writer than its state and timers.
+   *
+   * @throws ConfigException when the store was created with another count
+   */
+  public static void checkPartitions(Database db, int wanted) {
     Integer stored =
         db.transaction(
             c -> {

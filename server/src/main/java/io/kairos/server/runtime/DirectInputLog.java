@@ -1,6 +1,7 @@
 package io.kairos.server.runtime;
 
 import io.kairos.server.store.Database;
+import io.kairos.server.store.SqlWork;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.List;
@@ -37,6 +38,11 @@ public final class DirectInputLog implements InputLog {
 
   @Override
   public long append(List<InputRow> rows) {
+    return append(rows, c -> null);
+  }
+
+  /** As {@link #append(List)}, with {@code also} done in the same transaction. */
+  long append(List<InputRow> rows, SqlWork<Void> also) {
     if (rows.isEmpty()) {
       return last;
     }
@@ -68,7 +74,7 @@ public final class DirectInputLog implements InputLog {
               }
               ps.executeBatch();
             }
-            return null;
+            return also.run(c);
           });
       end = first + rows.size() - 1;
       last = end;

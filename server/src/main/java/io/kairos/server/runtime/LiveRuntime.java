@@ -322,12 +322,23 @@ public final class LiveRuntime implements Capability {
     return oldest == Long.MAX_VALUE ? 0 : Math.max(0, clock.millis() - oldest) / 1000.0;
   }
 
+  /** Stored timers of the partitions that have counted theirs since the start. */
   long pendingTimers() {
     long n = 0;
     for (PartitionWorker w : workers) {
       n += w.pendingTimers.get();
     }
     return n;
+  }
+
+  /** Stored timers, or NaN until every partition has counted its own after the start. */
+  double pendingTimersGauge() {
+    for (PartitionWorker w : workers) {
+      if (!w.timersCounted) {
+        return Double.NaN;
+      }
+    }
+    return pendingTimers();
   }
 
   long outboxDepth() {

@@ -24,8 +24,8 @@ final class PartitionReads {
     this.partition = partition;
   }
 
-  /** Where the partition stands in the store: cursor, clock, timers. */
-  record Start(long cursor, long clock, long nextTimerId, long timers) {}
+  /** Where the partition stands in the store: cursor, clock, the next timer id. */
+  record Start(long cursor, long clock, long nextTimerId) {}
 
   /** A stored profile before decoding: its state bytes and merge mark. */
   record StoredProfile(byte[] state, String mergedInto) {}
@@ -48,13 +48,31 @@ final class PartitionReads {
               }
             }
           }
+          // The primary key's last entry: no scan, however many timers are stored.
           try (PreparedStatement ps =
-              c.prepareStatement(
-                  "SELECT COALESCE(MAX(id), 0), COUNT(*) FROM timers WHERE partition = ?")) {
+              c.prepareStatement("SELECT COALESCE(MAX(id), 0) FROM timers WHERE partition = ?")) {
             ps.setInt(1, partition);
             try (ResultSet rs = ps.executeQuery()) {
               rs.next();
-              return new Start(cursor, clock, rs.getLong(1) + 1, rs.getLong(2));
+              return new Start(cursor, clock, rs.getLong(1) + 1);
+            }
+          }
+        });
+  }
+
+  /**
+   * The partition's stored timers. A scan of an index over all of them (seconds for millions), so a
+   * writer runs it off its start-up path.
+   */
+  long countTimers() {
+    return db.read(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement("SELECT COUNT(*) FROM timers WHERE partition = ?")) {
+            ps.setInt(1, partition);
+            try (ResultSet rs = ps.executeQuery()) {
+              rs.next();
+              return rs.getLong(1);
             }
           }
         });

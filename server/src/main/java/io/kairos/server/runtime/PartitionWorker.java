@@ -58,8 +58,21 @@ final class PartitionWorker implements Runnable {
 
   private int failures;
 
-  /** Stored timers of the partition, kept current by each commit. */
+  /**
+   * Longest a busy writer goes without counting its stored timers after a start (an idle one counts
+   * at once).
+   */
+  private static final long COUNT_TIMERS_AFTER_NANOS = TimeUnit.SECONDS.toNanos(30);
+
+  /**
+   * Stored timers of the partition once {@link #timersCounted}, then kept current by each commit.
+   */
   final AtomicLong pendingTimers = new AtomicLong();
+
+  /** Whether {@link #pendingTimers} has been counted since the start. */
+  volatile boolean timersCounted;
+
+  private long startedAt;
 
   /** received_at of the oldest log row read but not yet committed; MAX_VALUE when caught up. */
   volatile long oldestUnapplied = Long.MAX_VALUE;
@@ -104,8 +117,11 @@ final class PartitionWorker implements Runnable {
         boolean worked = step(high, now);
         failures = 0;
         if (!worked) {
+          countTimers();
           rt.progress().idle(partition, cursor, now);
           awaitWork();
+        } else if (!timersCounted && System.nanoTime() - startedAt > COUNT_TIMERS_AFTER_NANOS) {
+          countTimers();
         }
       } catch (Halted e) {
         forget();
@@ -146,14 +162,30 @@ final class PartitionWorker implements Runnable {
     cursor = start.cursor();
     clock = start.clock();
     nextTimerId = start.nextTimerId();
-    pendingTimers.set(start.timers());
     rt.progress().advanced(partition, cursor);
     initialized = true;
+    startedAt = System.nanoTime();
+    log.info("partition {}: starting after seq {}", partition, cursor);
+  }
+
+  /**
+   * Counts the partition's stored timers, once after the start: when the writer first has nothing
+   * to do (after the overdue timers and the log's backlog, which a count of millions of rows would
+   * otherwise delay), or after a while of being busy. Exact, because only this writer adds or
+   * deletes the partition's timers, and it does not commit while it counts.
+   */
+  private void countTimers() {
+    if (timersCounted) {
+      return;
+    }
+    long started = System.nanoTime();
+    pendingTimers.set(reads.countTimers());
+    timersCounted = true;
     log.info(
-        "partition {}: starting after seq {} with {} timers pending",
+        "partition {}: {} timers pending (counted in {} ms)",
         partition,
-        cursor,
-        pendingTimers.get());
+        pendingTimers.get(),
+        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
   }
 
   /** After a failure: nothing of the batch stays in memory; the store has the truth. */
@@ -323,7 +355,9 @@ final class PartitionWorker implements Runnable {
     batch = null;
     profiles.afterCommit(b);
     cursor = upTo;
-    pendingTimers.addAndGet(counts.inserted() - counts.deleted());
+    if (timersCounted) {
+      pendingTimers.addAndGet(counts.inserted() - counts.deleted());
+    }
     if (upTo >= rt.committedSeq()) {
       oldestUnapplied = Long.MAX_VALUE;
     }

@@ -43,8 +43,10 @@ final class RuntimeMetrics {
         .description("age of the oldest committed event no partition has applied yet")
         .strongReference(true)
         .register(registry);
-    Gauge.builder("kairos.timers.pending", rt, LiveRuntime::pendingTimers)
-        .description("stored timers, kept current by the partition writers")
+    Gauge.builder("kairos.timers.pending", rt, LiveRuntime::pendingTimersGauge)
+        .description(
+            "stored timers, counted by each partition writer once it has caught up after a start"
+                + " (NaN until then), then kept current by its commits")
         .strongReference(true)
         .register(registry);
     Gauge.builder("kairos.outbox.depth", rt, LiveRuntime::outboxDepth)

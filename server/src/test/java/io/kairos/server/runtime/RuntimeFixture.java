@@ -66,6 +66,14 @@ final class RuntimeFixture implements AutoCloseable {
     }
   }
 
+  /**
+   * A runtime over {@code db} as it is (a server restarting on a store another process filled); the
+   * caller closes the store.
+   */
+  static RuntimeFixture resume(Database db, TestDefinitions definitions, RuntimeSettings settings) {
+    return new RuntimeFixture(db, false, definitions, settings);
+  }
+
   /** Only the read helpers ({@link #trace}, {@link #count}...) over a store; no runtime. */
   static RuntimeFixture viewOf(Database db) {
     return new RuntimeFixture(db, false, null, null);

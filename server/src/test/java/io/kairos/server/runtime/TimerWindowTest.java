@@ -66,6 +66,11 @@ class TimerWindowTest {
       // By 10:09 only the first sign-ups' 5-minute waits are over (10:00-10:04 → 10:05-10:09).
       assertThat(f.count("SELECT COUNT(*) FROM timers")).isEqualTo(55);
       assertThat(f.runtime.pendingTimers()).isEqualTo(55);
+      // A new start counts them once it has caught up (not on its start-up path), then keeps the
+      // count current.
+      f.crashAndRestart();
+      f.idle();
+      assertThat(f.runtime.pendingTimers()).isEqualTo(55);
 
       f.at("2026-03-02T10:35:00Z");
       f.idle();
