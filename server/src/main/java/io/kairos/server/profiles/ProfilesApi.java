@@ -237,7 +237,7 @@ public final class ProfilesApi implements Capability {
     }
     // Durable when erase returns: the request is in the log, and its writer will apply it also
     // after a crash. The answer only says whether that already happened.
-    long seq = logged(() -> runtime.erase(key.workspace(), id, key.id()));
+    long seq = logged(ctx, () -> runtime.erase(key.workspace(), id, key.id()));
     boolean done = runtime.awaitApplied(seq, ERASE_WAIT);
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("id", id);
@@ -252,16 +252,18 @@ public final class ProfilesApi implements Capability {
 
   /**
    * Appends through the runtime to the event log; a log that does not take it (the ingest writer is
-   * busy or stopping, the store failed) is a 503: nothing was logged, the request may be sent again
-   * as it is.
+   * busy or stopping, the store failed) is a 503 with {@code Retry-After: 5}: nothing was logged,
+   * the request may be sent again as it is.
    */
-  private static long logged(java.util.function.LongSupplier append) {
+  private static long logged(Context ctx, java.util.function.LongSupplier append) {
     try {
       return append.getAsLong();
     } catch (IllegalArgumentException | ProblemException e) {
       throw e;
     } catch (RuntimeException e) {
-      log.warn("the event log did not take a request", e);
+      // Expected while the server drains (the ingest writer stopped): one line, no stack trace.
+      log.warn("the event log did not take a request: {}", e.toString());
+      ctx.header("Retry-After", "5");
       throw new ProblemException(
           Problem.of(
               503,
@@ -407,7 +409,7 @@ public final class ProfilesApi implements Capability {
     TriggerRequest request = TriggerRequest.read(ctx);
     long seq;
     try {
-      seq = logged(() -> runtime.trigger(ws, id, request.userId(), request.data()));
+      seq = logged(ctx, () -> runtime.trigger(ws, id, request.userId(), request.data()));
     } catch (IllegalArgumentException e) {
       // The journey changed between the checks above and the call (paused, trigger edited).
       String m = e.getMessage();

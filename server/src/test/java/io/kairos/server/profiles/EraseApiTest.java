@@ -153,6 +153,7 @@ class EraseApiTest {
       r = f.http.delete("/v1/profiles/ana", f.admin);
       assertThat(r.status()).as(r.body()).isEqualTo(503);
       assertThat(r.json().get("detail").asText()).contains("nothing was logged");
+      assertThat(r.retryAfter()).isEqualTo("5");
       assertThat(f.count("SELECT COUNT(*) FROM events")).isEqualTo(events);
 
       f.restart();

@@ -16,8 +16,12 @@ public final class Http {
   private final HttpClient client = HttpClient.newHttpClient();
   private final String base;
 
-  /** A response: status, content type and body. */
-  public record Response(int status, String contentType, String body) {
+  /** A response: status, content type, body, and Retry-After (empty when absent). */
+  public record Response(int status, String contentType, String body, String retryAfter) {
+    public Response(int status, String contentType, String body) {
+      this(status, contentType, body, "");
+    }
+
     public JsonNode json() {
       try {
         return JSON.readTree(body);
@@ -63,7 +67,10 @@ public final class Http {
     try {
       HttpResponse<String> r = client.send(request, HttpResponse.BodyHandlers.ofString());
       return new Response(
-          r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), r.body());
+          r.statusCode(),
+          r.headers().firstValue("Content-Type").orElse(""),
+          r.body(),
+          r.headers().firstValue("Retry-After").orElse(""));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
