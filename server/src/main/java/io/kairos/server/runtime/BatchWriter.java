@@ -5,6 +5,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -64,8 +65,8 @@ final class BatchWriter {
     }
     // An UPDATE that sets user_id rewrites its index entry even when the value is the same (a
     // random-key page written per profile per batch): rows that keep their user id leave it out.
-    List<ProfileRow> upserts = new java.util.ArrayList<>();
-    List<ProfileRow> updates = new java.util.ArrayList<>();
+    List<ProfileRow> upserts = new ArrayList<>();
+    List<ProfileRow> updates = new ArrayList<>();
     for (ProfileRow r : rows) {
       (r.sameUserId() ? updates : upserts).add(r);
     }
@@ -165,23 +166,31 @@ final class BatchWriter {
 
   private static long deleteTimers(Connection c, int partition, List<Long> fired, Set<Long> born)
       throws SQLException {
+    List<PartitionReads.TimerKey> keys = new ArrayList<>(fired.size());
+    for (long id : fired) {
+      if (!born.contains(id)) {
+        keys.add(new PartitionReads.TimerKey(partition, id));
+      }
+    }
+    return deleteTimers(c, keys);
+  }
+
+  /** Deletes timers by key; returns how many rows there were. */
+  private static long deleteTimers(Connection c, List<PartitionReads.TimerKey> keys)
+      throws SQLException {
+    if (keys.isEmpty()) {
+      return 0;
+    }
     long n = 0;
-    boolean any = false;
     try (PreparedStatement ps =
         c.prepareStatement("DELETE FROM timers WHERE partition = ? AND id = ?")) {
-      for (long id : fired) {
-        if (born.contains(id)) {
-          continue;
-        }
-        ps.setInt(1, partition);
-        ps.setLong(2, id);
+      for (PartitionReads.TimerKey k : keys) {
+        ps.setInt(1, k.partition());
+        ps.setLong(2, k.id());
         ps.addBatch();
-        any = true;
       }
-      if (any) {
-        for (int count : ps.executeBatch()) {
-          n += Math.max(count, 0);
-        }
+      for (int count : ps.executeBatch()) {
+        n += Math.max(count, 0);
       }
     }
     return n;
@@ -255,20 +264,7 @@ final class BatchWriter {
 
   /** Erases a profile; returns how many timers went with it. */
   private static long erase(Connection c, Erasure e, long now) throws SQLException {
-    long timers = 0;
-    try (PreparedStatement ps =
-        c.prepareStatement("DELETE FROM timers WHERE partition = ? AND id = ?")) {
-      for (PartitionReads.TimerKey t : e.timers()) {
-        ps.setInt(1, t.partition());
-        ps.setLong(2, t.id());
-        ps.addBatch();
-      }
-      if (!e.timers().isEmpty()) {
-        for (int n : ps.executeBatch()) {
-          timers += Math.max(n, 0);
-        }
-      }
-    }
+    long timers = deleteTimers(c, e.timers());
     for (String id : e.ids()) {
       // Every outbox row has the timeline row of its decision, under the same message id: the
       // outbox needs no index by profile (one less random-key page written per message).

@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -388,7 +389,7 @@ final class PartitionWorker implements Runnable {
               JsonValues.write(pr.traits()),
               state,
               p.mergedInto,
-              p.stored && java.util.Objects.equals(p.storedUserId, pr.userId())));
+              p.stored && Objects.equals(p.storedUserId, pr.userId())));
     }
     return rows;
   }
