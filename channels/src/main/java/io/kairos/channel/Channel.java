@@ -6,8 +6,8 @@ package io.kairos.channel;
  * consent and bookkeeping.
  *
  * <p>{@link #send} blocks until the provider answered or the attempt timed out, and never throws
- * for anything the provider or the network did: every result is an {@link Outcome}. A call may
- * come from several threads at once.
+ * for anything the provider or the network did: every result is an {@link Outcome}. A call may come
+ * from several threads at once.
  */
 public interface Channel extends AutoCloseable {
 
