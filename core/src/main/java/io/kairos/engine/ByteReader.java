@@ -11,11 +11,22 @@ final class ByteReader {
   private final byte[] buf;
   private int pos;
   private final int end;
+  private final int formatVersion;
 
   ByteReader(byte[] buf, int from, int end) {
+    this(buf, from, end, StateCodec.FORMAT_VERSION);
+  }
+
+  ByteReader(byte[] buf, int from, int end, int formatVersion) {
     this.buf = buf;
     this.pos = from;
     this.end = end;
+    this.formatVersion = formatVersion;
+  }
+
+  /** The state format version being read: fields added later are absent from older ones. */
+  int formatVersion() {
+    return formatVersion;
   }
 
   static IllegalArgumentException corrupt(String what) {

@@ -121,6 +121,11 @@ public sealed interface Effect {
    * <p>Its {@link #messageId()} is deterministic: the same journey version, profile, instance and
    * step always give the same id, so a retry meets the same idempotency key. A message that was
    * deferred keeps the id it was deferred with, also when its profile was merged in between.
+   *
+   * <p>{@code event} is the event the step ran on ({@code name}, {@code properties}, {@code
+   * timestamp}), for the template, or null; {@code expiresAt} is when the message stops being worth
+   * sending (epoch ms; {@code Long.MAX_VALUE} for never): a dispatcher that cannot deliver it by
+   * then gives up.
    */
   record Send(
       String journey,
@@ -135,7 +140,9 @@ public sealed interface Effect {
       String topic,
       String reason,
       Map<String, Object> data,
-      String messageId)
+      String messageId,
+      Map<String, Object> event,
+      long expiresAt)
       implements Effect {
 
     public Send {
@@ -156,8 +163,21 @@ public sealed interface Effect {
         String topic,
         String reason) {
       this(
-          journey, version, profile, time, step, instance, channel, template, category, topic,
-          reason, Map.of(), null);
+          journey,
+          version,
+          profile,
+          time,
+          step,
+          instance,
+          channel,
+          template,
+          category,
+          topic,
+          reason,
+          Map.of(),
+          null,
+          null,
+          Long.MAX_VALUE);
     }
 
     public String summary() {

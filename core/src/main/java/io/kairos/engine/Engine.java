@@ -784,7 +784,7 @@ public final class Engine {
         } else if (step instanceof Step.Send s) {
           Map<String, Object> data =
               s.data().isEmpty() ? Map.of() : evaluateAll(s.data(), bindings(context, in));
-          messages.send(state, in, s, data, now, zone(), out);
+          messages.send(state, in, s, data, context, now, zone(), out);
           in.step = step.next();
         } else if (step instanceof Step.Update u) {
           update(in, u, context);

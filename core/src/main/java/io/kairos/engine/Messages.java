@@ -14,6 +14,7 @@ import io.kairos.time.Timestamps;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -59,10 +60,12 @@ final class Messages {
       Instance in,
       Step.Send s,
       Map<String, Object> data,
+      Event context,
       long now,
       ZoneId zone,
       Effects out) {
     Journey j = in.journey;
+    Map<String, Object> event = snapshot(context);
     String stepId = s.info().id();
     String profile = state.profile().id();
     long expires = s.expireAfter() == null ? Long.MAX_VALUE : s.expireAfter().addTo(now, zone);
@@ -102,7 +105,9 @@ final class Messages {
               s.topic(),
               what + DataText.of(data),
               data,
-              null));
+              null,
+              event,
+              expires));
       sent(state, candidate, now, zone);
       return;
     }
@@ -117,7 +122,8 @@ final class Messages {
             expires,
             candidate.expireAfter());
     PendingMessage p =
-        new PendingMessage(j.id(), j.version(), stepId, in.seq, s.template(), data, m, now, 0);
+        new PendingMessage(
+            j.id(), j.version(), stepId, in.seq, s.template(), data, m, now, 0, event);
     apply(state, p, d, now, out, what + ": ");
   }
 
@@ -165,12 +171,26 @@ final class Messages {
                 p.message.topic(),
                 what + "; now allowed" + DataText.of(p.data),
                 p.data,
-                p.message.id()));
+                p.message.id(),
+                p.event,
+                p.message.expiresAt()));
         sent(state, p.message, now, zone);
       } else {
         apply(state, p, d, now, out, what + "; ");
       }
     }
+  }
+
+  /** What a template may read of the event a send step ran on; null when there was none. */
+  private static Map<String, Object> snapshot(Event e) {
+    if (e == null) {
+      return null;
+    }
+    Map<String, Object> m = new LinkedHashMap<>(4);
+    m.put("name", e.name());
+    m.put("properties", e.properties());
+    m.put("timestamp", e.timestamp());
+    return m;
   }
 
   private static boolean isCurrent(List<PendingMessage> deferred, Timer t) {

@@ -18,6 +18,7 @@ public final class PendingMessage {
   final Map<String, Object> data;
   final Message message;
   final long firstDeferredAt;
+  final Map<String, Object> event;
   long due;
 
   PendingMessage(
@@ -29,7 +30,8 @@ public final class PendingMessage {
       Map<String, Object> data,
       Message message,
       long firstDeferredAt,
-      long due) {
+      long due,
+      Map<String, Object> event) {
     this.journey = journey;
     this.version = version;
     this.step = step;
@@ -39,6 +41,7 @@ public final class PendingMessage {
     this.message = message;
     this.firstDeferredAt = firstDeferredAt;
     this.due = due;
+    this.event = event;
   }
 
   public Message message() {
@@ -70,6 +73,14 @@ public final class PendingMessage {
   /** When it was first held back, epoch millis. */
   public long firstDeferredAt() {
     return firstDeferredAt;
+  }
+
+  /**
+   * The event the send step ran on ({@code name}, {@code properties}, {@code timestamp}), for the
+   * template; null when there was none.
+   */
+  public Map<String, Object> event() {
+    return event;
   }
 
   /** When it is next decided. */

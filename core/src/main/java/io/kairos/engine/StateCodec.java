@@ -54,7 +54,7 @@ import java.util.zip.CRC32C;
 public final class StateCodec {
 
   /** The version of the format {@link #encode} writes and {@link #decode} reads. */
-  public static final int FORMAT_VERSION = 1;
+  public static final int FORMAT_VERSION = 2;
 
   /** Deeper values than this are refused: nesting a parser allows is far below it. */
   static final int MAX_DEPTH = 1_100;
@@ -462,6 +462,11 @@ public final class StateCodec {
       w.nullableString(m.expireAfter());
       w.zigzag(p.firstDeferredAt);
       w.zigzag(p.due);
+      // Version 2: the event the message was decided on (its template may use it).
+      w.nullableCount(p.event == null ? 0 : 1, p.event == null);
+      if (p.event != null) {
+        writeMap(w, p.event, 0);
+      }
     }
   }
 
@@ -602,11 +607,11 @@ public final class StateCodec {
       throw new IllegalArgumentException("corrupt profile state: no bytes");
     }
     int version = bytes[0] & 0xFF;
-    if (version != FORMAT_VERSION) {
+    if (version < 1 || version > FORMAT_VERSION) {
       throw new IllegalArgumentException(
           "unknown profile state format version "
               + version
-              + "; this build reads version "
+              + "; this build reads versions 1 to "
               + FORMAT_VERSION);
     }
     if (bytes.length < 5) {
@@ -623,7 +628,7 @@ public final class StateCodec {
     if ((int) crc.getValue() != stored) {
       throw ByteReader.corrupt("checksum mismatch (damaged or truncated)");
     }
-    return read(new ByteReader(bytes, 1, body), journeys);
+    return read(new ByteReader(bytes, 1, body, version), journeys);
   }
 
   /** The body after the version byte, checksum already checked; package-private for tests. */
@@ -1068,7 +1073,8 @@ public final class StateCodec {
               data.isEmpty() ? Map.of() : data,
               m,
               r.zigzag(),
-              r.zigzag()));
+              r.zigzag(),
+              r.formatVersion() >= 2 && r.nullableCount() >= 0 ? readMap(r, 0) : null));
     }
     return deferred;
   }

@@ -111,6 +111,16 @@ public final class MessagePolicy {
     return timing(m, cp, r.zone(), history, now);
   }
 
+  /**
+   * The decision for {@code m} once more when it is about to be handed to its channel: the address,
+   * suppression, consent and opt-in as they are now, quiet hours at this moment, and the expiry.
+   * Caps and gaps are not applied again: they were applied when the step decided, and the message
+   * already counts in the send history, so applying them now would count it against itself.
+   */
+  public Decision atSendTime(Message m, Recipient r, long now) {
+    return decide(m, r, null, now);
+  }
+
   private Decision timing(Message m, ChannelPolicy cp, ZoneId zone, SendLog log, long now) {
     Map<String, String> held = null;
     long t = now;

@@ -286,7 +286,14 @@ class StateCodecTest {
                     new Message(
                         "msg-1", "email", Category.LIFECYCLE, "news", T, T + 86_400_000L, "1d"),
                     T,
-                    T + 3_600_000),
+                    T + 3_600_000,
+                    Map.of(
+                        "name",
+                        "Product Added",
+                        "properties",
+                        Map.of("sku", "sku-1", "price", 25.5),
+                        "timestamp",
+                        T - 5)),
                 new PendingMessage(
                     "gone",
                     null,
@@ -296,7 +303,8 @@ class StateCodecTest {
                     Map.of(),
                     new Message("msg-2", "sms", Category.MARKETING, null, T, Long.MAX_VALUE, null),
                     T - 1,
-                    T + 7_200_000)));
+                    T + 7_200_000,
+                    null)));
     s.segments = new LinkedHashSet<>(List.of("vip", "engaged"));
     s.segmentsDue = T + 5_000;
     s.segmentNext = new long[engine.segments().timeAware().length];
@@ -345,6 +353,26 @@ class StateCodecTest {
     byte[] b = StateCodec.encode(everything(engine), of(engine));
     assertThat(a).isEqualTo(b);
     assertThat(a[0]).isEqualTo((byte) StateCodec.FORMAT_VERSION);
+  }
+
+  @Test
+  void aVersion1StateStillDecodes() {
+    // Version 2 only added the event of a deferred message; a state without deferred messages is
+    // the same body under either version byte.
+    Engine engine = workspace();
+    ProfileState s = everything(engine);
+    s.deferred = null;
+    byte[] v2 = StateCodec.encode(s, of(engine));
+    byte[] v1 = v2.clone();
+    v1[0] = 1;
+    java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+    crc.update(v1, 0, v1.length - 4);
+    int c = (int) crc.getValue();
+    for (int i = 0; i < 4; i++) {
+      v1[v1.length - 4 + i] = (byte) (c >>> (8 * i));
+    }
+    assertThat(StateDump.of(StateCodec.decode(v1, of(engine)), engine))
+        .isEqualTo(StateDump.of(s, engine));
   }
 
   @Test
@@ -592,11 +620,11 @@ class StateCodecTest {
   void anUnknownFormatVersionIsRefusedWithAClearMessage() {
     Engine engine = workspace();
     byte[] bytes = StateCodec.encode(everything(engine), of(engine));
-    bytes[0] = 2;
+    bytes[0] = (byte) (StateCodec.FORMAT_VERSION + 1);
     assertThatThrownBy(() -> StateCodec.decode(bytes, of(engine)))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("format version 2")
-        .hasMessageContaining("reads version 1");
+        .hasMessageContaining("format version " + (StateCodec.FORMAT_VERSION + 1))
+        .hasMessageContaining("reads versions 1 to " + StateCodec.FORMAT_VERSION);
     assertThatThrownBy(() -> StateCodec.decode(new byte[0], of(engine)))
         .isInstanceOf(IllegalArgumentException.class);
   }
@@ -751,7 +779,8 @@ class StateCodecTest {
             "data",
             "message",
             "firstDeferredAt",
-            "due");
+            "due",
+            "event");
     assertThat(fields(Message.class))
         .containsExactlyInAnyOrder(
             "id", "channel", "category", "topic", "createdAt", "expiresAt", "expireAfter");

@@ -113,7 +113,9 @@ final class StateDump {
                 + " "
                 + p.firstDeferredAt
                 + " "
-                + p.due);
+                + p.due
+                + " "
+                + (p.event == null ? "no-event" : value(p.event)));
       }
     }
     line(
