@@ -1,5 +1,6 @@
 package io.kairos.server.ingest;
 
+import io.kairos.server.store.SqlWork;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.LongConsumer;
@@ -31,6 +32,17 @@ public interface EventLog {
    *     exceptionally when the store failed or the server is stopping (nothing was written)
    */
   CompletableFuture<Long> append(List<LogEntry> entries);
+
+  /**
+   * Like {@link #append(List)}, and runs {@code alongside} in the same transaction, after the rows
+   * are inserted: the caller's own rows change if and only if the events are logged (the dispatcher
+   * records a message's outcome and its {@code Message Sent} event together). {@code entries} may
+   * be empty. {@code alongside} must be quick; when it throws, nothing of this call is written and
+   * the future completes exceptionally.
+   *
+   * @return completes with the seq of the last row (the last committed seq when there are none)
+   */
+  CompletableFuture<Long> append(List<LogEntry> entries, SqlWork<?> alongside);
 
   /**
    * One row to append.

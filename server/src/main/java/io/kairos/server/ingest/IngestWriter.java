@@ -1,6 +1,7 @@
 package io.kairos.server.ingest;
 
 import io.kairos.server.store.Database;
+import io.kairos.server.store.SqlWork;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -91,16 +92,19 @@ final class IngestWriter implements EventLog {
 
   private static final class Append extends Work {
     final List<LogEntry> entries;
+    final SqlWork<?> alongside;
     final CompletableFuture<Long> result = new CompletableFuture<>();
     long last;
 
-    Append(List<LogEntry> entries) {
+    Append(List<LogEntry> entries, SqlWork<?> alongside) {
       this.entries = entries;
+      this.alongside = alongside;
     }
 
     @Override
     int size() {
-      return entries.size();
+      // A write with no events still costs a statement; it must not be taken as free.
+      return Math.max(1, entries.size());
     }
 
     @Override
@@ -245,7 +249,12 @@ final class IngestWriter implements EventLog {
 
   @Override
   public CompletableFuture<Long> append(List<LogEntry> entries) {
-    Append a = new Append(List.copyOf(entries));
+    return append(entries, null);
+  }
+
+  @Override
+  public CompletableFuture<Long> append(List<LogEntry> entries, SqlWork<?> alongside) {
+    Append a = new Append(List.copyOf(entries), alongside);
     enqueue(a);
     return a.result;
   }
@@ -490,6 +499,7 @@ final class IngestWriter implements EventLog {
                   }
                 } else {
                   Append ap = (Append) w;
+                  ap.last = seq - 1;
                   for (LogEntry e : ap.entries) {
                     ap.last = seq;
                     rows.add(
@@ -509,6 +519,11 @@ final class IngestWriter implements EventLog {
               }
               insertEvents(c, rows);
               upsertIdentities(c, router.changed());
+              for (Work w : group) {
+                if (w instanceof Append ap && ap.alongside != null) {
+                  ap.alongside.run(c);
+                }
+              }
               routed[0] = router;
               if (seq > first) {
                 try (PreparedStatement ps =

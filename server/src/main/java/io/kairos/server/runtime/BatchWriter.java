@@ -203,8 +203,8 @@ final class BatchWriter {
     try (PreparedStatement ps =
         c.prepareStatement(
             "INSERT INTO outbox (workspace, message_id, profile, journey, step, channel,"
-                + " template, category, topic, created_at, due, status, payload)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                + " template, category, topic, created_at, due, status, payload, expires_at)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                 // The id is the engine's: a replayed decision meets its own row and adds nothing.
                 + " ON CONFLICT (workspace, message_id) DO NOTHING")) {
       for (OutboxRow r : rows) {
@@ -221,6 +221,11 @@ final class BatchWriter {
         ps.setLong(11, r.due());
         ps.setString(12, EffectRows.PENDING);
         ps.setString(13, r.payload());
+        if (r.expiresAt() == null) {
+          ps.setNull(14, Types.BIGINT);
+        } else {
+          ps.setLong(14, r.expiresAt());
+        }
         ps.addBatch();
       }
       ps.executeBatch();

@@ -158,6 +158,9 @@ final class EffectRows {
       p.put("instance", x.instance());
       p.put("reason", x.reason());
       p.put("data", JsonValues.plain(x.data()));
+      if (x.event() != null) {
+        p.put("event", JsonValues.plain(x.event()));
+      }
       return new OutboxRow(
           workspace,
           x.messageId(),
@@ -170,6 +173,7 @@ final class EffectRows {
           x.topic(),
           x.time(),
           x.time(),
+          x.expiresAt() == Long.MAX_VALUE ? null : x.expiresAt(),
           JsonValues.write(p));
     }
     if (e instanceof Effect.WebhookCall x) {
@@ -191,6 +195,7 @@ final class EffectRows {
           null,
           x.time(),
           x.time(),
+          null,
           JsonValues.write(p));
     }
     return null;

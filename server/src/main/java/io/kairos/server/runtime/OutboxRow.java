@@ -13,4 +13,5 @@ record OutboxRow(
     String topic,
     long createdAt,
     long due,
+    Long expiresAt,
     String payload) {}
