@@ -16,6 +16,7 @@ import io.kairos.journey.ExitRule;
 import io.kairos.journey.Journey;
 import io.kairos.journey.Step;
 import io.kairos.journey.Trigger;
+import io.kairos.policy.DeliveryEvents;
 import io.kairos.profile.Profile;
 import io.kairos.recommend.Recommender;
 import io.kairos.recommend.Shopper;
@@ -334,7 +335,7 @@ public final class Engine {
     // ---- events ------------------------------------------------------------------------------
 
     void event(Event e) {
-      event(e, true);
+      event(e, !DeliveryEvents.isReport(e));
     }
 
     /**
@@ -420,6 +421,7 @@ public final class Engine {
     private void absorb(Event e, boolean activity) {
       if (!activity) {
         profile.recordObservation(e.name(), e.timestamp());
+        Messages.observe(state, e); // a bounce report suppresses the address
         return;
       }
       if (e.userId() != null && profile.userId() == null) {

@@ -15,6 +15,9 @@ import java.util.Map;
  *       (each optional; missing = any): the profile's word for that scope;
  *   <li>{@code Email Bounced} with {@code type: hard} (the default) or {@code soft}: a hard bounce
  *       suppresses the address in {@code properties.email}, else the profile's current email;
+ *   <li>{@code Message Bounced} (the dispatcher's report), properties {@code channel}, {@code
+ *       address} and {@code type} ({@code hard}, the default, or {@code soft}): a hard bounce
+ *       suppresses that address on that channel;
  *   <li>{@code Email Marked as Spam}: a complaint, which unsubscribes from all marketing email;
  *   <li>identify traits {@code email_subscribe}, {@code sms_subscribe}, {@code push_subscribe} with
  *       {@code opted_in} (explicit opt-in), {@code subscribed} (back to the default) or {@code
@@ -25,7 +28,12 @@ public final class ConsentEvents {
 
   /** The event names that change consent; anything else is ignored quickly. */
   public static final List<String> NAMES =
-      List.of("Unsubscribed", "Subscribed", "Email Bounced", "Email Marked as Spam");
+      List.of(
+          "Unsubscribed",
+          "Subscribed",
+          "Email Bounced",
+          "Email Marked as Spam",
+          DeliveryEvents.BOUNCED);
 
   private static final Map<String, String> SUBSCRIBE_TRAITS =
       Map.of("email_subscribe", "email", "sms_subscribe", "sms", "push_subscribe", "push");
@@ -84,6 +92,16 @@ public final class ConsentEvents {
             address = text(profile.trait("email"));
           }
           consent.bounce("email", address, t, "Email Bounced (hard)");
+        }
+      }
+      case DeliveryEvents.BOUNCED -> {
+        String channel = text(e.properties().get("channel"));
+        if (channel != null && !"soft".equals(text(e.properties().get("type")))) {
+          String address = text(e.properties().get("address"));
+          if (address == null && MessagePolicy.DEFAULT_ADDRESSES.containsKey(channel)) {
+            address = text(profile.trait(MessagePolicy.DEFAULT_ADDRESSES.get(channel)));
+          }
+          consent.bounce(channel, address, t, "Message Bounced (" + channel + ", hard)");
         }
       }
       case "Email Marked as Spam" -> consent.set("email", null, false, t, "Email Marked as Spam");

@@ -113,4 +113,41 @@ class MessagesTest {
                 + " not sent: unsubscribed from email (Unsubscribed {channel: email} at"
                 + " 2026-03-02T23:00:00Z)");
   }
+
+  @Test
+  void aSendCarriesItsEventAndDispatcherReportsAreNotActivity() throws Exception {
+    Simulator sim = sim();
+    sim.accept(
+        event("ana", null, "2026-03-02T10:00:00Z", "Viewed", Map.of("sku", "sku-9", "price", 12)));
+    Effect.Send send =
+        effects.stream()
+            .filter(Effect.Send.class::isInstance)
+            .map(Effect.Send.class::cast)
+            .findFirst()
+            .orElseThrow();
+    assertThat(send.event()).containsEntry("name", "Viewed");
+    assertThat(send.event().get("properties").toString()).contains("sku-9");
+    assertThat(send.expiresAt()).isEqualTo(Long.MAX_VALUE);
+    long lastSeen = sim.find("ana").profile().lastSeen();
+
+    sim.accept(
+        event(
+            "ana",
+            null,
+            "2026-03-05T10:00:00Z",
+            "Message Sent",
+            Map.of("channel", "email", "message_id", "x")));
+    assertThat(sim.find("ana").profile().lastSeen()).isEqualTo(lastSeen);
+
+    // A hard bounce reported by the dispatcher suppresses the address it names.
+    sim.accept(
+        event(
+            "ana",
+            null,
+            "2026-03-05T11:00:00Z",
+            "Message Bounced",
+            Map.of("channel", "email", "address", "ana@example.com", "type", "hard")));
+    assertThat(sim.find("ana").consent().bounce("email").address()).isEqualTo("ana@example.com");
+    assertThat(sim.find("ana").profile().lastSeen()).isEqualTo(lastSeen);
+  }
 }
