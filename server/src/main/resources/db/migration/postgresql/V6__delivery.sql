@@ -11,3 +11,8 @@ ALTER TABLE outbox ADD COLUMN expires_at BIGINT;
 ALTER TABLE outbox ADD COLUMN updated_at BIGINT;
 ALTER TABLE outbox ADD COLUMN outcome TEXT;
 ALTER TABLE outbox ADD COLUMN provider_id TEXT;
+
+-- The dispatcher asks per channel for the rows due soonest, so a backlog on one channel (a slow
+-- SMTP server) never hides the rows of another; the outbox depth gauge counts by status alike.
+DROP INDEX outbox_due;
+CREATE INDEX outbox_ready ON outbox(status, channel, due);

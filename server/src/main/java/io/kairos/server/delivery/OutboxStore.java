@@ -1,0 +1,176 @@
+package io.kairos.server.delivery;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kairos.server.store.Database;
+import io.kairos.server.store.SqlWork;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The dispatcher's statements on the {@code outbox} table (see V6 for the statuses). */
+final class OutboxStore {
+  static final String PENDING = "pending";
+  static final String SENDING = "sending";
+  static final String SENT = "sent";
+  static final String SKIPPED = "skipped";
+  static final String FAILED = "failed";
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final Database db;
+
+  OutboxStore(Database db) {
+    this.db = db;
+  }
+
+  /**
+   * At start: rows left {@code sending} by a crash had an attempt whose result nobody knows. They
+   * go back to {@code pending}, due at once, and are retried with the same id.
+   *
+   * @return how many there were
+   */
+  int recover(long now) {
+    return db.transaction(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "UPDATE outbox SET status = ?, due = ?, updated_at = ?, outcome = ?"
+                      + " WHERE status = ?")) {
+            ps.setString(1, PENDING);
+            ps.setLong(2, now);
+            ps.setLong(3, now);
+            ps.setString(4, "ambiguous: an attempt was in flight when the server stopped");
+            ps.setString(5, SENDING);
+            return ps.executeUpdate();
+          }
+        });
+  }
+
+  /** Pending rows of {@code channel} due by {@code now}, soonest first. */
+  List<OutboxMessage> due(String channel, long now, int limit) {
+    return db.read(
+        c -> {
+          List<OutboxMessage> out = new ArrayList<>();
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT workspace, message_id, profile, journey, step, channel, template,"
+                      + " category, topic, created_at, due, attempts, expires_at, payload"
+                      + " FROM outbox WHERE status = ? AND channel = ? AND due <= ?"
+                      + " ORDER BY due LIMIT ?")) {
+            ps.setString(1, PENDING);
+            ps.setString(2, channel);
+            ps.setLong(3, now);
+            ps.setInt(4, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                long expires = rs.getLong(13);
+                out.add(
+                    new OutboxMessage(
+                        rs.getString(1),
+                        rs.getString(2),
+                        rs.getString(3),
+                        rs.getString(4),
+                        rs.getString(5),
+                        rs.getString(6),
+                        rs.getString(7),
+                        rs.getString(8),
+                        rs.getString(9),
+                        rs.getLong(10),
+                        rs.getLong(11),
+                        rs.getInt(12),
+                        rs.wasNull() ? null : expires,
+                        parse(rs.getString(14))));
+              }
+            }
+          }
+          return out;
+        });
+  }
+
+  /** The earliest due time of a pending row of {@code channel}, or Long.MAX_VALUE. */
+  long nextDue(String channel) {
+    return db.read(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement("SELECT MIN(due) FROM outbox WHERE status = ? AND channel = ?")) {
+            ps.setString(1, PENDING);
+            ps.setString(2, channel);
+            try (ResultSet rs = ps.executeQuery()) {
+              long v = rs.next() ? rs.getLong(1) : 0;
+              return rs.wasNull() ? Long.MAX_VALUE : v;
+            }
+          }
+        });
+  }
+
+  /**
+   * Marks rows {@code sending} and counts the attempt, before it is made: a crash from here on
+   * leaves the row saying an attempt may have happened. {@code claimed[i]} tells whether row i was
+   * still pending (an erasure may have deleted it, or it may have been settled meanwhile).
+   */
+  static SqlWork<Void> claim(List<OutboxMessage> rows, long now, boolean[] claimed) {
+    return c -> {
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "UPDATE outbox SET status = ?, attempts = attempts + 1, updated_at = ?"
+                  + " WHERE workspace = ? AND message_id = ? AND status = ?")) {
+        for (OutboxMessage m : rows) {
+          ps.setString(1, SENDING);
+          ps.setLong(2, now);
+          ps.setString(3, m.workspace());
+          ps.setString(4, m.messageId());
+          ps.setString(5, PENDING);
+          ps.addBatch();
+        }
+        int[] counts = ps.executeBatch();
+        for (int i = 0; i < counts.length; i++) {
+          // SQLite's driver may answer SUCCESS_NO_INFO (-2) for a batch: then read it back.
+          claimed[i] = counts[i] > 0;
+        }
+      }
+      return null;
+    };
+  }
+
+  /** Records how attempts ended; only rows still {@code sending} change. */
+  static SqlWork<Void> settle(List<Settlement> settled, long now) {
+    return c -> {
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "UPDATE outbox SET status = ?, due = ?, outcome = ?, provider_id = ?, updated_at = ?"
+                  + " WHERE workspace = ? AND message_id = ? AND status = ?")) {
+        for (Settlement s : settled) {
+          ps.setString(1, s.status());
+          ps.setLong(2, s.due());
+          ps.setString(3, clip(s.outcome()));
+          ps.setString(4, s.providerId());
+          ps.setLong(5, now);
+          ps.setString(6, s.workspace());
+          ps.setString(7, s.messageId());
+          ps.setString(8, SENDING);
+          ps.addBatch();
+        }
+        ps.executeBatch();
+      }
+      return null;
+    };
+  }
+
+  private static String clip(String s) {
+    return s == null || s.length() <= 2000 ? s : s.substring(0, 2000) + "…";
+  }
+
+  private static JsonNode parse(String json) {
+    try {
+      return JSON.readTree(json);
+    } catch (IOException e) {
+      throw new UncheckedIOException("outbox payload is not JSON", e);
+    } catch (RuntimeException e) {
+      throw new IllegalStateException("outbox payload is not JSON", e);
+    }
+  }
+}

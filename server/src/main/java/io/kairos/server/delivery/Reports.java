@@ -1,0 +1,292 @@
+package io.kairos.server.delivery;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kairos.channel.Outcome;
+import io.kairos.policy.DeliveryEvents;
+import io.kairos.server.ingest.EventLog;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+
+/**
+ * Turns a dispatch's {@link Result} into the row's next state and the report event that goes into
+ * the event log with it ({@code Message Sent}, {@code Message Deferred}, ...), so journeys react to
+ * deliveries (S18) and the timeline shows each one. The event's id is derived from the message id,
+ * the kind and the attempt.
+ */
+final class Reports {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final DeliverySettings settings;
+  private final Backoff backoff;
+
+  Reports(DeliverySettings settings) {
+    this.settings = settings;
+    this.backoff = new Backoff(settings.retryBase(), settings.retryMax());
+  }
+
+  /** A settlement and, unless the profile is gone, its report. */
+  record Recorded(Settlement settlement, EventLog.LogEntry report) {}
+
+  Recorded of(OutboxMessage m, int attempt, Result result, long now) {
+    if (result instanceof Result.Erased) {
+      return new Recorded(
+          settle(m, OutboxStore.SKIPPED, now, "the profile was erased", null), null);
+    }
+    if (result instanceof Result.Error e) {
+      // Not an attempt's answer: the row goes back as it was, and the attempt is not reported.
+      return new Recorded(retryOrGiveUp(m, attempt, now, null, e.reason(), null).settlement, null);
+    }
+    if (result instanceof Result.Skipped s) {
+      return recorded(
+          m,
+          s.recipient(),
+          OutboxStore.SKIPPED,
+          now,
+          "skipped: " + s.reason(),
+          null,
+          DeliveryEvents.SKIPPED,
+          attempt,
+          now,
+          props -> {
+            props.put("cause", s.cause());
+            props.put("reason", s.reason());
+          });
+    }
+    if (result instanceof Result.Deferred d) {
+      return recorded(
+          m,
+          d.recipient(),
+          OutboxStore.PENDING,
+          d.until(),
+          "deferred: " + d.reason(),
+          null,
+          DeliveryEvents.DEFERRED,
+          attempt,
+          now,
+          props -> {
+            props.put("until", Instant.ofEpochMilli(d.until()).toString());
+            props.put("reason", d.reason());
+          });
+    }
+    if (result instanceof Result.Broken b) {
+      return recorded(
+          m,
+          b.recipient(),
+          OutboxStore.FAILED,
+          now,
+          "failed: " + b.reason(),
+          null,
+          DeliveryEvents.FAILED,
+          attempt,
+          now,
+          props -> {
+            props.put("reason", b.reason());
+            props.put("retryable", false);
+          });
+    }
+    Result.Attempted a = (Result.Attempted) result;
+    Outcome o = a.outcome();
+    if (o instanceof Outcome.Sent sent) {
+      return recorded(
+          m,
+          a.recipient(),
+          OutboxStore.SENT,
+          now,
+          "sent: " + sent.detail(),
+          sent.providerId(),
+          DeliveryEvents.SENT,
+          attempt,
+          now,
+          props -> {
+            props.put("address", a.address());
+            props.put("provider_id", sent.providerId());
+          });
+    }
+    if (o instanceof Outcome.Retry retry) {
+      return retryOrGiveUp(m, attempt, now, a, retry.detail(), retry.retryAfter());
+    }
+    if (o instanceof Outcome.Ambiguous amb) {
+      return retryOrGiveUp(m, attempt, now, a, "ambiguous: " + amb.detail(), null);
+    }
+    if (o instanceof Outcome.Bounced bounced) {
+      return recorded(
+          m,
+          a.recipient(),
+          OutboxStore.FAILED,
+          now,
+          "bounced: " + bounced.detail(),
+          null,
+          DeliveryEvents.BOUNCED,
+          attempt,
+          now,
+          props -> {
+            props.put("address", a.address());
+            props.put("type", "hard");
+            props.put("reason", bounced.detail());
+          });
+    }
+    if (o instanceof Outcome.Gone gone) {
+      return recorded(
+          m,
+          a.recipient(),
+          OutboxStore.FAILED,
+          now,
+          "address gone: " + gone.detail(),
+          null,
+          DeliveryEvents.FAILED,
+          attempt,
+          now,
+          props -> {
+            props.put("address", a.address());
+            props.put("address_gone", true);
+            props.put("retryable", false);
+            props.put("reason", gone.detail());
+          });
+    }
+    Outcome.Failed failed = (Outcome.Failed) o;
+    return recorded(
+        m,
+        a.recipient(),
+        OutboxStore.FAILED,
+        now,
+        "failed: " + failed.detail(),
+        null,
+        DeliveryEvents.FAILED,
+        attempt,
+        now,
+        props -> {
+          props.put("address", a.address());
+          props.put("retryable", false);
+          props.put("reason", failed.detail());
+        });
+  }
+
+  private Recorded retryOrGiveUp(
+      OutboxMessage m,
+      int attempt,
+      long now,
+      Result.Attempted a,
+      String detail,
+      Duration retryAfter) {
+    long next = now + backoff.delayMillis(m.messageId(), attempt, retryAfter);
+    long giveUpAt = m.createdAt() + settings.maxAge().toMillis();
+    if (m.expiresAt() != null) {
+      giveUpAt = Math.min(giveUpAt, m.expiresAt());
+    }
+    Recipient r = a == null ? null : a.recipient();
+    if (attempt >= settings.maxAttempts() || next > giveUpAt) {
+      String why =
+          attempt >= settings.maxAttempts()
+              ? attempt + " attempts failed; the last: " + detail
+              : "no attempt left before "
+                  + Instant.ofEpochMilli(giveUpAt)
+                  + "; the last: "
+                  + detail;
+      if (r == null) {
+        return new Recorded(settle(m, OutboxStore.FAILED, now, "failed: " + why, null), null);
+      }
+      return recorded(
+          m,
+          r,
+          OutboxStore.FAILED,
+          now,
+          "failed: " + why,
+          null,
+          DeliveryEvents.FAILED,
+          attempt,
+          now,
+          props -> {
+            props.put("address", a.address());
+            props.put("retryable", true);
+            props.put("reason", why);
+          });
+    }
+    if (r == null) {
+      return new Recorded(settle(m, OutboxStore.PENDING, next, "retry: " + detail, null), null);
+    }
+    return recorded(
+        m,
+        r,
+        OutboxStore.PENDING,
+        next,
+        "retry: " + detail,
+        null,
+        DeliveryEvents.DEFERRED,
+        attempt,
+        now,
+        props -> {
+          props.put("address", a.address());
+          props.put("until", Instant.ofEpochMilli(next).toString());
+          props.put("reason", detail);
+          props.put("retry", true);
+          props.put("ambiguous", a.outcome() instanceof Outcome.Ambiguous);
+        });
+  }
+
+  private interface Props {
+    void fill(ObjectNode p);
+  }
+
+  private static Settlement settle(
+      OutboxMessage m, String status, long due, String outcome, String providerId) {
+    return new Settlement(m.workspace(), m.messageId(), status, due, outcome, providerId);
+  }
+
+  private static Recorded recorded(
+      OutboxMessage m,
+      Recipient r,
+      String status,
+      long due,
+      String outcome,
+      String providerId,
+      String event,
+      int attempt,
+      long now,
+      Props extra) {
+    Settlement s = settle(m, status, due, outcome, providerId);
+    ObjectNode body = JSON.createObjectNode();
+    body.put("type", "track");
+    body.put("event", event);
+    if (r.profile().userId() != null) {
+      body.put("userId", r.profile().userId());
+    } else {
+      body.put("anonymousId", r.profileId());
+    }
+    String id =
+        m.messageId()
+            + "/"
+            + event.substring("Message ".length()).toLowerCase(Locale.ROOT)
+            + "/"
+            + attempt;
+    body.put("messageId", id);
+    body.put("timestamp", Instant.ofEpochMilli(now).toString());
+    ObjectNode p = body.putObject("properties");
+    p.put("message_id", m.messageId());
+    p.put("channel", m.channel());
+    if (m.template() != null) {
+      p.put("template", m.template());
+    }
+    if (m.journey() != null) {
+      p.put("journey", m.journey());
+    }
+    if (m.step() != null) {
+      p.put("step", m.step());
+    }
+    if (m.category() != null) {
+      p.put("category", m.category());
+    }
+    if (m.topic() != null) {
+      p.put("topic", m.topic());
+    }
+    p.put("attempt", attempt);
+    extra.fill(p);
+    body.putObject("context").putObject("library").put("name", "kairos-dispatcher");
+    byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
+    return new Recorded(
+        s,
+        new EventLog.LogEntry(m.workspace(), r.profileId(), "track", event, id, now, now, bytes));
+  }
+}
