@@ -62,7 +62,64 @@ public final class ConfigLoader {
               "ingest.queue_capacity",
               "50000",
               "events waiting for the ingest writer before requests are refused with 503"),
-          new Key("shutdown.grace", "10s", "how long shutdown waits for in-flight work"));
+          new Key("shutdown.grace", "10s", "how long shutdown waits for in-flight work"),
+          new Key(
+              "server.public_url",
+              "",
+              "the URL customers reach the server at, for links in messages (default: http://host:port)"),
+          new Key("delivery.enabled", "true", "whether the dispatcher sends what journeys decide"),
+          new Key("delivery.threads", "8", "sending threads per channel"),
+          new Key("delivery.in_flight", "256", "attempts per channel claimed and not yet recorded"),
+          new Key("delivery.poll", "1s", "how often the dispatcher looks at the outbox unwoken"),
+          new Key("delivery.max_attempts", "10", "attempts before a message fails for good"),
+          new Key("delivery.retry_base", "30s", "the first retry's wait (doubling, with jitter)"),
+          new Key("delivery.retry_max", "1h", "the longest wait between two attempts"),
+          new Key("delivery.max_age", "72h", "how long after its decision a message is retried"),
+          new Key("channels.email.rate", "", "emails per second (empty: unlimited)"),
+          new Key("channels.sms.rate", "", "text messages per second (empty: unlimited)"),
+          new Key("channels.push.rate", "", "push notifications per second (empty: unlimited)"),
+          new Key("channels.webhook.rate", "", "webhook calls per second (empty: unlimited)"),
+          new Key(
+              "channels.email.from", "", "the From of every email, e.g. Shop <news@shop.example>"),
+          new Key("channels.email.reply_to", "", "a Reply-To for every email"),
+          new Key("channels.email.smtp.host", "", "SMTP server (empty: email is not sent)"),
+          new Key("channels.email.smtp.port", "587", "SMTP port"),
+          new Key("channels.email.smtp.security", "starttls", "starttls, tls (implicit) or none"),
+          new Key("channels.email.smtp.username", "", "SMTP user (empty: no AUTH)"),
+          new Key("channels.email.smtp.password", "", "SMTP password"),
+          new Key("channels.email.smtp.timeout", "30s", "SMTP read and write timeout"),
+          new Key(
+              "channels.email.message_id_domain",
+              "",
+              "domain of the Message-ID (default: the From address's domain)"),
+          new Key("channels.email.dkim.domain", "", "DKIM signing domain (d=); empty: no DKIM"),
+          new Key("channels.email.dkim.selector", "", "DKIM selector (s=)"),
+          new Key("channels.email.dkim.key_file", "", "PKCS#8 PEM file of the DKIM RSA key"),
+          new Key("channels.sms.provider", "", "twilio or http (empty: SMS is not sent)"),
+          new Key("channels.sms.from", "", "sender number or alphanumeric id"),
+          new Key("channels.sms.twilio.account_sid", "", "Twilio account SID"),
+          new Key("channels.sms.twilio.auth_token", "", "Twilio auth token"),
+          new Key(
+              "channels.sms.twilio.messaging_service_sid",
+              "",
+              "Twilio messaging service (instead of channels.sms.from)"),
+          new Key("channels.sms.twilio.base_url", "https://api.twilio.com", "Twilio API base URL"),
+          new Key("channels.sms.http.url", "", "the generic SMS gateway's URL"),
+          new Key("channels.sms.http.token", "", "bearer token for the generic gateway"),
+          new Key("channels.push.vapid.public_key", "", "Web Push VAPID public key (base64url)"),
+          new Key("channels.push.vapid.private_key", "", "Web Push VAPID private key (base64url)"),
+          new Key("channels.push.vapid.subject", "", "VAPID contact, mailto: or https:"),
+          new Key("channels.push.fcm.service_account", "", "FCM service-account JSON file"),
+          new Key("channels.push.fcm.base_url", "https://fcm.googleapis.com", "FCM API base URL"),
+          new Key(
+              "channels.webhook.secret",
+              "",
+              "Standard Webhooks signing secret whsec_... (empty: generated once, kept in the store)"),
+          new Key(
+              "channels.webhook.allow",
+              "",
+              "hosts and CIDRs webhooks may reach although private (comma-separated)"),
+          new Key("channels.webhook.timeout", "15s", "a webhook call's whole-request timeout"));
 
   private final Map<String, String> values = new LinkedHashMap<>();
 
@@ -187,7 +244,125 @@ public final class ConfigLoader {
         integer("runtime.timer_window", 16, 10_000_000),
         integer("runtime.cache_profiles", 0, 100_000_000),
         maxImport,
-        integer("ingest.queue_capacity", 100, 10_000_000));
+        integer("ingest.queue_capacity", 100, 10_000_000),
+        delivery());
+  }
+
+  private DeliveryConfig delivery() {
+    Map<String, Double> rates = new LinkedHashMap<>();
+    for (String channel : List.of("email", "sms", "push", "webhook")) {
+      String key = "channels." + channel + ".rate";
+      String v = blankToNull(values.get(key));
+      if (v != null) {
+        double r;
+        try {
+          r = Double.parseDouble(v);
+        } catch (NumberFormatException e) {
+          throw new ConfigException(key + ": expected messages per second, got '" + v + "'");
+        }
+        if (!(r > 0) || r > 1_000_000) {
+          throw new ConfigException(key + ": must be above 0 and at most 1000000, got " + v);
+        }
+        rates.put(channel, r);
+      }
+    }
+    String publicUrl = blankToNull(values.get("server.public_url"));
+    if (publicUrl != null && !publicUrl.matches("https?://[^\\s/]+(/.*)?")) {
+      throw new ConfigException(
+          "server.public_url: expected an http or https URL, got '" + publicUrl + "'");
+    }
+    DeliveryConfig.Email email = null;
+    String smtpHost = blankToNull(values.get("channels.email.smtp.host"));
+    if (smtpHost != null) {
+      String from = blankToNull(values.get("channels.email.from"));
+      if (from == null) {
+        throw new ConfigException(
+            "channels.email.from: required when channels.email.smtp.host is set");
+      }
+      String security = values.get("channels.email.smtp.security").trim().toLowerCase(Locale.ROOT);
+      if (!List.of("starttls", "tls", "none").contains(security)) {
+        throw new ConfigException(
+            "channels.email.smtp.security: expected starttls, tls or none, got '" + security + "'");
+      }
+      String keyFile = blankToNull(values.get("channels.email.dkim.key_file"));
+      email =
+          new DeliveryConfig.Email(
+              from,
+              blankToNull(values.get("channels.email.reply_to")),
+              smtpHost,
+              integer("channels.email.smtp.port", 1, 65535),
+              security,
+              blankToNull(values.get("channels.email.smtp.username")),
+              blankToNull(values.get("channels.email.smtp.password")),
+              duration("channels.email.smtp.timeout"),
+              blankToNull(values.get("channels.email.message_id_domain")),
+              blankToNull(values.get("channels.email.dkim.domain")),
+              blankToNull(values.get("channels.email.dkim.selector")),
+              keyFile == null ? null : Path.of(keyFile));
+    }
+    DeliveryConfig.Sms sms = null;
+    String provider = blankToNull(values.get("channels.sms.provider"));
+    if (provider != null) {
+      if (!provider.equals("twilio") && !provider.equals("http")) {
+        throw new ConfigException(
+            "channels.sms.provider: expected twilio or http, got '" + provider + "'");
+      }
+      sms =
+          new DeliveryConfig.Sms(
+              provider,
+              blankToNull(values.get("channels.sms.from")),
+              blankToNull(values.get("channels.sms.twilio.account_sid")),
+              blankToNull(values.get("channels.sms.twilio.auth_token")),
+              blankToNull(values.get("channels.sms.twilio.messaging_service_sid")),
+              nonBlank("channels.sms.twilio.base_url"),
+              blankToNull(values.get("channels.sms.http.url")),
+              blankToNull(values.get("channels.sms.http.token")));
+    }
+    DeliveryConfig.Push push = null;
+    String vapidPublic = blankToNull(values.get("channels.push.vapid.public_key"));
+    String account = blankToNull(values.get("channels.push.fcm.service_account"));
+    if (vapidPublic != null || account != null) {
+      push =
+          new DeliveryConfig.Push(
+              vapidPublic,
+              blankToNull(values.get("channels.push.vapid.private_key")),
+              blankToNull(values.get("channels.push.vapid.subject")),
+              account == null ? null : Path.of(account),
+              nonBlank("channels.push.fcm.base_url"));
+    }
+    List<String> allow = new ArrayList<>();
+    for (String a : values.get("channels.webhook.allow").split(",")) {
+      if (!a.isBlank()) {
+        allow.add(a.trim());
+      }
+    }
+    return new DeliveryConfig(
+        bool("delivery.enabled"),
+        integer("delivery.threads", 1, 1024),
+        integer("delivery.in_flight", 1, 1_000_000),
+        duration("delivery.poll"),
+        integer("delivery.max_attempts", 1, 1000),
+        duration("delivery.retry_base"),
+        duration("delivery.retry_max"),
+        duration("delivery.max_age"),
+        rates,
+        publicUrl,
+        email,
+        sms,
+        push,
+        new DeliveryConfig.Webhook(
+            blankToNull(values.get("channels.webhook.secret")),
+            allow,
+            duration("channels.webhook.timeout")));
+  }
+
+  private boolean bool(String key) {
+    String v = values.get(key).trim().toLowerCase(Locale.ROOT);
+    return switch (v) {
+      case "true", "yes", "on" -> true;
+      case "false", "no", "off" -> false;
+      default -> throw new ConfigException(key + ": expected true or false, got '" + v + "'");
+    };
   }
 
   private String nonBlank(String key) {

@@ -31,6 +31,7 @@ import java.time.Duration;
  *     in the store
  * @param cacheProfiles how many profile states the runtime keeps in memory, over all partitions
  * @param maxImportBytes the largest profile import body, read as a stream and committed in chunks
+ * @param delivery the dispatcher and its channels
  * @param ingestQueueCapacity how many events may wait for the ingest writer; beyond it requests are
  *     refused with 503 and Retry-After
  */
@@ -54,7 +55,8 @@ public record ServerConfig(
     int timerWindow,
     int cacheProfiles,
     long maxImportBytes,
-    int ingestQueueCapacity) {
+    int ingestQueueCapacity,
+    DeliveryConfig delivery) {
 
   /** Whether the store is PostgreSQL rather than the embedded SQLite file. */
   public boolean usesPostgres() {
@@ -83,6 +85,7 @@ public record ServerConfig(
         timerWindow,
         cacheProfiles,
         maxImportBytes,
-        ingestQueueCapacity);
+        ingestQueueCapacity,
+        delivery);
   }
 }
