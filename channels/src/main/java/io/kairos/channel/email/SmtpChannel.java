@@ -98,9 +98,13 @@ public final class SmtpChannel implements Channel {
       case TLS -> p.put("mail.smtp.ssl.enable", "true");
       case NONE -> {}
     }
-    if (tlsSocketFactory != null) {
-      p.put("mail.smtp.ssl.socketFactory", tlsSocketFactory);
-    }
+    p.put("mail.smtp.socketFactory", new NoDelaySockets.Plain());
+    p.put(
+        "mail.smtp.ssl.socketFactory",
+        new NoDelaySockets.Tls(
+            tlsSocketFactory != null
+                ? tlsSocketFactory
+                : (SSLSocketFactory) SSLSocketFactory.getDefault()));
     return p;
   }
 
