@@ -287,6 +287,23 @@ class SmtpChannelGreenMailTest {
   }
 
   @Test
+  void credentialsAreSentWithAuthAndAWrongPasswordIsRetry() throws Exception {
+    GREEN_MAIL.setUser("mailer@shop.example", "mailer", "s3cret");
+
+    Outcome sent =
+        channel(plain().credentials("mailer", "s3cret").build())
+            .send(delivery("auth-1", email("ann@example.com")));
+    Outcome refused =
+        channel(plain().credentials("mailer", "wrong").build())
+            .send(delivery("auth-2", email("ann@example.com")));
+
+    assertThat(sent).isInstanceOf(Outcome.Sent.class);
+    assertThat(refused).isInstanceOf(Outcome.Retry.class);
+    assertThat(refused.detail()).contains("authentication failed");
+    assertThat(onlyMessage().getMessageID()).isEqualTo("<auth-1@mail.kairos.test>");
+  }
+
+  @Test
   void manyMessagesThroughThePoolArriveOnceEach() throws Exception {
     SmtpChannel channel = channel(plain().poolSize(4).build());
     int count = 500;
