@@ -6,6 +6,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.security.interfaces.RSAPrivateKey;
 import java.util.List;
+import java.util.Locale;
 import org.simplejavamail.utils.mail.dkim.Canonicalization;
 import org.simplejavamail.utils.mail.dkim.DkimMessage;
 import org.simplejavamail.utils.mail.dkim.DkimSigner;
@@ -29,6 +30,15 @@ final class DkimSigning {
   private final ThreadLocal<DkimSigner> signers;
 
   DkimSigning(String domain, String selector, RSAPrivateKey key) {
+    // The library lower-cases header names with the default locale: under Turkish or Azerbaijani
+    // rules "Message-ID" becomes "message-ıd" and no receiver could verify the signature.
+    if (!"i".equals("I".toLowerCase())) {
+      throw new IllegalStateException(
+          "smtp.dkim: DKIM signing needs a JVM default locale that lower-cases 'I' to 'i' (this"
+              + " one is "
+              + Locale.getDefault().toLanguageTag()
+              + "); start Kairos with -Duser.language=en");
+    }
     newSigner(domain, selector, key); // fail now, not on the first send
     this.signers = ThreadLocal.withInitial(() -> newSigner(domain, selector, key));
   }

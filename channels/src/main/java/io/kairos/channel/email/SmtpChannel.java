@@ -53,6 +53,13 @@ public final class SmtpChannel implements Channel {
   SmtpChannel(SmtpSettings settings, Clock clock, SSLSocketFactory tlsSocketFactory) {
     this.settings = settings;
     this.clock = clock;
+    DkimSigning dkim =
+        settings.dkimEnabled()
+            ? new DkimSigning(
+                settings.dkimDomain(),
+                settings.dkimSelector(),
+                DkimKeys.parsePrivateKey(settings.dkimPrivateKeyPem()))
+            : null;
     // One thread for the whole pool enforces write timeouts; without it Angus starts one per
     // connection.
     ScheduledThreadPoolExecutor timer =
@@ -67,13 +74,6 @@ public final class SmtpChannel implements Channel {
     timer.setRemoveOnCancelPolicy(true);
     this.writeTimeouts = timer;
     this.session = Session.getInstance(sessionProperties(settings, tlsSocketFactory, timer));
-    DkimSigning dkim =
-        settings.dkimEnabled()
-            ? new DkimSigning(
-                settings.dkimDomain(),
-                settings.dkimSelector(),
-                DkimKeys.parsePrivateKey(settings.dkimPrivateKeyPem()))
-            : null;
     this.renderer = new MessageRenderer(session, settings.messageIdDomain(), dkim);
     this.connections = new SmtpConnections(session, settings);
   }

@@ -17,13 +17,13 @@ import org.eclipse.angus.mail.util.MailConnectException;
  * <table>
  *   <caption>SMTP answers and outcomes</caption>
  *   <tr><th>what happened</th><th>outcome</th></tr>
- *   <tr><td>250 after the message data</td><td>Sent (provider id: the queue id in the reply)</td>
- *   <tr><td>no connection, greeting, EHLO, STARTTLS or AUTH failed</td><td>Retry</td>
- *   <tr><td>4xx at MAIL, RCPT, DATA or after the data</td><td>Retry</td>
- *   <tr><td>5xx at RCPT</td><td>Bounced</td>
- *   <tr><td>5xx at MAIL, DATA or after the data</td><td>Failed</td>
- *   <tr><td>connection lost or timed out before the final "."</td><td>Retry</td>
- *   <tr><td>connection lost or timed out after the final "."</td><td>Ambiguous</td>
+ *   <tr><td>250 after the message data</td><td>Sent (provider id: the queue id in the reply)</td></tr>
+ *   <tr><td>no connection, greeting, EHLO, STARTTLS or AUTH failed</td><td>Retry</td></tr>
+ *   <tr><td>4xx at MAIL, RCPT, DATA or after the data</td><td>Retry</td></tr>
+ *   <tr><td>5xx at RCPT</td><td>Bounced</td></tr>
+ *   <tr><td>5xx at MAIL, DATA or after the data</td><td>Failed</td></tr>
+ *   <tr><td>connection lost or timed out before the final "."</td><td>Retry</td></tr>
+ *   <tr><td>connection lost or timed out after the final "."</td><td>Ambiguous</td></tr>
  * </table>
  */
 final class SmtpOutcomes {

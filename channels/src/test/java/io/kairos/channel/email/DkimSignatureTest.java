@@ -2,6 +2,7 @@ package io.kairos.channel.email;
 
 import static io.kairos.channel.email.TestEmails.delivery;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.icegreen.greenmail.junit5.GreenMailExtension;
 import com.icegreen.greenmail.util.ServerSetupTest;
@@ -12,6 +13,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -141,6 +143,26 @@ class DkimSignatureTest {
     byte[] raw = sendAndReceive(campaign());
     KeyPair other = TestEmails.rsaKeyPair();
     assertThat(DkimVerifier.verify(raw, other.getPublic()).signatureValid()).isFalse();
+  }
+
+  @Test
+  void aLocaleThatBreaksTheSignatureIsRefusedAtStart() throws Exception {
+    String pem = TestEmails.pkcs8Pem(keys);
+    SmtpSettings settings =
+        SmtpSettings.builder("127.0.0.1", "mail.kairos.test")
+            .security(SmtpSettings.Security.NONE)
+            .dkim("shop.example", "k2026", pem)
+            .build();
+    Locale before = Locale.getDefault();
+    Locale.setDefault(Locale.forLanguageTag("tr-TR"));
+    try {
+      assertThatThrownBy(() -> new SmtpChannel(settings))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageStartingWith("smtp.dkim: DKIM signing needs a JVM default locale")
+          .hasMessageContaining("tr-TR");
+    } finally {
+      Locale.setDefault(before);
+    }
   }
 
   private static byte[] bytes(String s) {
