@@ -17,7 +17,7 @@ public final class RetryAfter {
 
   private static final DateTimeFormatter IMF_FIXDATE = DateTimeFormatter.RFC_1123_DATE_TIME;
   private static final DateTimeFormatter RFC_850 =
-      DateTimeFormatter.ofPattern("EEEE, dd-MMM-yy HH:mm:ss 'GMT'", Locale.US);
+      DateTimeFormatter.ofPattern("dd-MMM-yy HH:mm:ss 'GMT'", Locale.US);
   private static final DateTimeFormatter ASCTIME =
       DateTimeFormatter.ofPattern("EEE MMM ppd HH:mm:ss yyyy", Locale.US);
 
@@ -54,8 +54,10 @@ public final class RetryAfter {
     } catch (DateTimeParseException notImf) {
       // try the obsolete forms below
     }
+    int comma = v.indexOf(", ");
     try {
-      Instant at = LocalDateTime.parse(v, RFC_850).toInstant(ZoneOffset.UTC);
+      // The weekday is left out: it would clash with the century guessed for a two-digit year.
+      Instant at = LocalDateTime.parse(v.substring(comma + 2), RFC_850).toInstant(ZoneOffset.UTC);
       // RFC 9110: a two-digit year that looks more than 50 years ahead is in the past century.
       LocalDateTime fifty = LocalDateTime.ofInstant(now, ZoneOffset.UTC).plusYears(50);
       return at.isAfter(fifty.toInstant(ZoneOffset.UTC))
