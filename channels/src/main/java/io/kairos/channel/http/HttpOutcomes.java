@@ -17,6 +17,14 @@ public final class HttpOutcomes {
    * @param providerId the provider's id for a 2xx answer, or null
    */
   public static Outcome of(HttpResult.Response r, String providerId) {
+    return of(r, providerId, describe(r));
+  }
+
+  /**
+   * As {@link #of(HttpResult.Response, String)}, with the provider's own account of an error (its
+   * error code and message) as the detail of a non-2xx answer.
+   */
+  public static Outcome of(HttpResult.Response r, String providerId, String errorDetail) {
     int s = r.status();
     if (s >= 200 && s < 300) {
       return new Outcome.Sent(
@@ -33,12 +41,12 @@ public final class HttpOutcomes {
               + " not followed; point the URL at the final address");
     }
     if (s == 410) {
-      return new Outcome.Gone(describe(r) + " (the endpoint is gone)");
+      return new Outcome.Gone(errorDetail + " (the endpoint is gone)");
     }
     if (s == 408 || s == 429 || s >= 500) {
-      return retry(r, describe(r));
+      return retry(r, errorDetail);
     }
-    return new Outcome.Failed(describe(r));
+    return new Outcome.Failed(errorDetail);
   }
 
   /** A retry honouring the answer's {@code Retry-After}. */
