@@ -10,11 +10,6 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.time.InstantSource;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -60,25 +55,22 @@ public final class HttpTransport {
     SendingFlag publisher = new SendingFlag(body);
     HttpRequest built = request.method(method, publisher).timeout(timeout).build();
     String target = target(built.uri());
-    CompletableFuture<HttpResponse<BoundedBody.Bytes>> call =
-        client.sendAsync(built, info -> new BoundedBody(maxResponseBytes));
+    long deadline = System.nanoTime() + timeout.toNanos();
     try {
-      // The client's own timeout covers connecting and the response head; this bounds the body.
-      HttpResponse<BoundedBody.Bytes> r = call.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+      // The client's request timeout covers connecting and the response head; the body
+      // subscriber enforces the same deadline on the body.
+      HttpResponse<BoundedBody.Bytes> r =
+          client.send(built, info -> new BoundedBody(maxResponseBytes, deadline));
       return new HttpResult.Response(
           r.statusCode(), r.headers(), r.body().bytes(), r.body().truncated(), clock.instant());
-    } catch (TimeoutException e) {
-      call.cancel(true);
-      return timedOut(publisher.sending(), target, timeout);
     } catch (InterruptedException e) {
-      call.cancel(true);
       Thread.currentThread().interrupt();
       return new HttpResult.NoResponse(
           publisher.sending()
               ? new Outcome.Ambiguous("interrupted after the request to " + target + " was sent")
               : new Outcome.Retry("interrupted before anything was sent to " + target, null));
-    } catch (ExecutionException | CancellationException e) {
-      return failed(cause(e), publisher.sending(), target, timeout);
+    } catch (IOException | RuntimeException e) {
+      return failed(e, publisher.sending(), target, timeout);
     }
   }
 
@@ -87,7 +79,7 @@ public final class HttpTransport {
     if (cause instanceof HttpConnectTimeoutException) {
       return retry("connecting to " + target + " timed out");
     }
-    if (cause instanceof HttpTimeoutException) {
+    if (timeout(cause)) {
       return timedOut(sending, target, timeout);
     }
     if (cause instanceof IOException) {
@@ -114,13 +106,13 @@ public final class HttpTransport {
     return new HttpResult.NoResponse(new Outcome.Retry(detail, null));
   }
 
-  private static Throwable cause(Throwable e) {
-    Throwable c = e;
-    while ((c instanceof ExecutionException || c instanceof CompletionException)
-        && c.getCause() != null) {
-      c = c.getCause();
+  private static boolean timeout(Throwable e) {
+    for (Throwable c = e; c != null; c = c.getCause()) {
+      if (c instanceof HttpTimeoutException || c instanceof TimeoutException) {
+        return true;
+      }
     }
-    return c;
+    return false;
   }
 
   private static String describe(Throwable t) {

@@ -60,6 +60,28 @@ class WebhookMisbehaviourTest {
   }
 
   @Test
+  void aBodyThatStallsAfterTheHeadTimesOutAsAmbiguous() throws Exception {
+    try (RawServer server =
+            RawServer.start(
+                s -> {
+                  RawServer.readRequest(s);
+                  OutputStream out = s.getOutputStream();
+                  out.write(
+                      "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\npartial"
+                          .getBytes(StandardCharsets.US_ASCII));
+                  out.flush();
+                  return s.getInputStream().read(); // the rest never comes
+                });
+        WebhookChannel channel = channel(Duration.ofSeconds(2), Duration.ofMillis(300))) {
+      Outcome o = channel.send(to(server.url("/stall")));
+
+      assertThat(o).isInstanceOf(Outcome.Ambiguous.class);
+      assertThat(o.detail()).contains("within 300 ms");
+      assertThat(server.done().get(10, TimeUnit.SECONDS)).isEqualTo(-1);
+    }
+  }
+
+  @Test
   void aConnectionDroppedAfterTheRequestIsAmbiguous() throws Exception {
     try (RawServer server =
             RawServer.start(
