@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.kairos.channel.Content;
 import io.kairos.channel.Delivery;
 import io.kairos.channel.Outcome;
+import io.kairos.channel.http.LoopbackServer;
 import io.kairos.channel.http.RawServer;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -22,12 +23,25 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** Endpoints that hang, drop the connection, refuse it or answer far too much, on raw sockets. */
 @Timeout(30)
 class WebhookMisbehaviourTest {
+
+  /**
+   * Loads the HTTP client's classes once: on a cold JVM the first request alone can take longer
+   * than the 300 ms timeouts below, and would time out before the request was written.
+   */
+  @BeforeAll
+  static void warmUp() throws Exception {
+    try (LoopbackServer server = LoopbackServer.start(r -> LoopbackServer.Reply.of(204));
+        WebhookChannel channel = channel(Duration.ofSeconds(5), Duration.ofSeconds(10))) {
+      assertThat(channel.send(to(server.url("/warm-up")))).isInstanceOf(Outcome.Sent.class);
+    }
+  }
 
   static WebhookChannel channel(Duration connect, Duration request) {
     return new WebhookChannel(
