@@ -13,6 +13,8 @@ import io.kairos.server.definitions.PublishedDefinitions;
 import io.kairos.server.http.Authenticator;
 import io.kairos.server.http.Problem;
 import io.kairos.server.http.ProblemException;
+import io.kairos.server.delivery.Delivery;
+import io.kairos.server.delivery.Dispatcher;
 import io.kairos.server.ingest.Ingestion;
 import io.kairos.server.openapi.ApiDocs;
 import io.kairos.server.ops.Metrics;
@@ -51,6 +53,7 @@ public final class KairosServer implements AutoCloseable {
   private final Ingestion ingestion;
   private final InputLog inputLog;
   private final LiveRuntime runtime;
+  private final Dispatcher dispatcher;
   private final AtomicBoolean accepting = new AtomicBoolean(false);
   private final AtomicBoolean closed = new AtomicBoolean(false);
   private Javalin http;
@@ -78,6 +81,10 @@ public final class KairosServer implements AutoCloseable {
       capabilities.add(new ApiDocs(() -> capabilities, VERSION));
       // Added last so it stops first: no new events while the runtime drains.
       capabilities.add(ingestion);
+      // The dispatcher records outcomes through the ingest writer, so it stops before it.
+      this.dispatcher =
+          Delivery.dispatcher(config, db, ingestion.eventLog(), runtime, definitions, clock);
+      capabilities.add(dispatcher);
     } catch (RuntimeException e) {
       db.close();
       throw e;
@@ -245,6 +252,11 @@ public final class KairosServer implements AutoCloseable {
   }
 
   /** The live engine runtime. */
+  /** The dispatcher: delivers what the runtime writes to the outbox. */
+  public Dispatcher dispatcher() {
+    return dispatcher;
+  }
+
   public LiveRuntime runtime() {
     return runtime;
   }

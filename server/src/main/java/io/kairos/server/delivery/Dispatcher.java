@@ -49,6 +49,7 @@ public final class Dispatcher implements Capability {
   private final LinkedBlockingQueue<Done> done = new LinkedBlockingQueue<>();
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition signal = lock.newCondition();
+  private final Condition recordedSignal = lock.newCondition();
   private final AtomicLong recorded = new AtomicLong();
   private boolean signalled;
   private volatile boolean running;
@@ -120,6 +121,31 @@ public final class Dispatcher implements Capability {
   /** Outcomes recorded since start (for tests and metrics). */
   public long recorded() {
     return recorded.get();
+  }
+
+  /**
+   * Waits until at least {@code n} outcomes have been recorded since start.
+   *
+   * @return false when {@code limit} passed first
+   */
+  public boolean awaitRecorded(long n, Duration limit) {
+    long end = System.nanoTime() + limit.toNanos();
+    lock.lock();
+    try {
+      while (recorded.get() < n) {
+        long left = end - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        recordedSignal.awaitNanos(left);
+      }
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    } finally {
+      lock.unlock();
+    }
   }
 
   /** Attempts claimed and not yet recorded. */
@@ -299,6 +325,12 @@ public final class Dispatcher implements Capability {
           .append(reported, OutboxStore.settle(settled, clock.millis()))
           .get(60, TimeUnit.SECONDS);
       recorded.addAndGet(group.size());
+      lock.lock();
+      try {
+        recordedSignal.signalAll();
+      } finally {
+        lock.unlock();
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (Exception e) {

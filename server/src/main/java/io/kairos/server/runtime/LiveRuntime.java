@@ -19,6 +19,7 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -49,6 +50,7 @@ public final class LiveRuntime implements Capability {
   private final RuntimeMetrics metrics;
   private final OutboxDepth outboxDepth;
   private volatile CommitHook commitHook = CommitHook.NONE;
+  private final List<Runnable> outboxListeners = new CopyOnWriteArrayList<>();
   private final StateFormat stateFormat;
   private volatile boolean started;
   private volatile boolean stopping;
@@ -267,6 +269,20 @@ public final class LiveRuntime implements Capability {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return false;
+    }
+  }
+
+  /**
+   * Calls {@code listener} after every commit that added outbox rows, on the writer's thread: it
+   * must return at once (the dispatcher only wakes up).
+   */
+  public void onOutbox(Runnable listener) {
+    outboxListeners.add(listener);
+  }
+
+  void outboxWritten() {
+    for (Runnable r : outboxListeners) {
+      r.run();
     }
   }
 

@@ -363,6 +363,9 @@ final class PartitionWorker implements Runnable {
       oldestUnapplied = Long.MAX_VALUE;
     }
     rt.progress().advanced(partition, upTo);
+    if (!b.outbox.isEmpty()) {
+      rt.outboxWritten();
+    }
   }
 
   private List<ProfileRow> encode(Batch b, boolean setApart) {

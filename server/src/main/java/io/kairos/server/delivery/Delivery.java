@@ -1,0 +1,106 @@
+package io.kairos.server.delivery;
+
+import io.kairos.channel.Channel;
+import io.kairos.channel.webhook.WebhookSignature;
+import io.kairos.server.config.DeliveryConfig;
+import io.kairos.server.config.ServerConfig;
+import io.kairos.server.definitions.DefinitionManager;
+import io.kairos.server.ingest.EventLog;
+import io.kairos.server.runtime.LiveRuntime;
+import io.kairos.server.store.Database;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Builds the dispatcher and its channels from the server's configuration. */
+public final class Delivery {
+  private static final Logger log = LoggerFactory.getLogger(Delivery.class);
+  private static final Duration RENDER_DEADLINE = Duration.ofSeconds(2);
+
+  private Delivery() {}
+
+  /**
+   * The dispatcher of this server, woken whenever the runtime writes outbox rows.
+   *
+   * @throws io.kairos.server.config.ConfigException when a channel's settings are refused
+   */
+  public static Dispatcher dispatcher(
+      ServerConfig config,
+      Database db,
+      EventLog eventLog,
+      LiveRuntime runtime,
+      DefinitionManager definitions,
+      InstantSource clock) {
+    DeliveryConfig d = config.delivery();
+    String secret = d.webhook().secret() != null ? d.webhook().secret() : webhookSecret(db);
+    Map<String, Channel> channels = ChannelFactory.build(d, d.threads(), secret, clock);
+    DeliverySettings settings =
+        new DeliverySettings(
+            d.enabled(),
+            d.threads(),
+            d.inFlight(),
+            d.poll(),
+            d.maxAttempts(),
+            d.retryBase(),
+            d.retryMax(),
+            d.maxAge(),
+            d.rates(),
+            config.shutdownGrace());
+    MessageComposer composer =
+        new MessageComposer(
+            new TemplateRendering(definitions, TemplateRendering.Links.NONE, RENDER_DEADLINE),
+            new MessageComposer.Senders(
+                d.email() == null ? null : d.email().from(),
+                d.email() == null ? null : d.email().replyTo(),
+                d.sms() == null ? null : d.sms().from()));
+    Dispatcher dispatcher =
+        new Dispatcher(
+            settings,
+            db,
+            eventLog,
+            new Recipients(db, runtime, definitions),
+            composer,
+            channels,
+            clock);
+    runtime.onOutbox(dispatcher::wake);
+    log.info(
+        "delivery: channels configured: {}{}",
+        channels.keySet(),
+        d.enabled() ? "" : " (delivery.enabled is false: nothing is sent)");
+    return dispatcher;
+  }
+
+  /**
+   * The Standard Webhooks secret kept in the store: generated on first use, so webhooks are signed
+   * from the first start and receivers can be given the secret later ({@code settings} table, key
+   * {@code webhook_secret}).
+   */
+  private static String webhookSecret(Database db) {
+    return db.transaction(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement("SELECT value FROM settings WHERE key = 'webhook_secret'")) {
+            try (ResultSet rs = ps.executeQuery()) {
+              if (rs.next()) {
+                return rs.getString(1);
+              }
+            }
+          }
+          String secret = WebhookSignature.newSecret();
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "INSERT INTO settings(key, value) VALUES ('webhook_secret', ?)")) {
+            ps.setString(1, secret);
+            ps.executeUpdate();
+          }
+          log.info(
+              "delivery: generated a webhook signing secret (channels.webhook.secret sets your own;"
+                  + " `kairos webhooks secret` prints this one)");
+          return secret;
+        });
+  }
+}

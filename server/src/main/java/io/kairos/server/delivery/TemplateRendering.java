@@ -1,0 +1,153 @@
+package io.kairos.server.delivery;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kairos.server.definitions.DefinitionManager;
+import io.kairos.server.definitions.Head;
+import io.kairos.server.definitions.Kind;
+import io.kairos.template.MessageTemplate;
+import io.kairos.template.MissingVariables;
+import io.kairos.template.RenderContext;
+import io.kairos.template.RenderResult;
+import io.kairos.template.TemplateRenderer;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Renders a message's template, as stored in the definitions store now, with the core's {@link
+ * TemplateRenderer}: the customer's profile, the event the step ran on, the journey, the message
+ * and its links. A render that runs longer than its deadline is stopped.
+ */
+final class TemplateRendering implements MessageComposer.Renderer {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
+
+  private final DefinitionManager definitions;
+  private final TemplateRenderer renderer = new TemplateRenderer();
+  private final Links links;
+  private final Duration deadline;
+  private final Map<List<String>, MessageTemplate> parsed = new ConcurrentHashMap<>();
+
+  /** The links of a message (unsubscribe, preferences, view in browser), or none. */
+  interface Links {
+    Links NONE = (m, r) -> Map.of();
+
+    Map<String, String> of(OutboxMessage m, Recipient r);
+  }
+
+  TemplateRendering(DefinitionManager definitions, Links links, Duration deadline) {
+    this.definitions = definitions;
+    this.links = links;
+    this.deadline = deadline;
+  }
+
+  @Override
+  public Rendered render(OutboxMessage m, Recipient r, long now) {
+    if (m.template() == null) {
+      return new Rendered(null, null, "the message names no template");
+    }
+    Optional<Head> head = definitions.head(m.workspace(), Kind.TEMPLATE, m.template());
+    String version = head.map(h -> h.live() != null ? h.live() : h.latest()).orElse(null);
+    if (version == null) {
+      return new Rendered(null, null, "no template '" + m.template() + "' in the workspace");
+    }
+    MessageTemplate template;
+    try {
+      template =
+          parsed.computeIfAbsent(
+              List.of(m.workspace(), m.template(), version),
+              k -> parse(definitions.content(m.workspace(), Kind.TEMPLATE, m.template(), version)));
+    } catch (IllegalArgumentException e) {
+      return new Rendered(null, null, "template '" + m.template() + "': " + e.getMessage());
+    }
+    if (!template.channel().equals(m.channel())) {
+      return new Rendered(
+          null,
+          null,
+          "template '"
+              + m.template()
+              + "' is for "
+              + template.channel()
+              + ", the step sends "
+              + m.channel());
+    }
+    JsonNode p = m.payload();
+    RenderContext.Builder ctx =
+        RenderContext.builder(now)
+            .profile(r.profile())
+            .zone(r.zone())
+            .messageId(m.messageId())
+            .journey(m.journey(), text(p.get("version")), m.step(), map(p.get("data")))
+            .links(links.of(m, r));
+    JsonNode event = p.get("event");
+    if (event != null && event.isObject()) {
+      ctx.event(
+          text(event.get("name")),
+          map(event.get("properties")),
+          event.hasNonNull("timestamp") ? event.get("timestamp").asLong() : null);
+    }
+    long stopAt = System.nanoTime() + deadline.toNanos();
+    RenderResult result =
+        renderer.render(
+            template, versionKey(version), ctx.build(), () -> System.nanoTime() - stopAt > 0);
+    if (result instanceof RenderResult.Failed f) {
+      return new Rendered(
+          null,
+          null,
+          "template '"
+              + m.template()
+              + "', "
+              + f.field()
+              + (f.line() > 0 ? " line " + f.line() : "")
+              + ": "
+              + f.message());
+    }
+    RenderResult.Rendered ok = (RenderResult.Rendered) result;
+    return new Rendered(new LinkedHashMap<>(ok.fields()), ok.locale(), null);
+  }
+
+  private static MessageTemplate parse(String json) {
+    JsonNode t;
+    try {
+      t = JSON.readTree(json);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("stored template is not JSON: " + e.getMessage());
+    }
+    Map<String, Map<String, String>> locales = new LinkedHashMap<>();
+    t.path("locales")
+        .fields()
+        .forEachRemaining(
+            v -> {
+              Map<String, String> fields = new LinkedHashMap<>();
+              v.getValue().fields().forEachRemaining(f -> fields.put(f.getKey(), f.getValue().asText()));
+              locales.put(v.getKey(), fields);
+            });
+    return new MessageTemplate(
+        t.path("id").asText(),
+        t.path("channel").asText(),
+        text(t.get("default_locale")),
+        locales,
+        MissingVariables.parse(text(t.get("missing_variables"))));
+  }
+
+  private static long versionKey(String version) {
+    return UUID.nameUUIDFromBytes(version.getBytes(StandardCharsets.UTF_8))
+        .getMostSignificantBits();
+  }
+
+  private static String text(JsonNode n) {
+    return n == null || n.isNull() ? null : n.asText();
+  }
+
+  private static Map<String, Object> map(JsonNode n) {
+    return n == null || !n.isObject() ? Map.of() : JSON.convertValue(n, MAP);
+  }
+}
