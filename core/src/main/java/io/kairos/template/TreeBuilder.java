@@ -28,6 +28,12 @@ import liquid.parser.v4.LiquidParser.Term_lookupContext;
 final class TreeBuilder extends NodeVisitor {
   private static final Set<String> REFUSED = Set.of("include", "include_relative", "render");
 
+  /**
+   * Jekyll's {@code where_exp} parses its argument as Liquid while rendering, so customer data
+   * could become template code; {@code where} does the same job safely.
+   */
+  private static final Set<String> REFUSED_FILTERS = Set.of("where_exp");
+
   private final TemplateParser parser;
 
   TreeBuilder(TemplateParser parser) {
@@ -65,7 +71,7 @@ final class TreeBuilder extends NodeVisitor {
   @Override
   public FilterNode visitFilter(FilterContext ctx) {
     String name = ctx.Id().getText();
-    if (parser.filters.get(name) == null) {
+    if (parser.filters.get(name) == null || REFUSED_FILTERS.contains(name)) {
       throw compileError(
           Reason.SYNTAX,
           ctx.Id().getSymbol().getLine(),

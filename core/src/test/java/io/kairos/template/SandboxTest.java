@@ -52,6 +52,14 @@ class SandboxTest {
   }
 
   @Test
+  void whereExpIsNotAvailableSinceItRunsDataAsLiquid() {
+    Failed f = fails("{{ recommendations | where_exp: 'p', profile.expression | size }}");
+    assertThat(f.reason()).isEqualTo(Reason.SYNTAX);
+    assertThat(f.message()).isEqualTo("text: line 1, column 22: unknown filter 'where_exp'");
+    assertThat(renders("{{ recommendations | where: 'name', 'b' | size }}")).isEqualTo("1");
+  }
+
+  @Test
   void loopsStopAtTheIterationLimitCountingNestedLoopsTogether() {
     assertThat(renders("{% for i in (1..50) %}.{% endfor %}")).hasSize(50);
     Failed f = fails("{% for i in (1..51) %}.{% endfor %}");
