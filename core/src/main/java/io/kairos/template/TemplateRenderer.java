@@ -98,6 +98,24 @@ public final class TemplateRenderer {
     return limits;
   }
 
+  /**
+   * Compiles every field of every variant without rendering: what a save should refuse (syntax,
+   * unknown filters and tags, {@code include}, size). Keys are {@code locales.<tag>.<field>},
+   * values the reason ({@code line 2, column 9: unknown filter 'shout'}); empty when all compile.
+   */
+  public Map<String, String> problems(MessageTemplate template) {
+    Map<String, String> problems = new LinkedHashMap<>();
+    for (Map.Entry<String, Map<String, String>> v : template.locales().entrySet()) {
+      for (Map.Entry<String, String> f : v.getValue().entrySet()) {
+        RenderAbort error = CompiledField.compile(parser, f.getValue(), limits).error;
+        if (error != null) {
+          problems.put("locales." + v.getKey() + "." + f.getKey(), error.detail);
+        }
+      }
+    }
+    return problems;
+  }
+
   /** Renders; stops early only when the rendering thread is interrupted. */
   public RenderResult render(MessageTemplate template, long version, RenderContext context) {
     return render(template, version, context, StopSignal.ON_INTERRUPT);
