@@ -5,7 +5,6 @@ import io.kairos.template.RenderResult.Undefined;
 import java.text.NumberFormat;
 import java.time.ZoneId;
 import java.util.Currency;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -28,7 +27,7 @@ final class RenderState {
   final String currency;
   final MissingVariables missing;
   private final List<Undefined> undefined;
-  private Map<Currency, NumberFormat> moneyFormats;
+  private final Map<Currency, NumberFormat> moneyFormats;
 
   RenderState(
       String field,
@@ -39,7 +38,8 @@ final class RenderState {
       Locale locale,
       String currency,
       MissingVariables missing,
-      List<Undefined> undefined) {
+      List<Undefined> undefined,
+      Map<Currency, NumberFormat> moneyFormats) {
     this.field = field;
     this.stop = stop;
     this.maxOutputChars = maxOutputChars;
@@ -49,6 +49,7 @@ final class RenderState {
     this.currency = currency;
     this.missing = missing;
     this.undefined = undefined;
+    this.moneyFormats = moneyFormats;
   }
 
   void attachTo(TemplateContext root) {
@@ -93,11 +94,8 @@ final class RenderState {
     }
   }
 
-  /** NumberFormat is not thread-safe, so each render keeps its own. */
+  /** NumberFormat is not thread-safe, so each render (all its fields) keeps its own. */
   NumberFormat moneyFormat(Currency c) {
-    if (moneyFormats == null) {
-      moneyFormats = new HashMap<>(4);
-    }
     return moneyFormats.computeIfAbsent(
         c,
         k -> {

@@ -1,9 +1,9 @@
 package io.kairos.template;
 
 /**
- * Asked often while a template renders (at every piece of output, every filter and every printed
- * variable); once it answers true the render stops with {@link RenderResult.Reason#STOPPED}. This
- * is how an adapter bounds rendering by wall-clock time without the core reading a clock:
+ * Asked often while a template renders (before every piece of output and every filter call); once
+ * it answers true the render stops with {@link RenderResult.Reason#STOPPED}. This is how an adapter
+ * bounds rendering by wall-clock time without the core reading a clock:
  *
  * <pre>{@code
  * long deadline = System.nanoTime() + 200_000_000L; // 200 ms

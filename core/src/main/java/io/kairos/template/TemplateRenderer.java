@@ -1,5 +1,6 @@
 package io.kairos.template;
 
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -9,11 +10,13 @@ import io.kairos.template.RenderResult.Rendered;
 import io.kairos.template.RenderResult.Undefined;
 import java.io.IOException;
 import java.math.BigDecimal;
+import java.text.NumberFormat;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Currency;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,9 +38,10 @@ import liqp.parser.Flavor;
  * <pre>{@code
  * TemplateRenderer renderer = new TemplateRenderer();
  * RenderResult r = renderer.render(template, 3, RenderContext.builder(now).profile(p).build());
- * switch (r) {
- *   case RenderResult.Rendered m -> send(m.fields());
- *   case RenderResult.Failed f -> log(f.message());
+ * if (r instanceof RenderResult.Rendered m) {
+ *   send(m.fields());
+ * } else if (r instanceof RenderResult.Failed f) {
+ *   log(f.reason(), f.message());
  * }
  * }</pre>
  */
@@ -98,6 +102,24 @@ public final class TemplateRenderer {
     return limits;
   }
 
+  /**
+   * Compiles every field of every variant without rendering: what a save should refuse (syntax,
+   * unknown filters and tags, {@code include}, size). Keys are {@code locales.<tag>.<field>},
+   * values the reason ({@code line 2, column 9: unknown filter 'shout'}); empty when all compile.
+   */
+  public Map<String, String> problems(MessageTemplate template) {
+    Map<String, String> problems = new LinkedHashMap<>();
+    for (Map.Entry<String, Map<String, String>> v : template.locales().entrySet()) {
+      for (Map.Entry<String, String> f : v.getValue().entrySet()) {
+        RenderAbort error = CompiledField.compile(parser, f.getValue(), limits).error;
+        if (error != null) {
+          problems.put("locales." + v.getKey() + "." + f.getKey(), error.detail);
+        }
+      }
+    }
+    return problems;
+  }
+
   /** Renders; stops early only when the rendering thread is interrupted. */
   public RenderResult render(MessageTemplate template, long version, RenderContext context) {
     return render(template, version, context, StopSignal.ON_INTERRUPT);
@@ -127,6 +149,7 @@ public final class TemplateRenderer {
     Locale javaLocale = Locales.toLocale(locale);
 
     List<Undefined> undefined = new ArrayList<>();
+    Map<Currency, NumberFormat> moneyFormats = new HashMap<>(4);
     Map<String, String> fields = new LinkedHashMap<>();
     SmsSegments sms = null;
     Map<String, String> variant = template.locales().get(locale);
@@ -153,7 +176,8 @@ public final class TemplateRenderer {
               javaLocale,
               currency,
               template.missing(),
-              undefined);
+              undefined,
+              moneyFormats);
       String out;
       try {
         TemplateContext root = new TemplateContext(parser, variables);
@@ -272,7 +296,7 @@ public final class TemplateRenderer {
       JSON.readTree(body);
       return body.isBlank() ? "the body is empty; a webhook body must be JSON" : null;
     } catch (JsonProcessingException e) {
-      var at = e.getLocation();
+      JsonLocation at = e.getLocation();
       return "not valid JSON"
           + (at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr())
           + ": "

@@ -34,6 +34,31 @@ class MessageTemplateTest {
   }
 
   @Test
+  void problemsListsWhatASaveShouldRefuseByPath() {
+    Map<String, Map<String, String>> locales = new LinkedHashMap<>();
+    locales.put("en", Map.of("subject", "Hi {{ profile.first_name }}", "text", "ok"));
+    locales.put(
+        "de",
+        new LinkedHashMap<>(
+            Map.of(
+                "subject",
+                "Hallo",
+                "html",
+                "{% include 'footer' %}",
+                "text",
+                "a\n{{ x | shout }}")));
+    Map<String, String> problems =
+        new TemplateRenderer().problems(MessageTemplate.of("t", "email", "en", locales));
+    assertThat(problems)
+        .containsOnly(
+            Map.entry(
+                "locales.de.html",
+                "line 1, column 1: include is not allowed: a template cannot read files or other"
+                    + " templates"),
+            Map.entry("locales.de.text", "line 2, column 8: unknown filter 'shout'"));
+  }
+
+  @Test
   void missingVariablesReadsTheStoredSetting() {
     assertThat(MissingVariables.parse(null)).isEqualTo(MissingVariables.EMPTY);
     assertThat(MissingVariables.parse("empty")).isEqualTo(MissingVariables.EMPTY);
