@@ -92,8 +92,7 @@ public final class Delivery {
           }
           String secret = WebhookSignature.newSecret();
           try (PreparedStatement ps =
-              c.prepareStatement(
-                  "INSERT INTO settings(key, value) VALUES ('webhook_secret', ?)")) {
+              c.prepareStatement("INSERT INTO settings(key, value) VALUES ('webhook_secret', ?)")) {
             ps.setString(1, secret);
             ps.executeUpdate();
           }

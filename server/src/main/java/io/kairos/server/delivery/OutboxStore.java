@@ -67,7 +67,9 @@ final class OutboxStore {
             ps.setInt(4, limit);
             try (ResultSet rs = ps.executeQuery()) {
               while (rs.next()) {
-                long expires = rs.getLong(13);
+                long expiresAt = rs.getLong(13);
+                // wasNull speaks of the last column read: ask it now, not after the others.
+                Long expires = rs.wasNull() ? null : expiresAt;
                 out.add(
                     new OutboxMessage(
                         rs.getString(1),
@@ -82,7 +84,7 @@ final class OutboxStore {
                         rs.getLong(10),
                         rs.getLong(11),
                         rs.getInt(12),
-                        rs.wasNull() ? null : expires,
+                        expires,
                         parse(rs.getString(14))));
               }
             }

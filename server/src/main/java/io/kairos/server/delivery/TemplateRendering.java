@@ -127,7 +127,9 @@ final class TemplateRendering implements MessageComposer.Renderer {
         .forEachRemaining(
             v -> {
               Map<String, String> fields = new LinkedHashMap<>();
-              v.getValue().fields().forEachRemaining(f -> fields.put(f.getKey(), f.getValue().asText()));
+              v.getValue()
+                  .fields()
+                  .forEachRemaining(f -> fields.put(f.getKey(), f.getValue().asText()));
               locales.put(v.getKey(), fields);
             });
     return new MessageTemplate(

@@ -76,7 +76,9 @@ final class DeliveryFixture implements AutoCloseable {
     assertThat(server.runtime().awaitIdle(WAIT)).as("runtime idle").isTrue();
   }
 
-  /** Waits until the dispatcher recorded {@code n} outcomes, then until the runtime applied them. */
+  /**
+   * Waits until the dispatcher recorded {@code n} outcomes, then until the runtime applied them.
+   */
   void delivered(long n) {
     idle();
     assertThat(server.dispatcher().awaitRecorded(n, WAIT))
@@ -87,10 +89,10 @@ final class DeliveryFixture implements AutoCloseable {
 
   /** The timeline entries of a user, oldest first. */
   List<JsonNode> timeline(String userId) {
-    Http.Response r = http.get("/v1/profiles/" + userId + "/timeline?limit=500", admin);
+    Http.Response r = http.get("/v1/profiles/" + userId + "/timeline?limit=200", admin);
     assertThat(r.status()).as(r.body()).isEqualTo(200);
     List<JsonNode> out = new ArrayList<>();
-    r.json().path("entries").forEach(out::add);
+    r.json().path("items").forEach(out::add);
     return out;
   }
 
