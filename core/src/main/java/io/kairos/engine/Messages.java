@@ -188,7 +188,7 @@ final class Messages {
     }
     Map<String, Object> m = new LinkedHashMap<>(4);
     m.put("name", e.name());
-    m.put("properties", e.properties());
+    m.put("properties", e.properties().asMap());
     m.put("timestamp", e.timestamp());
     return m;
   }

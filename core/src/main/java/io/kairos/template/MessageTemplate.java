@@ -30,7 +30,7 @@ public record MessageTemplate(
           "email", List.of("subject", "preheader", "html", "text"),
           "sms", List.of("text"),
           "push", List.of("title", "body", "icon", "url"),
-          "webhook", List.of("body"),
+          "webhook", List.of("url", "body"),
           "inbox", List.of("title", "body"));
 
   /**

@@ -63,10 +63,6 @@ public final class ConfigLoader {
               "50000",
               "events waiting for the ingest writer before requests are refused with 503"),
           new Key("shutdown.grace", "10s", "how long shutdown waits for in-flight work"),
-          new Key(
-              "server.public_url",
-              "",
-              "the URL customers reach the server at, for links in messages (default: http://host:port)"),
           new Key("delivery.enabled", "true", "whether the dispatcher sends what journeys decide"),
           new Key("delivery.threads", "8", "sending threads per channel"),
           new Key("delivery.in_flight", "256", "attempts per channel claimed and not yet recorded"),
@@ -266,11 +262,6 @@ public final class ConfigLoader {
         rates.put(channel, r);
       }
     }
-    String publicUrl = blankToNull(values.get("server.public_url"));
-    if (publicUrl != null && !publicUrl.matches("https?://[^\\s/]+(/.*)?")) {
-      throw new ConfigException(
-          "server.public_url: expected an http or https URL, got '" + publicUrl + "'");
-    }
     DeliveryConfig.Email email = null;
     String smtpHost = blankToNull(values.get("channels.email.smtp.host"));
     if (smtpHost != null) {
@@ -346,7 +337,6 @@ public final class ConfigLoader {
         duration("delivery.retry_max"),
         duration("delivery.max_age"),
         rates,
-        publicUrl,
         email,
         sms,
         push,

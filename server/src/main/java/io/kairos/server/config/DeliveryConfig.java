@@ -21,7 +21,6 @@ public record DeliveryConfig(
     Duration retryMax,
     Duration maxAge,
     Map<String, Double> rates,
-    String publicUrl,
     Email email,
     Sms sms,
     Push push,

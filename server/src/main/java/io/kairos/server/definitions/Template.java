@@ -1,5 +1,6 @@
 package io.kairos.server.definitions;
 
+import io.kairos.template.MessageTemplate;
 import java.util.List;
 import java.util.Map;
 
@@ -21,13 +22,7 @@ public record Template(
     Map<String, Map<String, String>> locales) {
 
   /** The fields each channel takes. */
-  public static final Map<String, List<String>> FIELDS =
-      Map.of(
-          "email", List.of("subject", "preheader", "html", "text"),
-          "sms", List.of("text"),
-          "push", List.of("title", "body", "icon", "url"),
-          "webhook", List.of("body"),
-          "inbox", List.of("title", "body"));
+  public static final Map<String, List<String>> FIELDS = MessageTemplate.FIELDS;
 
   /** The channels, in the order messages list them. */
   public static final List<String> CHANNELS = List.of("email", "sms", "push", "webhook", "inbox");
@@ -38,6 +33,6 @@ public record Template(
           "email", List.of("subject"),
           "sms", List.of("text"),
           "push", List.of("title", "body"),
-          "webhook", List.of("body"),
+          "webhook", List.of("url", "body"),
           "inbox", List.of("title", "body"));
 }

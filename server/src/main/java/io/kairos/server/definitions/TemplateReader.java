@@ -7,6 +7,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kairos.server.http.Problem;
 import io.kairos.server.http.Problem.FieldError;
 import io.kairos.server.http.ProblemException;
+import io.kairos.template.MessageTemplate;
+import io.kairos.template.MissingVariables;
+import io.kairos.template.TemplateRenderer;
 import java.util.ArrayList;
 import java.util.IllformedLocaleException;
 import java.util.Iterator;
@@ -31,7 +34,10 @@ public final class TemplateReader {
       Set.of("version", "created_at", "updated_at", "status");
 
   private static final Set<String> KEYS =
-      Set.of("id", "channel", "name", "default_locale", "locales");
+      Set.of("id", "channel", "name", "default_locale", "missing_variables", "locales");
+
+  /** Compiles every field as the dispatcher will: unknown filters and tags are found at save. */
+  private static final TemplateRenderer CHECKER = new TemplateRenderer();
 
   private TemplateReader() {}
 
@@ -50,7 +56,9 @@ public final class TemplateReader {
       if (!KEYS.contains(f)) {
         errors.add(
             new FieldError(
-                f, "unknown field; a template has id, channel, name, default_locale, locales"));
+                f,
+                "unknown field; a template has id, channel, name, default_locale,"
+                    + " missing_variables, locales"));
       }
     }
     String id;
@@ -101,6 +109,23 @@ public final class TemplateReader {
         if (!d.isTextual() || !locales.has(d.asText())) {
           errors.add(new FieldError("default_locale", "expected one of the locales of 'locales'"));
         }
+      }
+    }
+    if (t.has("missing_variables")) {
+      try {
+        MissingVariables.parse(t.get("missing_variables").asText());
+      } catch (IllegalArgumentException e) {
+        errors.add(
+            new FieldError(
+                "missing_variables",
+                "expected 'empty' (print nothing) or 'error' (the message fails), got "
+                    + t.get("missing_variables")));
+      }
+    }
+    if (errors.isEmpty()) {
+      for (Map.Entry<String, String> p :
+          CHECKER.problems(messageTemplate(t.toString())).entrySet()) {
+        errors.add(new FieldError(p.getKey(), p.getValue()));
       }
     }
     if (!errors.isEmpty()) {
@@ -204,6 +229,38 @@ public final class TemplateReader {
     } catch (RuntimeException e) {
       return "invalid Liquid: " + e.getMessage();
     }
+  }
+
+  /**
+   * A stored template as the renderer takes it.
+   *
+   * @throws IllegalArgumentException when the stored text is not a template (naming the field)
+   */
+  public static MessageTemplate messageTemplate(String content) {
+    JsonNode t;
+    try {
+      t = JSON.readTree(content);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("not JSON: " + e.getOriginalMessage());
+    }
+    Map<String, Map<String, String>> locales = new LinkedHashMap<>();
+    t.path("locales")
+        .fields()
+        .forEachRemaining(
+            v -> {
+              Map<String, String> fields = new LinkedHashMap<>();
+              v.getValue()
+                  .fields()
+                  .forEachRemaining(f -> fields.put(f.getKey(), f.getValue().asText()));
+              locales.put(v.getKey(), fields);
+            });
+    return new MessageTemplate(
+        t.path("id").asText(),
+        t.path("channel").asText(),
+        t.hasNonNull("default_locale") ? t.get("default_locale").asText() : null,
+        locales,
+        MissingVariables.parse(
+            t.hasNonNull("missing_variables") ? t.get("missing_variables").asText() : null));
   }
 
   /** Reads a stored template. */

@@ -97,8 +97,8 @@ public final class Delivery {
             ps.executeUpdate();
           }
           log.info(
-              "delivery: generated a webhook signing secret (channels.webhook.secret sets your own;"
-                  + " `kairos webhooks secret` prints this one)");
+              "delivery: generated a webhook signing secret, kept in the store (settings table,"
+                  + " key webhook_secret); channels.webhook.secret sets your own");
           return secret;
         });
   }

@@ -6,12 +6,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kairos.server.definitions.DefinitionManager;
 import io.kairos.server.definitions.Head;
 import io.kairos.server.definitions.Kind;
+import io.kairos.server.definitions.TemplateReader;
 import io.kairos.template.MessageTemplate;
-import io.kairos.template.MissingVariables;
 import io.kairos.template.RenderContext;
 import io.kairos.template.RenderResult;
 import io.kairos.template.TemplateRenderer;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -64,7 +63,9 @@ final class TemplateRendering implements MessageComposer.Renderer {
       template =
           parsed.computeIfAbsent(
               List.of(m.workspace(), m.template(), version),
-              k -> parse(definitions.content(m.workspace(), Kind.TEMPLATE, m.template(), version)));
+              k ->
+                  TemplateReader.messageTemplate(
+                      definitions.content(m.workspace(), Kind.TEMPLATE, m.template(), version)));
     } catch (IllegalArgumentException e) {
       return new Rendered(null, null, "template '" + m.template() + "': " + e.getMessage());
     }
@@ -112,32 +113,6 @@ final class TemplateRendering implements MessageComposer.Renderer {
     }
     RenderResult.Rendered ok = (RenderResult.Rendered) result;
     return new Rendered(new LinkedHashMap<>(ok.fields()), ok.locale(), null);
-  }
-
-  private static MessageTemplate parse(String json) {
-    JsonNode t;
-    try {
-      t = JSON.readTree(json);
-    } catch (IOException e) {
-      throw new IllegalArgumentException("stored template is not JSON: " + e.getMessage());
-    }
-    Map<String, Map<String, String>> locales = new LinkedHashMap<>();
-    t.path("locales")
-        .fields()
-        .forEachRemaining(
-            v -> {
-              Map<String, String> fields = new LinkedHashMap<>();
-              v.getValue()
-                  .fields()
-                  .forEachRemaining(f -> fields.put(f.getKey(), f.getValue().asText()));
-              locales.put(v.getKey(), fields);
-            });
-    return new MessageTemplate(
-        t.path("id").asText(),
-        t.path("channel").asText(),
-        text(t.get("default_locale")),
-        locales,
-        MissingVariables.parse(text(t.get("missing_variables"))));
   }
 
   private static long versionKey(String version) {

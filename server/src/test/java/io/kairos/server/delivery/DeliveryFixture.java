@@ -34,7 +34,8 @@ final class DeliveryFixture implements AutoCloseable {
   String write;
 
   DeliveryFixture(StoreKind kind, Path dir, Consumer<ConfigLoader> configure) {
-    config = TestStores.config(kind, dir).set("runtime.partitions", "2");
+    config =
+        TestStores.config(kind, dir).set("runtime.partitions", "2").set("delivery.enabled", "true");
     configure.accept(config);
     start();
     admin = server.workspaces().createKey("default", Scope.ADMIN, "admin").secret();

@@ -70,8 +70,13 @@ public final class TestStores {
    * directory in {@code tempDir}; no journeys are loaded.
    */
   public static ConfigLoader config(StoreKind kind, Path tempDir) {
+    // The dispatcher is off unless a test is about delivery: its reports would join every
+    // timeline and journey the runtime tests compare with the simulator's.
     ConfigLoader loader =
-        new ConfigLoader().set("server.port", "0").set("data.dir", tempDir.toString());
+        new ConfigLoader()
+            .set("server.port", "0")
+            .set("data.dir", tempDir.toString())
+            .set("delivery.enabled", "false");
     if (kind == StoreKind.POSTGRES) {
       loader.set("store.url", newPostgresDatabase()).set("store.user", "postgres");
     }
