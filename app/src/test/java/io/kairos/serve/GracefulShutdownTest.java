@@ -147,6 +147,7 @@ class GracefulShutdownTest {
   private static final List<String> DRAIN =
       List.of(
           "KairosServer INFO stopping: new requests are refused",
+          "Dispatcher INFO dispatcher stopped: every attempt made is recorded",
           "IngestWriter INFO ingest writer stopped: every request it accepted is committed",
           "KairosServer INFO HTTP listener closed",
           "PartitionWorker INFO partition * stopped; its log up to seq",

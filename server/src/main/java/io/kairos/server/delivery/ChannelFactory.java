@@ -188,6 +188,13 @@ final class ChannelFactory {
       return build.build();
     } catch (IllegalArgumentException | IllegalStateException | NullPointerException e) {
       String m = e.getMessage() == null ? e.toString() : e.getMessage();
+      // The adapters name their own fields (webhook.signingSecret, sms.twilio.accountSid): under
+      // the server's key of the channel, without repeating the channel's name.
+      String[] parts = prefix.split("\\.");
+      String channel = parts[parts.length - 1] + ".";
+      if (m.startsWith(channel)) {
+        m = m.substring(channel.length());
+      }
       throw new ConfigException(prefix + m);
     }
   }

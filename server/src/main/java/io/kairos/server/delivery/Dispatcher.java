@@ -316,9 +316,7 @@ public final class Dispatcher implements Capability {
     List<EventLog.LogEntry> reported = new ArrayList<>(group.size());
     for (Done d : group) {
       settled.add(d.recorded().settlement());
-      if (d.recorded().report() != null) {
-        reported.add(d.recorded().report());
-      }
+      reported.addAll(d.recorded().reports());
     }
     try {
       eventLog

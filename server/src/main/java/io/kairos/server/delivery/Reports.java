@@ -3,11 +3,14 @@ package io.kairos.server.delivery;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kairos.channel.Outcome;
+import io.kairos.channel.sms.SmsOptOut;
 import io.kairos.policy.DeliveryEvents;
 import io.kairos.server.ingest.EventLog;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -28,16 +31,27 @@ final class Reports {
   }
 
   /** A settlement and, unless the profile is gone, its report. */
-  record Recorded(Settlement settlement, EventLog.LogEntry report) {}
+  record Recorded(Settlement settlement, List<EventLog.LogEntry> reports) {
+    Recorded(Settlement settlement, EventLog.LogEntry report) {
+      this(settlement, report == null ? List.of() : List.of(report));
+    }
+
+    Recorded and(EventLog.LogEntry more) {
+      List<EventLog.LogEntry> all = new ArrayList<>(reports);
+      all.add(more);
+      return new Recorded(settlement, all);
+    }
+  }
 
   Recorded of(OutboxMessage m, int attempt, Result result, long now) {
     if (result instanceof Result.Erased) {
       return new Recorded(
-          settle(m, OutboxStore.SKIPPED, now, "the profile was erased", null), null);
+          settle(m, OutboxStore.SKIPPED, now, "the profile was erased", null), List.of());
     }
     if (result instanceof Result.Error e) {
       // Not an attempt's answer: the row goes back as it was, and the attempt is not reported.
-      return new Recorded(retryOrGiveUp(m, attempt, now, null, e.reason(), null).settlement, null);
+      return new Recorded(
+          retryOrGiveUp(m, attempt, now, null, e.reason(), null).settlement, List.of());
     }
     if (result instanceof Result.Skipped s) {
       return recorded(
@@ -129,22 +143,28 @@ final class Reports {
           });
     }
     if (o instanceof Outcome.Gone gone) {
-      return recorded(
-          m,
-          a.recipient(),
-          OutboxStore.FAILED,
-          now,
-          "address gone: " + gone.detail(),
-          null,
-          DeliveryEvents.FAILED,
-          attempt,
-          now,
-          props -> {
-            props.put("address", a.address());
-            props.put("address_gone", true);
-            props.put("retryable", false);
-            props.put("reason", gone.detail());
-          });
+      Recorded rec =
+          recorded(
+              m,
+              a.recipient(),
+              OutboxStore.FAILED,
+              now,
+              "address gone: " + gone.detail(),
+              null,
+              DeliveryEvents.FAILED,
+              attempt,
+              now,
+              props -> {
+                props.put("address", a.address());
+                props.put("address_gone", true);
+                props.put("retryable", false);
+                props.put("reason", gone.detail());
+              });
+      if ("sms".equals(m.channel()) && SmsOptOut.is(o)) {
+        // The recipient replied STOP to the provider: their consent says so from now on.
+        rec = rec.and(optOut(m, a.recipient(), attempt, now, gone.detail()));
+      }
+      return rec;
     }
     Outcome.Failed failed = (Outcome.Failed) o;
     return recorded(
@@ -186,7 +206,7 @@ final class Reports {
                   + "; the last: "
                   + detail;
       if (r == null) {
-        return new Recorded(settle(m, OutboxStore.FAILED, now, "failed: " + why, null), null);
+        return new Recorded(settle(m, OutboxStore.FAILED, now, "failed: " + why, null), List.of());
       }
       return recorded(
           m,
@@ -205,7 +225,8 @@ final class Reports {
           });
     }
     if (r == null) {
-      return new Recorded(settle(m, OutboxStore.PENDING, next, "retry: " + detail, null), null);
+      return new Recorded(
+          settle(m, OutboxStore.PENDING, next, "retry: " + detail, null), List.of());
     }
     return recorded(
         m,
@@ -224,6 +245,39 @@ final class Reports {
           props.put("retry", true);
           props.put("ambiguous", a.outcome() instanceof Outcome.Ambiguous);
         });
+  }
+
+  private static EventLog.LogEntry optOut(
+      OutboxMessage m, Recipient r, int attempt, long now, String detail) {
+    ObjectNode body = JSON.createObjectNode();
+    body.put("type", "track");
+    body.put("event", "Unsubscribed");
+    identify(body, r);
+    String id = m.messageId() + "/unsubscribed/" + attempt;
+    body.put("messageId", id);
+    body.put("timestamp", Instant.ofEpochMilli(now).toString());
+    ObjectNode p = body.putObject("properties");
+    p.put("channel", "sms");
+    p.put("message_id", m.messageId());
+    p.put("reason", detail);
+    body.putObject("context").putObject("library").put("name", "kairos-dispatcher");
+    return new EventLog.LogEntry(
+        m.workspace(),
+        r.profileId(),
+        "track",
+        "Unsubscribed",
+        id,
+        now,
+        now,
+        body.toString().getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static void identify(ObjectNode body, Recipient r) {
+    if (r.profile().userId() != null) {
+      body.put("userId", r.profile().userId());
+    } else {
+      body.put("anonymousId", r.profileId());
+    }
   }
 
   private interface Props {
@@ -250,11 +304,7 @@ final class Reports {
     ObjectNode body = JSON.createObjectNode();
     body.put("type", "track");
     body.put("event", event);
-    if (r.profile().userId() != null) {
-      body.put("userId", r.profile().userId());
-    } else {
-      body.put("anonymousId", r.profileId());
-    }
+    identify(body, r);
     String id =
         m.messageId()
             + "/"
