@@ -195,10 +195,15 @@ final class StoreChecks {
         .as("journey entries (profile, journey, instance) in the timeline twice")
         .isEmpty();
 
-    // No provider is configured in these tests: the dispatcher (when on) can only fail messages,
-    // and a stop, graceful or not, must never leave it claiming to have sent one.
-    assertThat(store.count("SELECT COUNT(*) FROM outbox WHERE status NOT IN ('pending', 'failed')"))
-        .as("outbox rows neither pending nor failed (no provider is configured here)")
+    // No provider is configured in these tests: the dispatcher (when on) can only fail messages.
+    // A row may be left 'sending' by the kill that ends a child server: an attempt in flight, to
+    // be retried with the same id at the next start.
+    assertThat(
+            store.count(
+                "SELECT COUNT(*) FROM outbox WHERE status NOT IN ('pending', 'sending', 'failed')"))
+        .as(
+            "outbox rows sent or skipped although no provider is configured here: %s",
+            store.rows("SELECT status, channel, outcome, COUNT(*) FROM outbox GROUP BY 1, 2, 3"))
         .isZero();
     assertThat(
             store.count(

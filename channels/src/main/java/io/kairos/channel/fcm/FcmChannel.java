@@ -7,6 +7,7 @@ import io.kairos.channel.Channel;
 import io.kairos.channel.Content;
 import io.kairos.channel.Delivery;
 import io.kairos.channel.Outcome;
+import io.kairos.channel.http.HttpCalls;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -6,6 +6,7 @@ import io.kairos.channel.Channel;
 import io.kairos.channel.Content;
 import io.kairos.channel.Delivery;
 import io.kairos.channel.Outcome;
+import io.kairos.channel.http.HttpCalls;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.http.HttpClient;

@@ -1,4 +1,4 @@
-package io.kairos.channel.fcm;
+package io.kairos.channel.http;
 
 import io.kairos.channel.Outcome;
 import java.io.ByteArrayOutputStream;
@@ -28,25 +28,26 @@ import javax.net.ssl.SSLException;
 
 /**
  * One HTTP exchange with a bounded wait and a bounded body, and what a broken one means for the
- * message. Kept in this package on purpose (the shared HTTP helpers live elsewhere).
+ * message, for the push adapters (Web Push, FCM), which judge the answers themselves; webhooks and
+ * SMS go through {@link HttpTransport}.
  */
-final class HttpCalls {
+public final class HttpCalls {
   private HttpCalls() {}
 
   /** What came of one request: an answer with a status, or a broken exchange already judged. */
-  sealed interface Result {}
+  public sealed interface Result {}
 
   /**
    * An HTTP answer.
    *
    * @param body the first bytes of the body (the rest is not read)
    */
-  record Answer(int status, HttpHeaders headers, String body) implements Result {}
+  public record Answer(int status, HttpHeaders headers, String body) implements Result {}
 
   /** No answer: the connection failed, timed out or broke. */
-  record Broken(Outcome outcome) implements Result {}
+  public record Broken(Outcome outcome) implements Result {}
 
-  static HttpClient client(Duration connectTimeout) {
+  public static HttpClient client(Duration connectTimeout) {
     return HttpClient.newBuilder()
         .connectTimeout(connectTimeout)
         .followRedirects(HttpClient.Redirect.NEVER)
@@ -57,7 +58,8 @@ final class HttpCalls {
    * Sends {@code request} (which carries its own timeout for the answer's headers) and reads at
    * most {@code maxBody} bytes of the body, all within {@code overall}.
    */
-  static Result exchange(HttpClient client, HttpRequest request, int maxBody, Duration overall) {
+  public static Result exchange(
+      HttpClient client, HttpRequest request, int maxBody, Duration overall) {
     CompletableFuture<HttpResponse<byte[]>> call =
         client.sendAsync(request, info -> new Excerpt(maxBody));
     try {
@@ -84,7 +86,7 @@ final class HttpCalls {
    * handshake) the message surely did not go: Retry. After (a timeout waiting for the answer, a
    * reset, a closed connection) it may have: Ambiguous.
    */
-  static Outcome broken(Throwable failure, HttpRequest request) {
+  public static Outcome broken(Throwable failure, HttpRequest request) {
     for (Throwable t = failure; t != null; t = t.getCause()) {
       if (t instanceof HttpConnectTimeoutException) {
         return new Outcome.Retry("no connection to " + request.uri().getHost() + " in time", null);
@@ -113,7 +115,7 @@ final class HttpCalls {
    * {@code Retry-After} as a duration: delay-seconds or an HTTP date (RFC 9110 section 10.2.3);
    * null when absent or unreadable, zero when already past.
    */
-  static Duration retryAfter(HttpHeaders headers, Clock clock) {
+  public static Duration retryAfter(HttpHeaders headers, Clock clock) {
     String value = headers.firstValue("Retry-After").map(String::strip).orElse(null);
     if (value == null || value.isEmpty()) {
       return null;
@@ -132,7 +134,7 @@ final class HttpCalls {
   }
 
   /** A body shortened for a detail line. */
-  static String excerpt(String body) {
+  public static String excerpt(String body) {
     String flat = body.replaceAll("\\s+", " ").strip();
     return flat.length() <= 200 ? flat : flat.substring(0, 200) + "...";
   }
