@@ -82,8 +82,10 @@ public final class KairosServer implements AutoCloseable {
       // Added last so it stops first: no new events while the runtime drains.
       capabilities.add(ingestion);
       // The dispatcher records outcomes through the ingest writer, so it stops before it.
-      this.dispatcher =
-          Delivery.dispatcher(config, db, ingestion.eventLog(), runtime, definitions, clock);
+      Delivery delivery =
+          Delivery.create(config, db, ingestion.eventLog(), runtime, definitions, auth, clock);
+      this.dispatcher = delivery.dispatcher();
+      capabilities.add(delivery.previewApi());
       capabilities.add(dispatcher);
     } catch (RuntimeException e) {
       db.close();

@@ -5,6 +5,7 @@ import io.kairos.channel.webhook.WebhookSignature;
 import io.kairos.server.config.DeliveryConfig;
 import io.kairos.server.config.ServerConfig;
 import io.kairos.server.definitions.DefinitionManager;
+import io.kairos.server.http.Authenticator;
 import io.kairos.server.ingest.EventLog;
 import io.kairos.server.runtime.LiveRuntime;
 import io.kairos.server.store.Database;
@@ -16,24 +17,45 @@ import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Builds the dispatcher and its channels from the server's configuration. */
+/**
+ * The delivery side of a server, built from its configuration: the dispatcher (woken whenever the
+ * runtime writes outbox rows) and the template preview and test-send API, sharing one set of
+ * channels and one renderer.
+ */
 public final class Delivery {
   private static final Logger log = LoggerFactory.getLogger(Delivery.class);
   private static final Duration RENDER_DEADLINE = Duration.ofSeconds(2);
 
-  private Delivery() {}
+  private final Dispatcher dispatcher;
+  private final TemplatePreviewApi previewApi;
+
+  private Delivery(Dispatcher dispatcher, TemplatePreviewApi previewApi) {
+    this.dispatcher = dispatcher;
+    this.previewApi = previewApi;
+  }
+
+  /** Delivers what the runtime writes to the outbox. */
+  public Dispatcher dispatcher() {
+    return dispatcher;
+  }
+
+  /** Template previews and test sends. */
+  public TemplatePreviewApi previewApi() {
+    return previewApi;
+  }
 
   /**
-   * The dispatcher of this server, woken whenever the runtime writes outbox rows.
+   * Builds the channels the configuration asks for, the renderer, the dispatcher and the API.
    *
    * @throws io.kairos.server.config.ConfigException when a channel's settings are refused
    */
-  public static Dispatcher dispatcher(
+  public static Delivery create(
       ServerConfig config,
       Database db,
       EventLog eventLog,
       LiveRuntime runtime,
       DefinitionManager definitions,
+      Authenticator auth,
       InstantSource clock) {
     DeliveryConfig d = config.delivery();
     String secret = d.webhook().secret() != null ? d.webhook().secret() : webhookSecret(db);
@@ -50,28 +72,25 @@ public final class Delivery {
             d.maxAge(),
             d.rates(),
             config.shutdownGrace());
+    TemplateRendering rendering =
+        new TemplateRendering(definitions, TemplateRendering.Links.NONE, RENDER_DEADLINE);
+    Recipients recipients = new Recipients(db, runtime, definitions);
     MessageComposer composer =
         new MessageComposer(
-            new TemplateRendering(definitions, TemplateRendering.Links.NONE, RENDER_DEADLINE),
+            rendering,
             new MessageComposer.Senders(
                 d.email() == null ? null : d.email().from(),
                 d.email() == null ? null : d.email().replyTo(),
                 d.sms() == null ? null : d.sms().from()));
     Dispatcher dispatcher =
-        new Dispatcher(
-            settings,
-            db,
-            eventLog,
-            new Recipients(db, runtime, definitions),
-            composer,
-            channels,
-            clock);
+        new Dispatcher(settings, db, eventLog, recipients, composer, channels, clock);
     runtime.onOutbox(dispatcher::wake);
     log.info(
         "delivery: channels configured: {}{}",
         channels.keySet(),
         d.enabled() ? "" : " (delivery.enabled is false: nothing is sent)");
-    return dispatcher;
+    return new Delivery(
+        dispatcher, new TemplatePreviewApi(auth, recipients, rendering, composer, channels, clock));
   }
 
   /**

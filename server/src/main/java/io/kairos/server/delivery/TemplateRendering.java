@@ -48,15 +48,27 @@ final class TemplateRendering implements MessageComposer.Renderer {
     this.deadline = deadline;
   }
 
+  /** A full rendering (for previews) or why there is none. */
+  record Full(RenderResult.Rendered rendered, String problem, String field) {}
+
   @Override
   public Rendered render(OutboxMessage m, Recipient r, long now) {
+    Full f = full(m, r, now);
+    if (f.problem() != null) {
+      return new Rendered(null, null, f.problem());
+    }
+    return new Rendered(new LinkedHashMap<>(f.rendered().fields()), f.rendered().locale(), null);
+  }
+
+  /** Renders {@code m}'s template, as saved now, for {@code r}. */
+  Full full(OutboxMessage m, Recipient r, long now) {
     if (m.template() == null) {
-      return new Rendered(null, null, "the message names no template");
+      return new Full(null, "the message names no template", "template");
     }
     Optional<Head> head = definitions.head(m.workspace(), Kind.TEMPLATE, m.template());
     String version = head.map(h -> h.live() != null ? h.live() : h.latest()).orElse(null);
     if (version == null) {
-      return new Rendered(null, null, "no template '" + m.template() + "' in the workspace");
+      return new Full(null, "no template '" + m.template() + "' in the workspace", "template");
     }
     MessageTemplate template;
     try {
@@ -67,18 +79,18 @@ final class TemplateRendering implements MessageComposer.Renderer {
                   TemplateReader.messageTemplate(
                       definitions.content(m.workspace(), Kind.TEMPLATE, m.template(), version)));
     } catch (IllegalArgumentException e) {
-      return new Rendered(null, null, "template '" + m.template() + "': " + e.getMessage());
+      return new Full(null, "template '" + m.template() + "': " + e.getMessage(), "template");
     }
     if (!template.channel().equals(m.channel())) {
-      return new Rendered(
-          null,
+      return new Full(
           null,
           "template '"
               + m.template()
               + "' is for "
               + template.channel()
               + ", the step sends "
-              + m.channel());
+              + m.channel(),
+          "template");
     }
     JsonNode p = m.payload();
     RenderContext.Builder ctx =
@@ -88,20 +100,22 @@ final class TemplateRendering implements MessageComposer.Renderer {
             .messageId(m.messageId())
             .journey(m.journey(), text(p.get("version")), m.step(), map(p.get("data")))
             .links(links.of(m, r));
+    if (p.hasNonNull("locale")) {
+      ctx.locale(p.get("locale").asText());
+    }
     JsonNode event = p.get("event");
     if (event != null && event.isObject()) {
       ctx.event(
           text(event.get("name")),
           map(event.get("properties")),
-          event.hasNonNull("timestamp") ? event.get("timestamp").asLong() : null);
+          event.hasNonNull("timestamp") ? event.get("timestamp").asLong() : now);
     }
     long stopAt = System.nanoTime() + deadline.toNanos();
     RenderResult result =
         renderer.render(
             template, versionKey(version), ctx.build(), () -> System.nanoTime() - stopAt > 0);
     if (result instanceof RenderResult.Failed f) {
-      return new Rendered(
-          null,
+      return new Full(
           null,
           "template '"
               + m.template()
@@ -109,10 +123,26 @@ final class TemplateRendering implements MessageComposer.Renderer {
               + f.field()
               + (f.line() > 0 ? " line " + f.line() : "")
               + ": "
-              + f.message());
+              + f.message(),
+          f.field());
     }
-    RenderResult.Rendered ok = (RenderResult.Rendered) result;
-    return new Rendered(new LinkedHashMap<>(ok.fields()), ok.locale(), null);
+    return new Full((RenderResult.Rendered) result, null, null);
+  }
+
+  /** The channel of a saved template, or null when there is no such template. */
+  String channelOf(String workspace, String id) {
+    Optional<Head> head = definitions.head(workspace, Kind.TEMPLATE, id);
+    String version = head.map(h -> h.live() != null ? h.live() : h.latest()).orElse(null);
+    if (version == null) {
+      return null;
+    }
+    return parsed
+        .computeIfAbsent(
+            List.of(workspace, id, version),
+            k ->
+                TemplateReader.messageTemplate(
+                    definitions.content(workspace, Kind.TEMPLATE, id, version)))
+        .channel();
   }
 
   private static long versionKey(String version) {

@@ -100,6 +100,18 @@ class IsolationTest {
           new Call("DELETE /v1/templates/{id}", "DELETE", "/v1/templates/t", null, null),
           new Call(
               "GET /v1/templates/{id}/versions", "GET", "/v1/templates/t/versions", null, null),
+          new Call(
+              "POST /v1/templates/{id}/preview",
+              "POST",
+              "/v1/templates/t/preview",
+              "application/json",
+              "{\"traits\":{\"name\":\"Ana\"}}"),
+          new Call(
+              "POST /v1/templates/{id}/test",
+              "POST",
+              "/v1/templates/t/test",
+              "application/json",
+              "{\"to\":\"+4915100000001\"}"),
           new Call("GET /v1/definitions", "GET", "/v1/definitions", null, null),
           new Call("GET /v1/definitions/{kind}", "GET", "/v1/definitions/policies", null, null),
           new Call(
@@ -177,6 +189,9 @@ class IsolationTest {
                 || c.path().endsWith("/archive")) {
               assertThat(r.status()).as(what).isEqualTo(404);
               assertThat(r.json().get("detail").asText()).as(what).contains("no journey 'j'");
+            } else if (c.path().endsWith("/preview") || c.path().endsWith("/test")) {
+              assertThat(r.status()).as(what).isEqualTo(404);
+              assertThat(r.json().get("detail").asText()).as(what).contains("no template 't'");
             } else if (c.path().equals("/v1/journeys/validate")) {
               // B has no segment 'vip': the journey does not validate there.
               assertThat(r.json().get("ok").asBoolean()).as(what).isFalse();

@@ -32,6 +32,7 @@ final class DeliveryFixture implements AutoCloseable {
   Http http;
   String admin;
   String write;
+  private String read;
 
   DeliveryFixture(StoreKind kind, Path dir, Consumer<ConfigLoader> configure) {
     config =
@@ -52,6 +53,14 @@ final class DeliveryFixture implements AutoCloseable {
     server.close();
     change.accept(config);
     start();
+  }
+
+  /** A key of the read scope. */
+  String read() {
+    if (read == null) {
+      read = server.workspaces().createKey("default", Scope.READ, "read").secret();
+    }
+    return read;
   }
 
   void journey(String yaml) {

@@ -237,6 +237,78 @@ class DeliveryTest {
     }
   }
 
+  @ParameterizedTest
+  @EnumSource(StoreKind.class)
+  void aPreviewShowsWhatACustomerGetsAndATestSendsIt(StoreKind kind) throws Exception {
+    try (DeliveryFixture f = fixture(kind)) {
+      f.template(TEMPLATE);
+      f.template(
+          "{\"id\":\"sms-hi\",\"channel\":\"sms\",\"locales\":{\"en\":{\"text\":\"Hi {{"
+              + " profile.first_name }} 🎉 {{ profile.nickname }}\"}}}");
+      f.send(
+          "{\"type\":\"identify\",\"userId\":\"sara\",\"traits\":{\"email\":\"sara@example.com\","
+              + "\"first_name\":\"سارا\",\"locale\":\"fa-IR\"}}");
+      f.idle();
+      var preview =
+          f.http.postJson(
+              "/v1/templates/welcome/preview",
+              f.admin,
+              "{\"profile\":\"sara\",\"event\":{\"name\":\"Signed Up\","
+                  + "\"properties\":{\"plan\":\"pro\"}}}");
+      assertThat(preview.status()).as(preview.body()).isEqualTo(200);
+      assertThat(preview.json().path("locale").asText()).isEqualTo("fa");
+      assertThat(preview.json().path("direction").asText()).isEqualTo("rtl");
+      assertThat(preview.json().path("fields").path("subject").asText())
+          .isEqualTo("خوش آمدید سارا 🎉");
+      assertThat(preview.json().path("fields").path("html").asText()).contains("طرح شما: pro");
+
+      var sms =
+          f.http.postJson(
+              "/v1/templates/sms-hi/preview", f.read(), "{\"traits\":{\"first_name\":\"Ana\"}}");
+      assertThat(sms.status()).as(sms.body()).isEqualTo(200);
+      assertThat(sms.json().path("fields").path("text").asText()).isEqualTo("Hi Ana 🎉 ");
+      assertThat(sms.json().path("sms").path("encoding").asText()).isEqualTo("UCS-2");
+      assertThat(sms.json().path("sms").path("segments").asInt()).isEqualTo(1);
+      assertThat(sms.json().path("undefined").toString()).contains("profile.nickname");
+
+      var bad = f.http.postJson("/v1/templates/welcome/preview", f.admin, "{\"profil\":\"x\"}");
+      assertThat(bad.status()).isEqualTo(400);
+      assertThat(bad.body()).contains("profil");
+      assertThat(f.http.postJson("/v1/templates/nope/preview", f.admin, "{}").status())
+          .isEqualTo(404);
+      // A test send needs an admin key and an address, and goes out at once.
+      assertThat(
+              f.http
+                  .postJson("/v1/templates/welcome/test", f.read(), "{\"to\":\"x@y.z\"}")
+                  .status())
+          .isEqualTo(403);
+      assertThat(f.http.postJson("/v1/templates/welcome/test", f.admin, "{}").status())
+          .isEqualTo(400);
+      var test =
+          f.http.postJson(
+              "/v1/templates/welcome/test",
+              f.admin,
+              "{\"to\":\"me@shop.example\",\"traits\":{\"first_name\":\"Test\"}}");
+      assertThat(test.status()).as(test.body()).isEqualTo(200);
+      assertThat(test.json().path("outcome").asText()).isEqualTo("sent");
+      assertThat(smtp.getReceivedMessages())
+          .singleElement()
+          .satisfies(
+              m -> {
+                assertThat(m.getSubject()).isEqualTo("Welcome, Test");
+                assertThat(m.getAllRecipients()[0].toString()).isEqualTo("me@shop.example");
+              });
+      // A test is not a customer's message: nothing in the outbox.
+      assertThat(f.outbox()).isEmpty();
+      // A channel without a provider: 409.
+      assertThat(
+              f.http
+                  .postJson("/v1/templates/sms-hi/test", f.admin, "{\"to\":\"+4915100000001\"}")
+                  .status())
+          .isEqualTo(409);
+    }
+  }
+
   private static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0)) {
       return s.getLocalPort();
