@@ -31,6 +31,6 @@ mkdir -p bench/results
 out="bench/results/delivery-$(date -u +%Y%m%dT%H%M%SZ).txt"
 for c in "${channels[@]}"; do
   java -Xmx2g -cp "$BENCH_JAR" io.kairos.bench.DeliveryBench --channel "$c" "${opts[@]}" 2>/dev/null \
-    | grep -v '^{' | tee -a "$out"
+    | grep --line-buffered -v '^{' | tee -a "$out"
 done
 echo "results: $out"

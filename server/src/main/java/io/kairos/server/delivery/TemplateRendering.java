@@ -35,6 +35,13 @@ final class TemplateRendering implements MessageComposer.Renderer {
   private final Duration deadline;
   private final Map<List<String>, MessageTemplate> parsed = new ConcurrentHashMap<>();
 
+  /** Which version of a template is current, looked up at most once a second per template. */
+  private final Map<List<String>, Current> current = new ConcurrentHashMap<>();
+
+  private record Current(String version, long until) {}
+
+  private static final long CURRENT_NANOS = 1_000_000_000L;
+
   /** The links of a message (unsubscribe, preferences, view in browser), or none. */
   interface Links {
     Links NONE = (m, r) -> Map.of();
@@ -65,8 +72,7 @@ final class TemplateRendering implements MessageComposer.Renderer {
     if (m.template() == null) {
       return new Full(null, "the message names no template", "template");
     }
-    Optional<Head> head = definitions.head(m.workspace(), Kind.TEMPLATE, m.template());
-    String version = head.map(h -> h.live() != null ? h.live() : h.latest()).orElse(null);
+    String version = version(m.workspace(), m.template());
     if (version == null) {
       return new Full(null, "no template '" + m.template() + "' in the workspace", "template");
     }
@@ -129,10 +135,28 @@ final class TemplateRendering implements MessageComposer.Renderer {
     return new Full((RenderResult.Rendered) result, null, null);
   }
 
+  /**
+   * The template's current version. Sending thousands of messages a second must not read the
+   * definitions store for each: a saved template is used from at most a second later.
+   */
+  private String version(String workspace, String id) {
+    List<String> key = List.of(workspace, id);
+    long now = System.nanoTime();
+    Current c = current.get(key);
+    if (c == null || now - c.until() > 0) {
+      Optional<Head> head = definitions.head(workspace, Kind.TEMPLATE, id);
+      c =
+          new Current(
+              head.map(h -> h.live() != null ? h.live() : h.latest()).orElse(null),
+              now + CURRENT_NANOS);
+      current.put(key, c);
+    }
+    return c.version();
+  }
+
   /** The channel of a saved template, or null when there is no such template. */
   String channelOf(String workspace, String id) {
-    Optional<Head> head = definitions.head(workspace, Kind.TEMPLATE, id);
-    String version = head.map(h -> h.live() != null ? h.live() : h.latest()).orElse(null);
+    String version = version(workspace, id);
     if (version == null) {
       return null;
     }
