@@ -130,7 +130,8 @@ final class OutboxStore {
         }
         int[] counts = ps.executeBatch();
         for (int i = 0; i < counts.length; i++) {
-          // SQLite's driver may answer SUCCESS_NO_INFO (-2) for a batch: then read it back.
+          // Both drivers report each statement's count (DeliveryTest runs on both): 0 means the
+          // row was no longer pending, and it is not sent.
           claimed[i] = counts[i] > 0;
         }
       }
