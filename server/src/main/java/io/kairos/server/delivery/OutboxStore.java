@@ -93,22 +93,6 @@ final class OutboxStore {
         });
   }
 
-  /** The earliest due time of a pending row of {@code channel}, or Long.MAX_VALUE. */
-  long nextDue(String channel) {
-    return db.read(
-        c -> {
-          try (PreparedStatement ps =
-              c.prepareStatement("SELECT MIN(due) FROM outbox WHERE status = ? AND channel = ?")) {
-            ps.setString(1, PENDING);
-            ps.setString(2, channel);
-            try (ResultSet rs = ps.executeQuery()) {
-              long v = rs.next() ? rs.getLong(1) : 0;
-              return rs.wasNull() ? Long.MAX_VALUE : v;
-            }
-          }
-        });
-  }
-
   /**
    * Marks rows {@code sending} and counts the attempt, before it is made: a crash from here on
    * leaves the row saying an attempt may have happened. {@code claimed[i]} tells whether row i was
