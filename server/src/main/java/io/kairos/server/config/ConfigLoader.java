@@ -35,6 +35,11 @@ public final class ConfigLoader {
       List.of(
           new Key("server.host", "127.0.0.1", "address the HTTP server listens on"),
           new Key("server.port", "8080", "HTTP port (0 picks a free port)"),
+          new Key(
+              "server.public_url",
+              "",
+              "the URL customers and providers reach this server at (links in messages,"
+                  + " provider callbacks); default http://server.host:server.port"),
           new Key("data.dir", "./data", "directory of the SQLite file"),
           new Key("store.url", "", "jdbc:postgresql://host:port/db to use PostgreSQL"),
           new Key("store.user", "", "PostgreSQL user (or in the URL)"),
@@ -115,7 +120,13 @@ public final class ConfigLoader {
               "channels.webhook.allow",
               "",
               "hosts and CIDRs webhooks may reach although private (comma-separated)"),
-          new Key("channels.webhook.timeout", "15s", "a webhook call's whole-request timeout"));
+          new Key("channels.webhook.timeout", "15s", "a webhook call's whole-request timeout"),
+          new Key(
+              "channels.email.unsubscribe_mailto",
+              "",
+              "an address for mailto: List-Unsubscribe (empty: the https one-click link only)"),
+          new Key("tracking.opens", "true", "add an open pixel to HTML email"),
+          new Key("tracking.clicks", "true", "send email links through signed click redirects"));
 
   private final Map<String, String> values = new LinkedHashMap<>();
 
@@ -343,7 +354,33 @@ public final class ConfigLoader {
         new DeliveryConfig.Webhook(
             blankToNull(values.get("channels.webhook.secret")),
             allow,
-            duration("channels.webhook.timeout")));
+            duration("channels.webhook.timeout")),
+        new DeliveryConfig.Tracking(
+            publicUrl(),
+            bool("tracking.opens"),
+            bool("tracking.clicks"),
+            blankToNull(values.get("channels.email.unsubscribe_mailto"))));
+  }
+
+  private String publicUrl() {
+    String v = blankToNull(values.get("server.public_url"));
+    if (v == null) {
+      return null;
+    }
+    java.net.URI uri;
+    try {
+      uri = new java.net.URI(v);
+    } catch (java.net.URISyntaxException e) {
+      throw new ConfigException("server.public_url: not a URL (" + e.getMessage() + ")");
+    }
+    if (!("https".equals(uri.getScheme()) || "http".equals(uri.getScheme()))
+        || uri.getHost() == null
+        || uri.getQuery() != null
+        || uri.getFragment() != null) {
+      throw new ConfigException(
+          "server.public_url: expected http(s)://host[:port][/path], got '" + v + "'");
+    }
+    return v.endsWith("/") ? v.substring(0, v.length() - 1) : v;
   }
 
   private boolean bool(String key) {

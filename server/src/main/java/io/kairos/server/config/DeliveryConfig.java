@@ -24,7 +24,8 @@ public record DeliveryConfig(
     Email email,
     Sms sms,
     Push push,
-    Webhook webhook) {
+    Webhook webhook,
+    Tracking tracking) {
 
   /**
    * Email over SMTP; null when {@code channels.email.smtp.host} is empty.
@@ -76,4 +77,16 @@ public record DeliveryConfig(
    * @param allow hosts and CIDR ranges the SSRF guard lets through
    */
   public record Webhook(String secret, List<String> allow, Duration timeout) {}
+
+  /**
+   * Links in messages and provider callbacks.
+   *
+   * @param publicUrl the base URL people and providers reach the server at, without a trailing
+   *     slash; null: {@code http://server.host:server.port}
+   * @param opens whether HTML email gets an open pixel
+   * @param clicks whether links in email go through signed click redirects
+   * @param unsubscribeMailto an address for a {@code mailto:} List-Unsubscribe, or null
+   */
+  public record Tracking(
+      String publicUrl, boolean opens, boolean clicks, String unsubscribeMailto) {}
 }

@@ -9,8 +9,7 @@ import io.kairos.server.http.Authenticator;
 import io.kairos.server.ingest.EventLog;
 import io.kairos.server.runtime.LiveRuntime;
 import io.kairos.server.store.Database;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
+import io.kairos.server.store.StoredSecrets;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.Map;
@@ -99,26 +98,12 @@ public final class Delivery {
    * {@code webhook_secret}).
    */
   private static String webhookSecret(Database db) {
-    return db.transaction(
-        c -> {
-          try (PreparedStatement ps =
-              c.prepareStatement("SELECT value FROM settings WHERE key = 'webhook_secret'")) {
-            try (ResultSet rs = ps.executeQuery()) {
-              if (rs.next()) {
-                return rs.getString(1);
-              }
-            }
-          }
-          String secret = WebhookSignature.newSecret();
-          try (PreparedStatement ps =
-              c.prepareStatement("INSERT INTO settings(key, value) VALUES ('webhook_secret', ?)")) {
-            ps.setString(1, secret);
-            ps.executeUpdate();
-          }
-          log.info(
-              "delivery: generated a webhook signing secret, kept in the store (settings table,"
-                  + " key webhook_secret); channels.webhook.secret sets your own");
-          return secret;
-        });
+    StoredSecrets.Secret s = StoredSecrets.get(db, "webhook_secret", WebhookSignature::newSecret);
+    if (s.created()) {
+      log.info(
+          "delivery: generated a webhook signing secret, kept in the store (settings table,"
+              + " key webhook_secret); channels.webhook.secret sets your own");
+    }
+    return s.value();
   }
 }
