@@ -8,6 +8,7 @@
 #   bench/run-delivery.sh --messages 50000        more messages
 #   bench/run-delivery.sh --threads 16            sending threads per channel (default 8)
 #   bench/run-delivery.sh --rate 300              orders per second in the latency run (default 200)
+#   bench/run-delivery.sh --peer greenmail        email to GreenMail instead of the SMTP sink
 #   bench/run-delivery.sh --build                 rebuild the jars first
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,9 +20,9 @@ build=0
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --channel) channels=("$2"); shift 2 ;;
-    --messages|--threads|--rate|--latency-messages) opts+=("$1" "$2"); shift 2 ;;
+    --messages|--threads|--rate|--latency-messages|--peer) opts+=("$1" "$2"); shift 2 ;;
     --build) build=1; shift ;;
-    *) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+    *) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
   esac
 done
 if [[ $build -eq 1 || ! -f $BENCH_JAR ]]; then

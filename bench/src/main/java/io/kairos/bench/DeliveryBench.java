@@ -72,6 +72,7 @@ public final class DeliveryBench {
     int threads = 8;
     int rate = 200;
     int latencyMessages = 6_000;
+    String peer = "sink";
     for (int i = 0; i < args.length; i += 2) {
       switch (args[i]) {
         case "--channel" -> channel = args[i + 1];
@@ -79,23 +80,30 @@ public final class DeliveryBench {
         case "--threads" -> threads = Integer.parseInt(args[i + 1]);
         case "--rate" -> rate = Integer.parseInt(args[i + 1]);
         case "--latency-messages" -> latencyMessages = Integer.parseInt(args[i + 1]);
+        case "--peer" -> peer = args[i + 1];
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
     System.out.printf(
         Locale.ROOT,
-        "delivery bench: channel %s, %d messages, %d threads per channel, %d cores, java %s%n",
+        "delivery bench: channel %s (peer %s), %d messages, %d threads per channel, %d cores,"
+            + " java %s%n",
         channel,
+        channel.equals("email") ? peer : "jdk-http",
         messages,
         threads,
         Runtime.getRuntime().availableProcessors(),
         System.getProperty("java.version"));
     GreenMail smtp = null;
+    SmtpSink sink = null;
     HttpServer hooks = null;
     int peerPort = freePort();
-    if (channel.equals("email")) {
+    if (channel.equals("email") && peer.equals("greenmail")) {
       smtp = new GreenMail(new ServerSetup(peerPort, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
       smtp.start();
+    } else if (channel.equals("email")) {
+      sink = new SmtpSink();
+      peerPort = sink.port();
     } else {
       hooks = HttpServer.create(new InetSocketAddress("127.0.0.1", peerPort), 512);
       hooks.createContext(
@@ -181,6 +189,13 @@ public final class DeliveryBench {
             Locale.ROOT, "  the SMTP server received %d%n", smtp.getReceivedMessages().length);
         smtp.purgeEmailFromAllMailboxes();
       }
+      if (sink != null) {
+        System.out.printf(
+            Locale.ROOT,
+            "  the SMTP sink received %d (%.1f KB each)%n",
+            sink.received(),
+            sink.bytes() / 1024.0 / Math.max(1, sink.received()));
+      }
       server.runtime().awaitIdle(Duration.ofMinutes(30));
 
       // Latency: orders at a steady rate, delivery on.
@@ -204,6 +219,9 @@ public final class DeliveryBench {
     } finally {
       if (smtp != null) {
         smtp.stop();
+      }
+      if (sink != null) {
+        sink.close();
       }
       if (hooks != null) {
         hooks.stop(0);

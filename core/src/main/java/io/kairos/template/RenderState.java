@@ -8,6 +8,7 @@ import java.util.Currency;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import liqp.TemplateContext;
 
 /**
@@ -94,16 +95,37 @@ final class RenderState {
     }
   }
 
-  /** NumberFormat is not thread-safe, so each render (all its fields) keeps its own. */
+  /**
+   * Currency formats by locale and currency, never used to format: building one reads the locale
+   * providers (most of a receipt's render time when done per message), copying one does not.
+   */
+  private static final Map<List<Object>, NumberFormat> PROTOTYPES = new ConcurrentHashMap<>();
+
+  /** Bounds the prototypes: locales come from template variants, currencies from ISO 4217. */
+  private static final int MAX_PROTOTYPES = 4096;
+
+  /** NumberFormat is not thread-safe, so each render (all its fields) keeps its own copy. */
   NumberFormat moneyFormat(Currency c) {
     return moneyFormats.computeIfAbsent(
         c,
         k -> {
-          NumberFormat f = NumberFormat.getCurrencyInstance(locale);
-          f.setCurrency(k);
-          f.setMinimumFractionDigits(Math.max(0, k.getDefaultFractionDigits()));
-          f.setMaximumFractionDigits(Math.max(0, k.getDefaultFractionDigits()));
-          return f;
+          List<Object> key = List.of(locale, k);
+          NumberFormat proto = PROTOTYPES.get(key);
+          if (proto == null) {
+            proto = currencyFormat(locale, k);
+            if (PROTOTYPES.size() < MAX_PROTOTYPES) {
+              PROTOTYPES.putIfAbsent(key, proto);
+            }
+          }
+          return (NumberFormat) proto.clone();
         });
+  }
+
+  private static NumberFormat currencyFormat(Locale locale, Currency c) {
+    NumberFormat f = NumberFormat.getCurrencyInstance(locale);
+    f.setCurrency(c);
+    f.setMinimumFractionDigits(Math.max(0, c.getDefaultFractionDigits()));
+    f.setMaximumFractionDigits(Math.max(0, c.getDefaultFractionDigits()));
+    return f;
   }
 }

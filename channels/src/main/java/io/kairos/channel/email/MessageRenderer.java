@@ -5,18 +5,19 @@ import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
-import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMessage;
-import jakarta.mail.internet.MimeMultipart;
 import jakarta.mail.internet.MimeUtility;
-import java.io.ByteArrayOutputStream;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UnsupportedEncodingException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.Date;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -49,7 +50,6 @@ final class MessageRenderer {
       "<div style=\"display:none;font-size:1px;line-height:1px;max-height:0;max-width:0;"
           + "opacity:0;overflow:hidden;mso-hide:all;\">";
 
-  private static final Pattern LINE_END = Pattern.compile("\\r\\n|\\r|\\n");
   private static final Pattern BODY_OPEN = Pattern.compile("(?i)<body\\b[^>]*>");
   // RFC 5322 dot-atom-text: what may stand left of the '@' in a Message-ID without quoting.
   private static final Pattern DOT_ATOM =
@@ -120,44 +120,45 @@ final class MessageRenderer {
       return new Invalid("email has neither html nor text");
     }
     try {
-      InternetAddress from = address("from", email.from());
+      InternetAddress from = sender(email.from());
       InternetAddress to = address("to", email.to());
       InternetAddress replyTo =
           email.replyTo() == null ? null : address("replyTo", email.replyTo());
 
-      MimeMessage message = new FixedIdMessage(session, messageId(deliveryId));
-      message.setFrom(from);
-      message.setRecipient(MimeMessage.RecipientType.TO, to);
-      if (replyTo != null) {
-        message.setReplyTo(new InternetAddress[] {replyTo});
+      String subject = email.subject();
+      if (subject != null) {
+        noLineBreaks("subject", subject);
       }
-      if (email.subject() != null) {
-        noLineBreaks("subject", email.subject());
-        message.setSubject(email.subject(), CHARSET);
-      }
-      message.setSentDate(Date.from(date));
+      List<MimeWriter.Field> fields = new ArrayList<>(4);
       String listUnsubscribe = listUnsubscribe(email);
       if (listUnsubscribe != null) {
-        message.setHeader("List-Unsubscribe", MimeUtility.fold(18, listUnsubscribe));
+        fields.add(new MimeWriter.Field("List-Unsubscribe", MimeUtility.fold(18, listUnsubscribe)));
         if (email.unsubscribeUrl() != null) {
-          message.setHeader("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
+          fields.add(new MimeWriter.Field("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"));
         }
       }
       if (email.headers() != null) {
         for (Map.Entry<String, String> h : email.headers().entrySet()) {
-          addExtraHeader(message, h.getKey(), h.getValue());
+          fields.add(extraHeader(h.getKey(), h.getValue()));
         }
       }
-      setBody(message, email);
-      message.saveChanges();
-
-      byte[] bytes;
+      String html =
+          email.html() == null ? null : crlf(withPreheader(email.html(), email.preheader()));
+      String plain = email.text() == null ? null : crlf(email.text());
+      byte[] bytes =
+          MimeWriter.write(
+              messageId(deliveryId),
+              date,
+              from,
+              to,
+              replyTo,
+              subject,
+              fields,
+              html,
+              plain,
+              boundary(deliveryId));
       if (dkim != null) {
-        bytes = dkim.sign(message);
-      } else {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(4096);
-        message.writeTo(out);
-        bytes = out.toByteArray();
+        bytes = dkim.sign(new MimeMessage(session, new ByteArrayInputStream(bytes)));
       }
       return new Rendered(bytes, from, to);
     } catch (BadContent e) {
@@ -167,33 +168,38 @@ final class MessageRenderer {
     }
   }
 
-  private static void setBody(MimeMessage message, Content.Email email) throws MessagingException {
-    String html =
-        email.html() == null ? null : crlf(withPreheader(email.html(), email.preheader()));
-    String plain = email.text() == null ? null : crlf(email.text());
-    if (html != null && plain != null) {
-      // multipart/alternative lists the plainest part first; clients show the last they can.
-      MimeMultipart alternative = new MimeMultipart("alternative");
-      MimeBodyPart text = new MimeBodyPart();
-      text.setText(plain, CHARSET, "plain");
-      MimeBodyPart htmlPart = new MimeBodyPart();
-      htmlPart.setText(html, CHARSET, "html");
-      alternative.addBodyPart(text);
-      alternative.addBodyPart(htmlPart);
-      message.setContent(alternative);
-    } else if (html != null) {
-      message.setText(html, CHARSET, "html");
-    } else {
-      message.setText(plain, CHARSET, "plain");
-    }
-  }
-
   /**
    * Text in MIME's canonical form (RFC 2046 4.1.1): lines end in CRLF, also inside base64, where
    * the SMTP data stream cannot fix them.
    */
-  private static String crlf(String s) {
-    return LINE_END.matcher(s).replaceAll("\r\n");
+  static String crlf(String s) {
+    int i = 0;
+    int n = s.length();
+    while (i < n) {
+      char c = s.charAt(i);
+      if (c == '\n' || (c == '\r' && (i + 1 == n || s.charAt(i + 1) != '\n'))) {
+        break;
+      }
+      i += c == '\r' ? 2 : 1;
+    }
+    if (i >= n) {
+      return s; // already canonical: the common case costs one scan and no copy
+    }
+    StringBuilder out = new StringBuilder(n + 64).append(s, 0, i);
+    for (; i < n; i++) {
+      char c = s.charAt(i);
+      if (c == '\r') {
+        out.append("\r\n");
+        if (i + 1 < n && s.charAt(i + 1) == '\n') {
+          i++;
+        }
+      } else if (c == '\n') {
+        out.append("\r\n");
+      } else {
+        out.append(c);
+      }
+    }
+    return out.toString();
   }
 
   /** The HTML with the hidden preheader right after {@code <body>}, or at its start. */
@@ -246,8 +252,7 @@ final class MessageRenderer {
     return value.isEmpty() ? null : value.toString();
   }
 
-  private static void addExtraHeader(MimeMessage message, String name, String value)
-      throws MessagingException, BadContent {
+  private static MimeWriter.Field extraHeader(String name, String value) throws BadContent {
     if (name == null || !FIELD_NAME.matcher(name).matches()) {
       throw new BadContent("headers: '" + name + "' is not a header name");
     }
@@ -259,13 +264,32 @@ final class MessageRenderer {
       throw new BadContent("headers: " + name + " has no value");
     }
     noLineBreaks("headers." + name, value);
-    String encoded;
-    try {
-      encoded = MimeUtility.encodeText(value, CHARSET, null);
-    } catch (UnsupportedEncodingException e) {
-      throw new IllegalStateException(e);
+    return new MimeWriter.Field(
+        name, MimeUtility.fold(name.length() + 2, MimeWriter.encodeText(value)));
+  }
+
+  /**
+   * The multipart boundary: the same for every attempt of a delivery (so a DKIM signature of a
+   * retry matches), made of characters a boundary may hold. {@code =_} cannot occur in
+   * quoted-printable or base64 text, and a 7bit part is checked for it.
+   */
+  private static String boundary(String deliveryId) {
+    return "=_kairos_"
+        + UUID.nameUUIDFromBytes(deliveryId.getBytes(StandardCharsets.UTF_8)).toString();
+  }
+
+  private record Sender(String text, InternetAddress address) {}
+
+  /** The sender is the same on every message of a channel: parsed once, not per message. */
+  private volatile Sender lastSender = new Sender(null, null);
+
+  private InternetAddress sender(String value) throws BadContent {
+    Sender s = lastSender;
+    if (value == null || !value.equals(s.text())) {
+      s = new Sender(value, address("from", value));
+      lastSender = s;
     }
-    message.addHeader(name, MimeUtility.fold(name.length() + 2, encoded));
+    return s.address();
   }
 
   private static InternetAddress address(String field, String value) throws BadContent {
@@ -326,23 +350,6 @@ final class MessageRenderer {
 
     BadContent(String message) {
       super(message, null, false, false);
-    }
-  }
-
-  /** A message whose Message-ID stays what Kairos chose, through every save. */
-  private static final class FixedIdMessage extends MimeMessage {
-    private final String messageId;
-
-    FixedIdMessage(Session session, String messageId) {
-      super(session);
-      this.messageId = messageId;
-    }
-
-    @Override
-    protected void updateMessageID() throws MessagingException {
-      // JavaMail would make a new random id on every save; the id is what makes a retry
-      // recognisable, so it never changes.
-      setHeader("Message-ID", messageId);
     }
   }
 }
