@@ -163,11 +163,13 @@ public final class DeliveryBench {
       server.close();
       config.set("delivery.enabled", "true");
       long start = System.nanoTime();
+      long cpuStart = processCpuNanos();
       server = KairosServer.start(config.build(), InstantSource.system());
       if (!server.dispatcher().awaitRecorded(messages, Duration.ofMinutes(30))) {
         throw new IllegalStateException("not every message was recorded");
       }
       double seconds = (System.nanoTime() - start) / 1e9;
+      double cpuMillis = (processCpuNanos() - cpuStart) / 1e6;
       long sent = count(server, "SELECT COUNT(*) FROM outbox WHERE status = 'sent'");
       // From the first outcome recorded to the last: the dispatcher's pace, without the start-up.
       long span =
@@ -183,6 +185,15 @@ public final class DeliveryBench {
           seconds,
           span / 1e3,
           sent / (span / 1e3));
+      System.out.printf(
+          Locale.ROOT,
+          "  CPU: %.0f ms for the whole run = %.3f ms per message (every thread of the process:"
+              + " server start, dispatcher, runtime applying the reports, the peer); %d cores"
+              + " give at most %.0f messages/s at that cost%n",
+          cpuMillis,
+          cpuMillis / messages,
+          Runtime.getRuntime().availableProcessors(),
+          Runtime.getRuntime().availableProcessors() * 1000.0 / (cpuMillis / messages));
       String base = "http://127.0.0.1:" + server.port();
       if (smtp != null) {
         System.out.printf(
@@ -328,6 +339,12 @@ public final class DeliveryBench {
     if (r.statusCode() >= 300) {
       throw new IllegalStateException(url + " answered " + r.statusCode() + ": " + r.body());
     }
+  }
+
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean)
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
   }
 
   private static int freePort() throws Exception {

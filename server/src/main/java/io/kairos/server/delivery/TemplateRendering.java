@@ -96,13 +96,18 @@ final class TemplateRendering implements MessageComposer.Renderer {
           "template");
     }
     JsonNode p = m.payload();
+    Map<String, Object> data = map(p.get("data"));
     RenderContext.Builder ctx =
         RenderContext.builder(now)
             .profile(r.profile())
             .zone(r.zone())
             .messageId(m.messageId())
-            .journey(m.journey(), text(p.get("version")), m.step(), map(p.get("data")))
+            .journey(m.journey(), text(p.get("version")), m.step(), data)
             .links(links.of(m, r));
+    List<Map<String, Object>> recommended = products(data.get("recommendations"));
+    if (recommended != null) {
+      ctx.recommendations(recommended);
+    }
     if (p.hasNonNull("locale")) {
       ctx.locale(p.get("locale").asText());
     }
@@ -173,6 +178,25 @@ final class TemplateRendering implements MessageComposer.Renderer {
 
   private static String text(JsonNode n) {
     return n == null || n.isNull() ? null : n.asText();
+  }
+
+  /**
+   * A send step's {@code data.recommendations} (a journey evaluates {@code recommendations(n)} into
+   * it) as the template's {@code recommendations}: the product maps, or null when it is not a list.
+   */
+  private static List<Map<String, Object>> products(Object v) {
+    if (!(v instanceof List<?> list)) {
+      return null;
+    }
+    List<Map<String, Object>> out = new ArrayList<>(list.size());
+    for (Object o : list) {
+      if (o instanceof Map<?, ?> product) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> typed = (Map<String, Object>) product;
+        out.add(typed);
+      }
+    }
+    return out;
   }
 
   private static Map<String, Object> map(JsonNode n) {

@@ -200,6 +200,38 @@ class DeliveryTest {
 
   @ParameterizedTest
   @EnumSource(StoreKind.class)
+  void aStepsRecommendationsAreTheTemplatesRecommendations(StoreKind kind) throws Exception {
+    try (DeliveryFixture f = fixture(kind)) {
+      f.template(
+          """
+          {"id":"picks","channel":"email","locales":{"en":{"subject":"Picked for you",
+            "text":"{% for p in recommendations %}{{ p.name }} {{ p.price | money: 'EUR' }};{% endfor %} {{ journey.note }}"}}}
+          """);
+      f.journey(
+          """
+          id: picks
+          goal: g
+          trigger: { event: Viewed }
+          steps:
+            - send: email
+              template: picks
+              category: transactional
+              data:
+                recommendations: '[{"name": "Rain jacket", "price": 129.0}, {"name": "Socks", "price": 4.5}]'
+                note: '"see you"'
+          """);
+      f.send(
+          "{\"type\":\"identify\",\"userId\":\"ana\",\"traits\":{\"email\":\"ana@example.com\"}}",
+          "{\"type\":\"track\",\"userId\":\"ana\",\"event\":\"Viewed\"}");
+      f.delivered(1);
+      assertThat(smtp.getReceivedMessages()).hasSize(1);
+      assertThat(smtp.getReceivedMessages()[0].getContent().toString().strip())
+          .isEqualTo("Rain jacket €129.00;Socks €4.50; see you");
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(StoreKind.class)
   void whoUnsubscribedBeforeTheSendIsSkippedWithTheReason(StoreKind kind) throws Exception {
     try (DeliveryFixture f = fixture(kind)) {
       f.template(TEMPLATE.replace("\"id\":\"welcome\"", "\"id\":\"promo\""));
