@@ -324,6 +324,21 @@ class JourneyLoaderTest {
   }
 
   @Test
+  void theInboxIsStillReadUnderItsFirstNameInapp() throws JourneyLoadException {
+    Journey j =
+        load(
+            """
+            id: j
+            goal: g
+            trigger: { event: E }
+            steps:
+              - send: inapp
+                template: t
+            """);
+    assertThat(((Step.Send) j.steps().get(0)).channel()).isEqualTo("inbox");
+  }
+
+  @Test
   void theMessageListsOneProblemPerLine() {
     assertThatThrownBy(() -> LOADER.load("a.yaml", "id: x\nsteps: []\n"))
         .isInstanceOf(JourneyLoadException.class)
