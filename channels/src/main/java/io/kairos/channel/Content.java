@@ -73,6 +73,32 @@ public sealed interface Content {
   record Webhook(String url, String method, Map<String, String> headers, String body)
       implements Content {}
 
+  /**
+   * A message for the customer's in-app inbox (a content card): kept by the server and shown by the
+   * customer's app or site, which lists it, marks it read and archives it.
+   *
+   * @param title the title
+   * @param body the body
+   * @param url where a click leads, or null
+   * @param imageUrl an image to show with it, or null
+   * @param data extra values for the app, a JSON object as text ({@code {}} when none)
+   * @param category the message's category ({@code marketing}, {@code transactional}), or null
+   * @param topic the message's topic (a tab or filter in the app), or null
+   * @param journey the journey that sent it, or null
+   * @param template the template it was rendered from, or null
+   */
+  record Inbox(
+      String title,
+      String body,
+      String url,
+      String imageUrl,
+      String data,
+      String category,
+      String topic,
+      String journey,
+      String template)
+      implements Content {}
+
   /** Where a push notification goes. */
   sealed interface PushTarget {}
 

@@ -42,7 +42,14 @@ final class StepReader {
           "webhook", List.of("method", "body"),
           "assign", List.of("on_unassigned"));
 
-  static final List<String> CHANNELS = List.of("email", "sms", "push", "webhook", "inapp");
+  static final List<String> CHANNELS = List.of("email", "sms", "push", "webhook", "inbox");
+
+  /**
+   * The in-app inbox's first name: journeys written with it still load, and send to {@code inbox}
+   * (the dispatcher's channel and the templates' name).
+   */
+  static final String INBOX_ALIAS = "inapp";
+
   static final List<String> METHODS = List.of("GET", "POST", "PUT", "PATCH", "DELETE");
 
   private final Doc doc;
@@ -265,6 +272,9 @@ final class StepReader {
 
   private Step send(Fields f, Step.Info info) {
     String channel = doc.text(f.get("send"), "send");
+    if (INBOX_ALIAS.equals(channel)) {
+      channel = "inbox";
+    }
     if (channel != null && !CHANNELS.contains(channel)) {
       doc.problem(
           f.get("send"),

@@ -6,7 +6,7 @@ import io.kairos.journey.Category;
  * A candidate message, as the policies see it.
  *
  * @param id the message id (the idempotency key), the same across deferrals
- * @param channel email, sms, push, webhook or inapp
+ * @param channel email, sms, push, webhook or inbox
  * @param category decides which rules apply and the priority
  * @param topic the subscription topic, or null
  * @param createdAt when the journey decided to send it

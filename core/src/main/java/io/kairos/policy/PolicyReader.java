@@ -23,7 +23,7 @@ import org.snakeyaml.engine.v2.nodes.SequenceNode;
 public final class PolicyReader {
 
   /** The channels a send step may name (as the journey reader knows them). */
-  public static final List<String> CHANNELS = List.of("email", "sms", "push", "webhook", "inapp");
+  public static final List<String> CHANNELS = List.of("email", "sms", "push", "webhook", "inbox");
 
   private static final List<String> KEYS = List.of("quiet_hours", "min_gap", "caps", "channels");
   private static final List<String> CHANNEL_KEYS =
@@ -167,6 +167,9 @@ public final class PolicyReader {
 
   private String channelName(Node n) {
     String name = doc.text(n, "channel");
+    if ("inapp".equals(name)) {
+      name = "inbox"; // the inbox's first name, still read
+    }
     if (name != null && !CHANNELS.contains(name)) {
       doc.problem(
           n, "unknown channel '" + name + "'; expected one of " + String.join(", ", CHANNELS));

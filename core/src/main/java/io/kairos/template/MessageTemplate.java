@@ -31,7 +31,7 @@ public record MessageTemplate(
           "sms", List.of("text"),
           "push", List.of("title", "body", "icon", "url"),
           "webhook", List.of("url", "body"),
-          "inbox", List.of("title", "body"));
+          "inbox", List.of("title", "body", "url", "image_url"));
 
   /**
    * @throws IllegalArgumentException naming the first invalid field

@@ -318,9 +318,24 @@ class JourneyLoaderTest {
                 + " once_per: <duration> }",
             "j.yaml:6:11: invalid duration '3 dayz': unknown unit 'dayz' (use s, m, h, d, w,"
                 + " months or y)",
-            "j.yaml:7:11: unknown channel 'fax'; expected one of email, sms, push, webhook, inapp",
+            "j.yaml:7:11: unknown channel 'fax'; expected one of email, sms, push, webhook, inbox",
             "j.yaml:9:11: no step with id 'nowhere' for 'goto'; the step ids are step-1, step-2,"
                 + " step-3 (or end)");
+  }
+
+  @Test
+  void theInboxIsStillReadUnderItsFirstNameInapp() throws JourneyLoadException {
+    Journey j =
+        load(
+            """
+            id: j
+            goal: g
+            trigger: { event: E }
+            steps:
+              - send: inapp
+                template: t
+            """);
+    assertThat(((Step.Send) j.steps().get(0)).channel()).isEqualTo("inbox");
   }
 
   @Test

@@ -42,7 +42,7 @@ class PolicyReaderTest {
                 true,
                 "phone"));
     assertThat(p.channel("push")).isEqualTo(new ChannelPolicy(null, null, false, "device_token"));
-    assertThat(p.channel("inapp")).isEqualTo(new ChannelPolicy(night, null, false, null));
+    assertThat(p.channel("inbox")).isEqualTo(new ChannelPolicy(night, null, false, null));
     assertThat(p.channel("webhook")).isEqualTo(new ChannelPolicy(night, null, false, null));
   }
 
@@ -82,7 +82,7 @@ class PolicyReaderTest {
                 "ws/policies.yaml:5:14: 'max' must be a whole number from 1 to 1000, not 0",
                 "ws/policies.yaml:6:7: missing required key 'max' in cap",
                 "ws/policies.yaml:6:27: unknown channel 'fax'; expected one of email, sms, push,"
-                    + " webhook, inapp",
+                    + " webhook, inbox",
                 "ws/policies.yaml:8:21: unknown consent 'maybe'; expected opt_out or opt_in",
                 "ws/policies.yaml:8:28: unknown key 'adress' in channel sms; expected one of"
                     + " quiet_hours, min_gap, consent, address",

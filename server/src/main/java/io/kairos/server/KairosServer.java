@@ -15,6 +15,7 @@ import io.kairos.server.delivery.Dispatcher;
 import io.kairos.server.http.Authenticator;
 import io.kairos.server.http.Problem;
 import io.kairos.server.http.ProblemException;
+import io.kairos.server.inbox.Inbox;
 import io.kairos.server.ingest.Ingestion;
 import io.kairos.server.openapi.ApiDocs;
 import io.kairos.server.ops.Metrics;
@@ -54,6 +55,7 @@ public final class KairosServer implements AutoCloseable {
   private final InputLog inputLog;
   private final LiveRuntime runtime;
   private final Dispatcher dispatcher;
+  private final Inbox inbox;
   private final AtomicBoolean accepting = new AtomicBoolean(false);
   private final AtomicBoolean closed = new AtomicBoolean(false);
   private Javalin http;
@@ -82,11 +84,17 @@ public final class KairosServer implements AutoCloseable {
       // Added last so it stops first: no new events while the runtime drains.
       capabilities.add(ingestion);
       // The dispatcher records outcomes through the ingest writer, so it stops before it.
+      Inbox inbox = Inbox.create(db, ingestion.eventLog(), auth, clock, Inbox.HEARTBEAT);
       Delivery delivery =
-          Delivery.create(config, db, ingestion.eventLog(), runtime, definitions, auth, clock);
+          Delivery.create(
+              config, db, ingestion.eventLog(), runtime, definitions, auth, inbox.channel(), clock);
       this.dispatcher = delivery.dispatcher();
       capabilities.add(delivery.previewApi());
       capabilities.add(dispatcher);
+      // Last, so it stops first: its open streams are closed before the listener waits for the
+      // requests in flight (an open stream is one), and its writes go through the ingest writer.
+      capabilities.add(inbox.api());
+      this.inbox = inbox;
     } catch (RuntimeException e) {
       db.close();
       throw e;
@@ -257,6 +265,11 @@ public final class KairosServer implements AutoCloseable {
   /** The dispatcher: delivers what the runtime writes to the outbox. */
   public Dispatcher dispatcher() {
     return dispatcher;
+  }
+
+  /** The in-app inbox: its channel and API. */
+  public Inbox inbox() {
+    return inbox;
   }
 
   public LiveRuntime runtime() {

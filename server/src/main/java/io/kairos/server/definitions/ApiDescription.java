@@ -85,7 +85,8 @@ final class ApiDescription {
     api.schema("Segment", object(segment));
     Map<String, Object> variant = new LinkedHashMap<>();
     for (String f :
-        List.of("subject", "preheader", "html", "text", "title", "body", "icon", "url")) {
+        List.of(
+            "subject", "preheader", "html", "text", "title", "body", "icon", "url", "image_url")) {
       variant.put(f, string());
     }
     Map<String, Object> template = new LinkedHashMap<>();

@@ -46,6 +46,7 @@ public final class Delivery {
   /**
    * Builds the channels the configuration asks for, the renderer, the dispatcher and the API.
    *
+   * @param inbox the {@code inbox} channel (the server's own)
    * @throws io.kairos.server.config.ConfigException when a channel's settings are refused
    */
   public static Delivery create(
@@ -55,10 +56,13 @@ public final class Delivery {
       LiveRuntime runtime,
       DefinitionManager definitions,
       Authenticator auth,
+      Channel inbox,
       InstantSource clock) {
     DeliveryConfig d = config.delivery();
     String secret = d.webhook().secret() != null ? d.webhook().secret() : webhookSecret(db);
     Map<String, Channel> channels = ChannelFactory.build(d, d.threads(), secret, clock);
+    // The inbox needs no provider: the server keeps the messages (io.kairos.server.inbox).
+    channels.put("inbox", inbox);
     DeliverySettings settings =
         new DeliverySettings(
             d.enabled(),

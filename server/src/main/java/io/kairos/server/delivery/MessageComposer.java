@@ -118,6 +118,21 @@ final class MessageComposer implements Composer {
             new Content.Webhook(url, f.getOrDefault("method", "POST"), Map.of(), f.get("body")),
             url);
       }
+      case "inbox" -> {
+        JsonNode data = m.payload().get("data");
+        yield new Composed.Ready(
+            new Content.Inbox(
+                f.get("title"),
+                f.get("body"),
+                blankToNull(f.get("url")),
+                blankToNull(f.get("image_url")),
+                data != null && data.isObject() ? data.toString() : "{}",
+                m.category(),
+                m.topic(),
+                m.journey(),
+                m.template()),
+            r.profileId());
+      }
       default -> new Composed.Broken("no composer for channel '" + channel + "'");
     };
   }
@@ -142,6 +157,10 @@ final class MessageComposer implements Composer {
     }
     String token = text(p.trait(tokenTrait));
     return token == null ? null : new Content.FcmToken(token);
+  }
+
+  private static String blankToNull(String s) {
+    return s == null || s.isBlank() ? null : s.trim();
   }
 
   private static String text(Object v) {

@@ -13,16 +13,16 @@ import java.util.Base64;
  * shown) in unpadded base64url. Clients pass them back unchanged; the tag keeps a cursor of one
  * list from being taken by another.
  */
-final class Cursor {
+public final class Cursor {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** A decoded position: the values after the tag, as JSON nodes. */
-  record Position(JsonNode values) {
-    String text(int i) {
+  public record Position(JsonNode values) {
+    public String text(int i) {
       return values.get(i).asText();
     }
 
-    long number(int i) {
+    public long number(int i) {
       return values.get(i).asLong();
     }
   }
@@ -30,7 +30,7 @@ final class Cursor {
   private Cursor() {}
 
   /** A cursor of list {@code tag} at {@code values} (strings and longs). */
-  static String encode(String tag, Object... values) {
+  public static String encode(String tag, Object... values) {
     ArrayNode a = JSON.createArrayNode();
     a.add(tag);
     for (Object v : values) {
@@ -55,7 +55,7 @@ final class Cursor {
    *
    * @throws ProblemException 400 naming {@code param} when it is not such a cursor
    */
-  static Position decode(String text, String tag, String kinds, String param) {
+  public static Position decode(String text, String tag, String kinds, String param) {
     JsonNode a;
     try {
       a = JSON.readTree(Base64.getUrlDecoder().decode(text.getBytes(StandardCharsets.US_ASCII)));

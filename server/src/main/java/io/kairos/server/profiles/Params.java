@@ -12,9 +12,9 @@ import java.util.Set;
  * silently widen a search), each at most once, and typed values; anything else is a 400 naming the
  * parameter.
  */
-final class Params {
+public final class Params {
   /** Rows per page when {@code limit} is not given. */
-  static final int DEFAULT_LIMIT = 50;
+  public static final int DEFAULT_LIMIT = 50;
 
   /** The largest {@code limit} accepted. */
   static final int MAX_LIMIT = 500;
@@ -31,7 +31,7 @@ final class Params {
    * @param known the names the route accepts
    * @param prefix a name prefix the route also accepts ({@code trait.}), or null
    */
-  static Params of(Context ctx, Set<String> known, String prefix) {
+  public static Params of(Context ctx, Set<String> known, String prefix) {
     Map<String, List<String>> all = ctx.queryParamMap();
     for (Map.Entry<String, List<String>> e : all.entrySet()) {
       String name = e.getKey();
@@ -55,7 +55,7 @@ final class Params {
   }
 
   /** The value of {@code name}, or null when absent; present but empty is a 400. */
-  String string(String name) {
+  public String string(String name) {
     List<String> v = values.get(name);
     if (v == null || v.isEmpty()) {
       return null;
@@ -68,7 +68,7 @@ final class Params {
   }
 
   /** {@code limit}: 1 to {@value #MAX_LIMIT}, default {@value #DEFAULT_LIMIT}. */
-  int limit() {
+  public int limit() {
     String s = string("limit");
     if (s == null) {
       return DEFAULT_LIMIT;

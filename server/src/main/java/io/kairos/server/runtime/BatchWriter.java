@@ -296,6 +296,7 @@ final class BatchWriter {
         ps.executeUpdate();
       }
       delete(c, "DELETE FROM timeline WHERE workspace = ? AND profile = ?", e.workspace(), id);
+      delete(c, "DELETE FROM inbox WHERE workspace = ? AND profile = ?", e.workspace(), id);
       delete(c, "DELETE FROM profiles WHERE workspace = ? AND id = ?", e.workspace(), id);
       delete(c, "DELETE FROM identities WHERE workspace = ? AND profile = ?", e.workspace(), id);
     }

@@ -262,4 +262,89 @@ class IsolationTest {
       assertThat(state(http, admin)).isEqualTo(before);
     }
   }
+
+  /**
+   * The inbox's client routes with a token minted in another workspace for the same userId: they
+   * find nothing and change nothing; every inbox route is in the table.
+   */
+  @ParameterizedTest
+  @EnumSource(StoreKind.class)
+  void anInboxTokenOfAnotherWorkspaceFindsNothingAndChangesNothing(StoreKind kind) {
+    try (KairosServer server =
+        KairosServer.start(
+            TestStores.serverConfig(kind, dir),
+            new VirtualClock(Instant.parse("2026-03-01T09:00:00Z")))) {
+      List<String> inboxRoutes =
+          List.of(
+              "POST /v1/inbox/tokens",
+              "GET /v1/inbox",
+              "POST /v1/inbox/messages/{id}/read",
+              "POST /v1/inbox/messages/{id}/unread",
+              "POST /v1/inbox/messages/{id}/archive",
+              "POST /v1/inbox/read-all",
+              "GET /v1/inbox/stream");
+      Set<String> routes = new TreeSet<>();
+      for (String r : server.routes()) {
+        if (r.matches("\\w+ /v1/inbox.*")) {
+          routes.add(r);
+        }
+      }
+      assertThat(inboxRoutes).containsExactlyInAnyOrderElementsOf(routes);
+
+      server.workspaces().create("a", "A");
+      server.workspaces().create("b", "B");
+      String a = server.workspaces().createKey("a", Scope.READ, "a").secret();
+      String b = server.workspaces().createKey("b", Scope.READ, "b").secret();
+      server
+          .database()
+          .transaction(
+              c -> {
+                try (var ps =
+                    c.prepareStatement(
+                        "INSERT INTO inbox (workspace, message_id, profile, title, body, data,"
+                            + " created_at, seq, first_seq) VALUES ('a', 'm1', 'ana', 'Hi', 'x',"
+                            + " '{}', 1, 1, 1)")) {
+                  return ps.executeUpdate();
+                }
+              });
+      Http http = new Http(server.port());
+      String tokenA =
+          http.postJson("/v1/inbox/tokens", a, "{\"user_id\":\"ana\"}")
+              .json()
+              .get("token")
+              .asText();
+      Http.Response minted = http.postJson("/v1/inbox/tokens", b, "{\"user_id\":\"ana\"}");
+      assertThat(minted.status()).isEqualTo(201);
+      String tokenB = minted.json().get("token").asText();
+      String before = http.get("/v1/inbox?include_archived=true", tokenA).body();
+      assertThat(before).contains("\"m1\"").contains("\"unread_count\":1");
+
+      Http.Response list = http.get("/v1/inbox?include_archived=true", tokenB);
+      assertThat(list.status()).isEqualTo(200);
+      assertThat(list.json().get("messages")).isEmpty();
+      for (String change : List.of("read", "unread", "archive")) {
+        Http.Response r = http.postJson("/v1/inbox/messages/m1/" + change, tokenB, "");
+        assertThat(r.status()).as(change).isEqualTo(404);
+        assertThat(r.contentType()).startsWith("application/problem+json");
+      }
+      Http.Response all = http.postJson("/v1/inbox/read-all", tokenB, "");
+      assertThat(all.json().get("read").asInt()).isZero();
+      try (io.kairos.server.testing.SseClient stream =
+          io.kairos.server.testing.SseClient.open(
+              server.port(), "/v1/inbox/stream?last_event_id=0", tokenB, null)) {
+        assertThat(stream.status()).isEqualTo(200);
+        stream.awaitComment("connected", java.time.Duration.ofSeconds(60));
+      }
+      // A's own stream, from the start, sends A's message.
+      try (io.kairos.server.testing.SseClient stream =
+          io.kairos.server.testing.SseClient.open(
+              server.port(), "/v1/inbox/stream?last_event_id=0", tokenA, null)) {
+        assertThat(stream.nextEvent(java.time.Duration.ofSeconds(60)).data()).contains("\"m1\"");
+      }
+      assertThat(http.get("/v1/inbox?include_archived=true", tokenA).body()).isEqualTo(before);
+      // The server-side route with B's key does not find A's profile either.
+      assertThat(http.get("/v1/profiles/ana/inbox", b).status()).isEqualTo(404);
+      assertThat(http.get("/v1/profiles/ana/inbox", a).json().get("messages")).hasSize(1);
+    }
+  }
 }

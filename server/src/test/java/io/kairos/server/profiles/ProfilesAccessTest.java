@@ -75,6 +75,13 @@ class ProfilesAccessTest {
               Scope.ADMIN,
               false),
           new Call(
+              "GET /v1/profiles/{id}/inbox",
+              "GET",
+              "/v1/profiles/ana/inbox",
+              null,
+              Scope.READ,
+              false),
+          new Call(
               "DELETE /v1/profiles/{id}", "DELETE", "/v1/profiles/ana", null, Scope.ADMIN, false));
 
   @ParameterizedTest
