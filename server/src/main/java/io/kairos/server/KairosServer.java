@@ -86,6 +86,7 @@ public final class KairosServer implements AutoCloseable {
           Delivery.create(config, db, ingestion.eventLog(), runtime, definitions, auth, clock);
       this.dispatcher = delivery.dispatcher();
       capabilities.add(delivery.previewApi());
+      capabilities.add(delivery.smsWebhooks());
       capabilities.add(dispatcher);
     } catch (RuntimeException e) {
       db.close();
