@@ -430,7 +430,7 @@ public final class SmsWebhooks implements Capability {
               }));
     }
     if (entries.isEmpty()) {
-      log.info("sms: a text from {} matches no profile's phone; nothing recorded", from);
+      log.debug("sms: a text from {} matches no profile's phone; nothing recorded", from);
       return 0;
     }
     return record(entries);

@@ -43,6 +43,7 @@ class SmsWebhooksTest {
   private static final String ANA = "+4915100000001";
   private static final String BOB = "+4915100000002";
   private static final String CLEO = "+4915100000003";
+  private static final String DAN = "+4915100000004";
   private static final String OURS = "+15005550006";
 
   @TempDir Path dir;
@@ -230,6 +231,10 @@ class SmsWebhooksTest {
       assertThat(status(f, BOB, "undelivered", "30005").status()).isEqualTo(204);
       // cleo's phone is off (30003, temporary): a failure, nothing suppressed.
       assertThat(status(f, CLEO, "undelivered", "30003").status()).isEqualTo(204);
+      // dan replied STOP to Twilio after the text was queued (21610): his SMS consent says so.
+      f.send(identify("dan", DAN), viewed("dan"));
+      f.delivered(4);
+      assertThat(status(f, DAN, "failed", "21610").status()).isEqualTo(204);
       // A callback naming no message Kairos sent changes nothing.
       String unknown = PUBLIC + "/v1/sms/twilio/status?workspace=default&message=nope";
       assertThat(
@@ -254,11 +259,17 @@ class SmsWebhooksTest {
       assertThat(named(f.timeline("cleo"), "Message Failed").toString())
           .contains("\"error_code\":\"30003\"");
 
-      // The next round: bob's text is skipped as suppressed; ana and cleo get theirs.
-      f.send(viewed("ana"), viewed("bob"), viewed("cleo"));
-      f.delivered(5);
-      assertThat(sentTo).hasSize(5).containsOnlyOnce(BOB);
-      assertThat(sentTo.subList(3, 5)).containsExactlyInAnyOrder(ANA, CLEO);
+      assertThat(named(f.timeline("dan"), "Unsubscribed").toString())
+          .contains("\"channel\":\"sms\"");
+      assertThat(named(f.timeline("dan"), "Message Failed").toString())
+          .contains("\"address_gone\":true");
+
+      // The next round: bob's text is skipped as suppressed, dan's as unsubscribed; ana and cleo
+      // get theirs.
+      f.send(viewed("ana"), viewed("bob"), viewed("cleo"), viewed("dan"));
+      f.delivered(6);
+      assertThat(sentTo).hasSize(6).containsOnlyOnce(BOB).containsOnlyOnce(DAN);
+      assertThat(sentTo.subList(4, 6)).containsExactlyInAnyOrder(ANA, CLEO);
       assertThat(f.timeline("bob"))
           .anySatisfy(
               e -> assertThat(e.toString()).contains("\"kind\":\"skipped\"").contains("bounced"));
