@@ -422,6 +422,7 @@ public final class Engine {
       if (!activity) {
         profile.recordObservation(e.name(), e.timestamp());
         Messages.observe(state, e); // a bounce report suppresses the address
+        messages.forgetDeadAddress(state, e); // a push address gone is removed
         return;
       }
       if (e.userId() != null && profile.userId() == null) {

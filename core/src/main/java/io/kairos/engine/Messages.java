@@ -5,6 +5,7 @@ import io.kairos.journey.Journey;
 import io.kairos.journey.Step;
 import io.kairos.policy.Consent;
 import io.kairos.policy.ConsentEvents;
+import io.kairos.policy.DeadAddresses;
 import io.kairos.policy.Decision;
 import io.kairos.policy.Message;
 import io.kairos.policy.MessagePolicy;
@@ -48,6 +49,16 @@ final class Messages {
         state.consent = new Consent();
       }
       ConsentEvents.apply(e, state.profile(), state.consent);
+    }
+  }
+
+  /**
+   * A push address the provider said is gone leaves the profile, when it still holds that address
+   * (the workspace's push {@code address:} names the token trait).
+   */
+  void forgetDeadAddress(ProfileState state, Event e) {
+    if (DeadAddresses.concerns(e)) {
+      DeadAddresses.remove(e, state.profile(), policies.channel("push").address());
     }
   }
 

@@ -150,4 +150,30 @@ class MessagesTest {
     assertThat(sim.find("ana").consent().bounce("email").address()).isEqualTo("ana@example.com");
     assertThat(sim.find("ana").profile().lastSeen()).isEqualTo(lastSeen);
   }
+
+  @Test
+  void aPushAddressReportedGoneLeavesTheProfileUnlessItChanged() throws Exception {
+    Simulator sim = sim();
+    Event identify =
+        new Event(
+            EventType.IDENTIFY,
+            "m" + (++n),
+            "ana",
+            null,
+            Timestamps.parse("2026-03-02T10:00:00Z"),
+            Event.IDENTIFY,
+            JsonObject.EMPTY,
+            JsonObject.of(Map.of("push_token", "tok-1", "email", "ana@example.com")),
+            EventContext.EMPTY,
+            null,
+            null);
+    sim.accept(identify);
+    Map<String, Object> gone = new java.util.LinkedHashMap<>();
+    gone.put("channel", "push");
+    gone.put("address", "tok-1");
+    gone.put("address_gone", true);
+    sim.accept(event("ana", null, "2026-03-02T11:00:00Z", "Message Failed", gone));
+    assertThat(sim.find("ana").profile().trait("push_token")).isNull();
+    assertThat(sim.find("ana").profile().trait("email")).isEqualTo("ana@example.com");
+  }
 }

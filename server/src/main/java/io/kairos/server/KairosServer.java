@@ -90,6 +90,7 @@ public final class KairosServer implements AutoCloseable {
               config, db, ingestion.eventLog(), runtime, definitions, auth, inbox.channel(), clock);
       this.dispatcher = delivery.dispatcher();
       capabilities.add(delivery.previewApi());
+      capabilities.add(delivery.smsWebhooks());
       capabilities.add(dispatcher);
       // Last, so it stops first: its open streams are closed before the listener waits for the
       // requests in flight (an open stream is one), and its writes go through the ingest writer.

@@ -23,7 +23,8 @@ public sealed interface SmsSettings {
    * @param from the default sender number, for messages without their own, or null
    * @param messagingServiceSid the Messaging Service ({@code MG...}) for messages without their own
    *     sender, used before {@code from}; or null. One of the two is required
-   * @param statusCallback the URL Twilio reports delivery status to, or null
+   * @param statusCallback the URL Twilio reports delivery status to (each message adds {@code
+   *     workspace} and {@code message} query parameters), or null
    * @param connectTimeout how long to wait for a connection (default 5 s)
    * @param requestTimeout how long to wait for the answer (default 15 s)
    * @param maxResponseBytes how much of an answer is read (default 64 KiB, at least 1 KiB)

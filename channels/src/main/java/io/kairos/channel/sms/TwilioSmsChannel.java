@@ -27,6 +27,9 @@ import java.util.stream.Collectors;
  * mobile number) are {@code Bounced}; 21610 (the recipient replied STOP) is {@code Gone} marked as
  * an opt-out ({@link SmsOptOut}); 429 and 5xx {@code Retry} after {@code Retry-After}; other 4xx
  * {@code Failed}.
+ *
+ * <p>With a status callback configured, each message asks Twilio to report its delivery to that URL
+ * plus {@code ?workspace={workspace}&message={message id}}.
  */
 public final class TwilioSmsChannel implements Channel {
 
@@ -80,7 +83,7 @@ public final class TwilioSmsChannel implements Channel {
     }
     form.put("Body", sms.text());
     if (settings.statusCallback() != null) {
-      form.put("StatusCallback", settings.statusCallback());
+      form.put("StatusCallback", statusCallback(settings.statusCallback(), delivery));
     }
     HttpRequest.Builder request =
         HttpRequest.newBuilder(endpoint)
@@ -136,6 +139,23 @@ public final class TwilioSmsChannel implements Channel {
     } catch (IOException notJson) {
       return JSON.missingNode();
     }
+  }
+
+  /**
+   * The status callback for one message: the configured URL with the message's workspace and id
+   * added as query parameters, so the receiver finds the message by its key (Twilio signs the URL
+   * with its query, so the parameters cannot be changed on the way).
+   */
+  static String statusCallback(String url, Delivery delivery) {
+    StringBuilder b = new StringBuilder(url).append(url.indexOf('?') < 0 ? '?' : '&');
+    if (delivery.workspace() != null) {
+      b.append("workspace=")
+          .append(URLEncoder.encode(delivery.workspace(), StandardCharsets.UTF_8))
+          .append('&');
+    }
+    return b.append("message=")
+        .append(URLEncoder.encode(delivery.id(), StandardCharsets.UTF_8))
+        .toString();
   }
 
   private static String encode(Map<String, String> form) {

@@ -116,7 +116,9 @@ class TwilioSmsChannelTest {
               Map.entry("To", List.of("+4915112345678")),
               Map.entry("From", List.of("+15005550001")),
               Map.entry("Body", List.of("Hallo Jörg – 20 % off & more ✓")),
-              Map.entry("StatusCallback", List.of("https://kairos.example/sms/status")));
+              Map.entry(
+                  "StatusCallback",
+                  List.of("https://kairos.example/sms/status?workspace=shop&message=msg_7f3a")));
       assertThat(r.header("Idempotency-Key")).isEqualTo("msg_7f3a");
       assertThat(r.header("Accept")).isEqualTo("application/json");
     }
@@ -225,5 +227,15 @@ class TwilioSmsChannelTest {
           .isEqualTo(new Outcome.Failed("sms text is empty"));
       assertThat(server.requests()).isEmpty();
     }
+  }
+
+  @Test
+  void theStatusCallbackNamesTheMessageInItsQuery() {
+    Delivery d =
+        new Delivery("m/1 ü", "w&1", "p-1", 1, new Content.Sms(null, "+4915112345678", "Hi"));
+    assertThat(TwilioSmsChannel.statusCallback("https://k.example/v1/sms/twilio/status", d))
+        .isEqualTo("https://k.example/v1/sms/twilio/status?workspace=w%261&message=m%2F1+%C3%BC");
+    assertThat(TwilioSmsChannel.statusCallback("https://k.example/s?token=a", d))
+        .isEqualTo("https://k.example/s?token=a&workspace=w%261&message=m%2F1+%C3%BC");
   }
 }

@@ -106,7 +106,10 @@ public final class ConfigLoader {
               "Twilio messaging service (instead of channels.sms.from)"),
           new Key("channels.sms.twilio.base_url", "https://api.twilio.com", "Twilio API base URL"),
           new Key("channels.sms.http.url", "", "the generic SMS gateway's URL"),
-          new Key("channels.sms.http.token", "", "bearer token for the generic gateway"),
+          new Key(
+              "channels.sms.http.token",
+              "",
+              "bearer token for the generic gateway, both ways (its inbound texts carry it)"),
           new Key("channels.push.vapid.public_key", "", "Web Push VAPID public key (base64url)"),
           new Key("channels.push.vapid.private_key", "", "Web Push VAPID private key (base64url)"),
           new Key("channels.push.vapid.subject", "", "VAPID contact, mailto: or https:"),

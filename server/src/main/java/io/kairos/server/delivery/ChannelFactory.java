@@ -41,7 +41,7 @@ final class ChannelFactory {
       channels.put("email", email(config.email(), threads, clock));
     }
     if (config.sms() != null) {
-      channels.put("sms", sms(config.sms(), clock));
+      channels.put("sms", sms(config.sms(), config.tracking().publicUrl(), clock));
     }
     if (config.push() != null) {
       channels.put("push", push(config.push()));
@@ -102,7 +102,12 @@ final class ChannelFactory {
     }
   }
 
-  private static Channel sms(DeliveryConfig.Sms s, InstantSource clock) {
+  /**
+   * The SMS channel. With {@code server.public_url} set, Twilio is asked to report each text's
+   * delivery to {@code /v1/sms/twilio/status} there ({@link SmsWebhooks}); without it, Twilio could
+   * not reach the server, so nothing is asked.
+   */
+  private static Channel sms(DeliveryConfig.Sms s, String publicUrl, InstantSource clock) {
     return configured(
         "channels.sms.",
         () -> {
@@ -113,7 +118,11 @@ final class ChannelFactory {
                         s.twilioAccountSid(), s.twilioAuthToken(), s.twilioMessagingServiceSid())
                     : SmsSettings.Twilio.defaults(
                         s.twilioAccountSid(), s.twilioAuthToken(), s.from());
-            return new TwilioSmsChannel(t.withBaseUrl(s.twilioBaseUrl()));
+            t = t.withBaseUrl(s.twilioBaseUrl()).withClock(clock);
+            if (publicUrl != null) {
+              t = t.withStatusCallback(publicUrl + SmsWebhooks.TWILIO_STATUS);
+            }
+            return new TwilioSmsChannel(t);
           }
           SmsSettings.Gateway g = SmsSettings.Gateway.defaults(s.httpUrl()).withClock(clock);
           if (s.httpToken() != null) {

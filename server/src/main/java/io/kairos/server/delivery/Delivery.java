@@ -27,10 +27,12 @@ public final class Delivery {
 
   private final Dispatcher dispatcher;
   private final TemplatePreviewApi previewApi;
+  private final SmsWebhooks smsWebhooks;
 
-  private Delivery(Dispatcher dispatcher, TemplatePreviewApi previewApi) {
+  private Delivery(Dispatcher dispatcher, TemplatePreviewApi previewApi, SmsWebhooks smsWebhooks) {
     this.dispatcher = dispatcher;
     this.previewApi = previewApi;
+    this.smsWebhooks = smsWebhooks;
   }
 
   /** Delivers what the runtime writes to the outbox. */
@@ -41,6 +43,11 @@ public final class Delivery {
   /** Template previews and test sends. */
   public TemplatePreviewApi previewApi() {
     return previewApi;
+  }
+
+  /** What SMS providers post back: replies (STOP, START, ...) and delivery reports. */
+  public SmsWebhooks smsWebhooks() {
+    return smsWebhooks;
   }
 
   /**
@@ -92,8 +99,20 @@ public final class Delivery {
         "delivery: channels configured: {}{}",
         channels.keySet(),
         d.enabled() ? "" : " (delivery.enabled is false: nothing is sent)");
+    SmsWebhooks sms =
+        new SmsWebhooks(
+            d.sms(),
+            d.tracking().publicUrl(),
+            config.host(),
+            db,
+            eventLog,
+            recipients,
+            new ProfilesByPhone(db, definitions),
+            clock);
     return new Delivery(
-        dispatcher, new TemplatePreviewApi(auth, recipients, rendering, composer, channels, clock));
+        dispatcher,
+        new TemplatePreviewApi(auth, recipients, rendering, composer, channels, clock),
+        sms);
   }
 
   /**

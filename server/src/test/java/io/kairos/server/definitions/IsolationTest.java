@@ -347,4 +347,51 @@ class IsolationTest {
       assertThat(http.get("/v1/profiles/ana/inbox", a).json().get("messages")).hasSize(1);
     }
   }
+
+  /**
+   * The SMS provider routes take no API key, of any workspace: they are trusted by the provider's
+   * signature or the gateway's token only, and a key (even an admin's) records nothing. (A signed
+   * inbound STOP reaches every workspace's profiles with that number, by design: the number is the
+   * server's; SmsWebhooksTest.)
+   */
+  @ParameterizedTest
+  @EnumSource(StoreKind.class)
+  void smsProviderRoutesTakeNoApiKey(StoreKind kind) {
+    try (KairosServer server =
+        KairosServer.start(
+            TestStores.config(kind, dir)
+                .set("channels.sms.provider", "twilio")
+                .set("channels.sms.twilio.account_sid", "AC" + "0123456789abcdef".repeat(2))
+                .set("channels.sms.twilio.auth_token", "token")
+                .set("channels.sms.from", "+15005550006")
+                .set("channels.sms.http.token", "gateway-token")
+                .build(),
+            new VirtualClock(Instant.parse("2026-03-01T09:00:00Z")))) {
+      server.workspaces().create("a", "A");
+      String a = server.workspaces().createKey("a", Scope.ADMIN, "a").secret();
+      Http http = new Http(server.port());
+      List<String> sms =
+          server.routes().stream().filter(r -> r.startsWith("POST /v1/sms/")).sorted().toList();
+      assertThat(sms)
+          .containsExactly(
+              "POST /v1/sms/inbound", "POST /v1/sms/twilio/inbound", "POST /v1/sms/twilio/status");
+      long events = server.ingestion().eventLog().lastCommittedSeq();
+      for (String route : sms) {
+        String path = route.substring("POST ".length());
+        boolean form = path.contains("twilio");
+        Http.Response r =
+            http.post(
+                path,
+                a,
+                form ? "application/x-www-form-urlencoded" : "application/json",
+                (form
+                        ? "From=%2B4915100000001&To=%2B15005550006&Body=STOP&MessageSid=SM1"
+                        : "{\"from\":\"+4915100000001\",\"text\":\"STOP\",\"id\":\"g1\"}")
+                    .getBytes());
+        assertThat(r.status()).as(route + " with an admin key").isIn(401, 403);
+        assertThat(r.contentType()).startsWith("application/problem+json");
+      }
+      assertThat(server.ingestion().eventLog().lastCommittedSeq()).isEqualTo(events);
+    }
+  }
 }
