@@ -23,7 +23,8 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Runs the Kairos server: tracking API, live journeys, management API.",
-      "On first start it creates the 'default' workspace with the journeys of --journeys.",
+      "On first start it creates the 'default' workspace with the journeys of --journeys",
+      "and the templates of --templates.",
       "SIGTERM or Ctrl-C stops it gracefully (docs/operations.md): exit code 0 once drained."
     })
 public final class ServerCommand implements Callable<Integer> {
@@ -48,6 +49,14 @@ public final class ServerCommand implements Callable<Integer> {
               + " present)")
   Path journeys;
 
+  @Option(
+      names = "--templates",
+      paramLabel = "DIR",
+      description =
+          "message templates (<id>.json) loaded into a new 'default' workspace (default"
+              + " examples/templates when present and --journeys is not given)")
+  Path templates;
+
   @Override
   public Integer call() {
     PrintWriter err = spec.commandLine().getErr();
@@ -62,8 +71,18 @@ public final class ServerCommand implements Callable<Integer> {
       }
       if (journeys != null) {
         loader.set("journeys.dir", journeys.toString());
-      } else if (Files.isDirectory(Path.of("examples/journeys"))) {
+      } else if (loader.get("journeys.dir").isBlank()
+          && Files.isDirectory(Path.of("examples/journeys"))) {
+        // Unless the file or KAIROS_JOURNEYS_DIR names a directory: the examples.
         loader.set("journeys.dir", "examples/journeys");
+      }
+      if (templates != null) {
+        loader.set("templates.dir", templates.toString());
+      } else if (loader.get("templates.dir").isBlank()
+          && loader.get("journeys.dir").equals("examples/journeys")
+          && Files.isDirectory(Path.of("examples/templates"))) {
+        // The example journeys' templates, so that what they decide can be sent.
+        loader.set("templates.dir", "examples/templates");
       }
       config = loader.build();
     } catch (ConfigException e) {
@@ -77,7 +96,7 @@ public final class ServerCommand implements Callable<Integer> {
       err.println("kairos server: " + e.getMessage());
       return 1;
     } catch (ConfigException e) {
-      // journeys.dir does not load: every problem as file:line:column.
+      // journeys.dir or templates.dir does not load: every problem with its file.
       err.println("kairos server: " + e.getMessage());
       return 2;
     }

@@ -190,7 +190,8 @@ public final class TemplateRenderer {
       if (field.equals("html") && direction.equals("rtl")) {
         out = HtmlDirection.rightToLeft(out, locale);
       }
-      if (template.channel().equals("webhook")) {
+      // A webhook's body is JSON; its url is a URL.
+      if (template.channel().equals("webhook") && field.equals("body")) {
         String problem = jsonProblem(out);
         if (problem != null) {
           return new Failed(template.id(), field, Reason.INVALID_JSON, field + ": " + problem, 0);

@@ -63,6 +63,22 @@ class WebhookBodyTest {
   }
 
   @Test
+  void theUrlIsAUrlNotJson() {
+    MessageTemplate t =
+        Templates.one(
+            "webhook",
+            Map.of(
+                "url", "https://hooks.shop.example/users/{{ profile.id }}",
+                "body", "{\"id\": {{ profile.id | json }}}"));
+    RenderResult.Rendered r =
+        renderer
+            .render(t, 1, RenderContext.builder(0).profile(Map.of("id", "u-1")).build())
+            .orThrow();
+    assertThat(r.field("url")).isEqualTo("https://hooks.shop.example/users/u-1");
+    assertThat(r.field("body")).isEqualTo("{\"id\": \"u-1\"}");
+  }
+
+  @Test
   void trailingTextAndEmptyBodiesAreRefused() {
     Failed trailing =
         (Failed)

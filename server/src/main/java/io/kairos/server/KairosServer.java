@@ -104,13 +104,15 @@ public final class KairosServer implements AutoCloseable {
 
   /**
    * Creates the {@code default} workspace on first start, with the definitions of {@code
-   * journeys.dir} published in it (in the same transaction). A directory that does not load stops
-   * the start with every problem; an existing workspace is never seeded again.
+   * journeys.dir} and the templates of {@code templates.dir} published in it (in the same
+   * transaction). A directory that does not load stops the start with every problem; an existing
+   * workspace is never seeded again.
    */
   private void createDefaultWorkspace() {
-    List<Document> seed = List.of();
-    if (config.journeysDir() != null && !workspaces.exists(Workspaces.DEFAULT)) {
-      seed = DirectorySeed.read(config.journeysDir());
+    List<Document> seed = new ArrayList<>();
+    boolean fresh = !workspaces.exists(Workspaces.DEFAULT);
+    if (config.journeysDir() != null && fresh) {
+      seed.addAll(DirectorySeed.read(config.journeysDir()));
       List<JourneyLoadException.Problem> problems = definitions.problems(seed);
       if (!problems.isEmpty()) {
         throw new ConfigException(
@@ -120,7 +122,13 @@ public final class KairosServer implements AutoCloseable {
                 + problems);
       }
     }
-    List<Document> docs = seed;
+    int templates = 0;
+    if (config.templatesDir() != null && fresh) {
+      List<Document> t = DirectorySeed.templates(config.templatesDir());
+      templates = t.size();
+      seed.addAll(t);
+    }
+    List<Document> docs = List.copyOf(seed);
     if (workspaces.create(
         Workspaces.DEFAULT,
         "Default workspace",
@@ -129,16 +137,18 @@ public final class KairosServer implements AutoCloseable {
           return null;
         })) {
       log.info(
-          "created workspace '{}'{}",
+          "created workspace '{}'{}{}",
           Workspaces.DEFAULT,
-          docs.isEmpty()
+          docs.size() == templates
               ? ""
-              : " with " + docs.size() + " definitions from " + config.journeysDir());
-    } else if (config.journeysDir() != null) {
+              : " with " + (docs.size() - templates) + " definitions from " + config.journeysDir(),
+          templates == 0 ? "" : " and " + templates + " templates from " + config.templatesDir());
+    } else if (config.journeysDir() != null || config.templatesDir() != null) {
       log.info(
-          "workspace '{}' exists: journeys.dir {} is not imported again",
+          "workspace '{}' exists: journeys.dir {} and templates.dir {} are not imported again",
           Workspaces.DEFAULT,
-          config.journeysDir());
+          config.journeysDir(),
+          config.templatesDir());
     }
   }
 

@@ -46,6 +46,10 @@ public final class ConfigLoader {
           new Key("store.password", "", "PostgreSQL password (or in the URL)"),
           new Key("store.sqlite.synchronous", "FULL", "FULL: fsync per commit; NORMAL: faster"),
           new Key("journeys.dir", "", "definitions loaded into a new 'default' workspace"),
+          new Key(
+              "templates.dir",
+              "",
+              "message templates (<id>.json) loaded into a new 'default'" + " workspace"),
           new Key("runtime.partitions", "2", "partitions profiles are spread over"),
           new Key("runtime.batch_size", "500", "inputs a partition applies per transaction"),
           new Key("runtime.timer_window", "10000", "soonest timers each partition keeps in memory"),
@@ -185,6 +189,14 @@ public final class ConfigLoader {
     return this;
   }
 
+  /** The value of a key so far (its default, or what the file, environment or a set gave). */
+  public String get(String key) {
+    if (!values.containsKey(key)) {
+      throw new IllegalArgumentException("unknown configuration key " + key);
+    }
+    return values.get(key);
+  }
+
   /** Sets one key (a command-line option). */
   public ConfigLoader set(String key, String value) {
     return set(key, key, value);
@@ -223,6 +235,7 @@ public final class ConfigLoader {
           "store.sqlite.synchronous: expected FULL or NORMAL, got '" + sync + "'");
     }
     String journeys = blankToNull(values.get("journeys.dir"));
+    String templates = blankToNull(values.get("templates.dir"));
     int maxEvent = integer("ingest.max_event_bytes", 256, 16 << 20);
     int maxBatch = integer("ingest.max_batch_bytes", 256, 64 << 20);
     if (maxBatch < maxEvent) {
@@ -243,6 +256,7 @@ public final class ConfigLoader {
         blankToNull(values.get("store.password")),
         sync,
         journeys == null ? null : Path.of(journeys),
+        templates == null ? null : Path.of(templates),
         integer("runtime.partitions", 1, 256),
         maxEvent,
         maxBatch,

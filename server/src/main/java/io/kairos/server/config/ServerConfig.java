@@ -17,6 +17,8 @@ import java.time.Duration;
  * @param sqliteSynchronous SQLite's {@code synchronous} pragma: FULL (fsync per commit) or NORMAL
  * @param journeysDir definitions loaded into the {@code default} workspace when it is first
  *     created; null for none
+ * @param templatesDir message templates ({@code <id>.json}, as {@code POST /v1/templates} takes
+ *     them) loaded into the {@code default} workspace when it is first created; null for none
  * @param partitions how many partitions (one writer each) profiles are spread over
  * @param maxEventBytes the largest single event accepted
  * @param maxBatchBytes the largest request body accepted
@@ -44,6 +46,7 @@ public record ServerConfig(
     String storePassword,
     String sqliteSynchronous,
     Path journeysDir,
+    Path templatesDir,
     int partitions,
     int maxEventBytes,
     int maxBatchBytes,
@@ -74,6 +77,7 @@ public record ServerConfig(
         storePassword,
         sqliteSynchronous,
         journeysDir,
+        templatesDir,
         partitions,
         maxEventBytes,
         maxBatchBytes,

@@ -1,5 +1,13 @@
 package io.kairos.server.definitions;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kairos.definition.DefinitionLoader;
 import io.kairos.definition.DefinitionLoader.Source;
 import io.kairos.definition.Definitions;
@@ -8,6 +16,7 @@ import io.kairos.journey.JourneyLoadException;
 import io.kairos.journey.JourneyLoadException.Problem;
 import io.kairos.recommend.CatalogCsv;
 import io.kairos.server.config.ConfigException;
+import io.kairos.server.http.ProblemException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -43,6 +52,13 @@ import org.snakeyaml.engine.v2.schema.CoreSchema;
 public final class DirectorySeed {
   /** The catalogue file read from the directory. */
   public static final String CATALOG = "products.csv";
+
+  /** Strict: a key given twice or text after the object is a mistake, not something to guess. */
+  private static final ObjectMapper TEMPLATE_JSON =
+      JsonMapper.builder()
+          .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .build();
 
   private DirectorySeed() {}
 
@@ -116,6 +132,76 @@ public final class DirectorySeed {
     }
     if (catalog != null) {
       docs.add(Document.of(Kind.CATALOG, Kind.CATALOG.label(), catalog));
+    }
+    return docs;
+  }
+
+  /**
+   * The templates of a directory ({@code templates.dir}): every {@code *.json} file (not recursive)
+   * is one template in exactly the form {@code POST /v1/templates} takes, named after its id
+   * ({@code welcome.json} holds {@code "id": "welcome"}), checked as the API checks it.
+   *
+   * @throws ConfigException naming {@code templates.dir} and, for every file that does not load,
+   *     the file and each of its problems
+   */
+  public static List<Document> templates(Path dir) {
+    if (!Files.isDirectory(dir)) {
+      throw new ConfigException("templates.dir: " + dir + " is not a directory");
+    }
+    List<Path> files;
+    try (Stream<Path> s = Files.list(dir)) {
+      files =
+          s.filter(p -> p.toString().endsWith(".json"))
+              .filter(Files::isRegularFile)
+              .sorted()
+              .toList();
+    } catch (IOException e) {
+      throw new ConfigException("templates.dir: " + dir + ": cannot read (" + e.getMessage() + ")");
+    }
+    List<Document> docs = new ArrayList<>();
+    List<String> problems = new ArrayList<>();
+    for (Path f : files) {
+      String name = f.getFileName().toString();
+      String expectedId = name.substring(0, name.length() - ".json".length());
+      JsonNode json;
+      try {
+        json = TEMPLATE_JSON.readTree(Files.readString(f, StandardCharsets.UTF_8));
+      } catch (JsonProcessingException e) {
+        JsonLocation at = e.getLocation();
+        problems.add(
+            f
+                + (at != null ? ":" + at.getLineNr() + ":" + at.getColumnNr() : "")
+                + ": not JSON: "
+                + e.getOriginalMessage());
+        continue;
+      } catch (IOException e) {
+        problems.add(f + ": cannot read (" + e.getMessage() + ")");
+        continue;
+      }
+      if (!(json instanceof ObjectNode object)) {
+        problems.add(f + ": expected a JSON object (a template, as POST /v1/templates takes it)");
+        continue;
+      }
+      try {
+        Document d = TemplateReader.check(object, null);
+        if (!d.id().equals(expectedId)) {
+          problems.add(
+              f + ": id: '" + d.id() + "' is not the file's name; save it as " + d.id() + ".json");
+          continue;
+        }
+        docs.add(d);
+      } catch (ProblemException e) {
+        for (io.kairos.server.http.Problem.FieldError err : e.problem().errors()) {
+          problems.add(f + ": " + err.field() + ": " + err.reason());
+        }
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new ConfigException(
+          "templates.dir: the templates in "
+              + dir
+              + " do not load:\n"
+              + String.join("\n", problems));
     }
     return docs;
   }

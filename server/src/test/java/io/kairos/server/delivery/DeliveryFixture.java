@@ -26,7 +26,7 @@ import java.util.function.Consumer;
 final class DeliveryFixture implements AutoCloseable {
   static final Duration WAIT = Duration.ofSeconds(60);
 
-  final VirtualClock clock = new VirtualClock(Instant.parse("2026-03-02T10:00:00Z"));
+  final VirtualClock clock;
   private final ConfigLoader config;
   KairosServer server;
   Http http;
@@ -35,6 +35,12 @@ final class DeliveryFixture implements AutoCloseable {
   private String read;
 
   DeliveryFixture(StoreKind kind, Path dir, Consumer<ConfigLoader> configure) {
+    this(kind, dir, Instant.parse("2026-03-02T10:00:00Z"), configure);
+  }
+
+  /** A fixture whose clock starts at {@code start}. */
+  DeliveryFixture(StoreKind kind, Path dir, Instant start, Consumer<ConfigLoader> configure) {
+    clock = new VirtualClock(start);
     config =
         TestStores.config(kind, dir).set("runtime.partitions", "2").set("delivery.enabled", "true");
     configure.accept(config);
