@@ -83,9 +83,12 @@ public final class KairosServer implements AutoCloseable {
       capabilities.add(ingestion);
       // The dispatcher records outcomes through the ingest writer, so it stops before it.
       Delivery delivery =
-          Delivery.create(config, db, ingestion.eventLog(), runtime, definitions, auth, clock);
+          Delivery.create(
+              config, db, ingestion.eventLog(), runtime, definitions, auth, clock, this::port);
       this.dispatcher = delivery.dispatcher();
       capabilities.add(delivery.previewApi());
+      // Opens, clicks and unsubscribes are recorded through the ingest writer: stops before it.
+      capabilities.add(delivery.engagementApi());
       capabilities.add(dispatcher);
     } catch (RuntimeException e) {
       db.close();
