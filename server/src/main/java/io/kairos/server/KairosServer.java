@@ -178,10 +178,14 @@ public final class KairosServer implements AutoCloseable {
               cfg.routes.error(
                   404,
                   ctx -> {
-                    // A handler's own 404 (no such journey) is a problem already; keep it. The
+                    // A handler's own 404 (no such journey) is a problem already; keep it, and
+                    // so the pages and pixel of the public link endpoints (an invalid link). The
                     // servlet may have appended a charset to the media type.
                     String type = ctx.res().getContentType();
-                    if (type == null || !type.startsWith(Problem.MEDIA_TYPE)) {
+                    if (type == null
+                        || !(type.startsWith(Problem.MEDIA_TYPE)
+                            || type.startsWith("text/html")
+                            || type.startsWith("image/gif"))) {
                       problem(ctx, Problem.of(404, "Not Found", "no route " + ctx.path()));
                     }
                   });

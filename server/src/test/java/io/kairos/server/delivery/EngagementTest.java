@@ -170,7 +170,10 @@ class EngagementTest {
               + token.substring(11);
       assertThat(location(f, tampered, SAFARI)).isEqualTo("404 null");
       // A click token is not an unsubscribe token.
-      assertThat(get(f, PUBLIC + "/u/" + token, SAFARI).status()).isEqualTo(404);
+      Http.Response wrongPurpose = get(f, PUBLIC + "/u/" + token, SAFARI);
+      assertThat(wrongPurpose.status()).isEqualTo(404);
+      assertThat(wrongPurpose.contentType()).startsWith("text/html");
+      assertThat(wrongPurpose.body()).contains("This link is not valid");
 
       // The pixel, by a person and by Apple's privacy proxy.
       Http.Response human = get(f, pixel.group(1), SAFARI);
