@@ -196,7 +196,7 @@ public final class EngagementApi implements Capability {
       ctx.status(404).contentType("image/gif").result(PIXEL);
       return;
     }
-    Recipient r = recipients.load(t.get().workspace(), t.get().profile());
+    Recipient r = recipient(t.get());
     if (r != null) {
       long now = clock.millis();
       Sent row = sent(t.get());
@@ -221,7 +221,7 @@ public final class EngagementApi implements Capability {
       notFound(ctx);
       return;
     }
-    Recipient r = recipients.load(t.get().workspace(), t.get().profile());
+    Recipient r = recipient(t.get());
     if (r != null) {
       long now = clock.millis();
       Sent row = sent(t.get());
@@ -258,7 +258,7 @@ public final class EngagementApi implements Capability {
       notFound(ctx);
       return;
     }
-    Recipient r = recipients.load(t.get().workspace(), t.get().profile());
+    Recipient r = recipient(t.get());
     if (r == null) {
       inactive(ctx);
       return;
@@ -290,7 +290,7 @@ public final class EngagementApi implements Capability {
       notFound(ctx);
       return;
     }
-    Recipient r = recipients.load(t.get().workspace(), t.get().profile());
+    Recipient r = recipient(t.get());
     if (r != null) {
       String channel = t.get().channel();
       String topic = t.get().topic();
@@ -352,7 +352,7 @@ public final class EngagementApi implements Capability {
       notFound(ctx);
       return;
     }
-    Recipient r = recipients.load(t.get().workspace(), t.get().profile());
+    Recipient r = recipient(t.get());
     if (r == null) {
       inactive(ctx);
       return;
@@ -370,7 +370,7 @@ public final class EngagementApi implements Capability {
       throw ProblemException.badField(
           "save", "required: post the preference centre's form (save=1 and the boxes checked)");
     }
-    Recipient r = recipients.load(t.get().workspace(), t.get().profile());
+    Recipient r = recipient(t.get());
     if (r == null) {
       inactive(ctx);
       return;
@@ -543,7 +543,7 @@ public final class EngagementApi implements Capability {
       notFound(ctx);
       return;
     }
-    Recipient r = recipients.load(t.get().workspace(), t.get().profile());
+    Recipient r = recipient(t.get());
     OutboxMessage m = r == null ? null : message(t.get().workspace(), t.get().messageId());
     if (m == null) {
       page(ctx, 404, Pages.notice("Not available", "This message can no longer be shown."));
@@ -571,6 +571,11 @@ public final class EngagementApi implements Capability {
   }
 
   // ---- common ----------------------------------------------------------------------------------
+
+  /** The link's profile now; null when it was erased, or for a preview's links (no profile). */
+  private Recipient recipient(LinkToken t) {
+    return t.profile() == null ? null : recipients.load(t.workspace(), t.profile());
+  }
 
   private Optional<LinkToken> token(Context ctx, LinkToken.Purpose purpose) {
     return signer.verify(ctx.pathParam("token")).filter(t -> t.purpose() == purpose);

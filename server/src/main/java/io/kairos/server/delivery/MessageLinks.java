@@ -37,12 +37,20 @@ final class MessageLinks implements TemplateRendering.Links, MessageComposer.Ema
     this.tracking = tracking;
   }
 
+  /**
+   * The message's token. A template preview or test send (not a journey's message) gets no profile
+   * in its links: they open the pages but act on nobody, so a tester's one-click unsubscribe cannot
+   * unsubscribe the customer the preview was rendered for.
+   */
   static LinkToken token(OutboxMessage m, Recipient r, LinkToken.Purpose purpose) {
+    boolean preview =
+        m.journey() == null
+            && (m.messageId().startsWith("preview-") || m.messageId().startsWith("test-"));
     return new LinkToken(
         purpose,
         m.workspace(),
         m.messageId(),
-        r.profileId(),
+        preview ? null : r.profileId(),
         m.channel(),
         m.topic(),
         m.category(),

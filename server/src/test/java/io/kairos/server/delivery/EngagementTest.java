@@ -284,6 +284,40 @@ class EngagementTest {
       Http.Response confirm = form(f, unsubscribe, "");
       assertThat(confirm.status()).isEqualTo(200);
       assertThat(confirm.body()).contains("You are unsubscribed").contains(PUBLIC + "/p/");
+      f.idle();
+      assertThat(named(events(f, "ana"), "Unsubscribed")).hasSize(3);
+
+      // A preview's links act on nobody, even when rendered for a stored customer.
+      Http.Response preview =
+          f.http.postJson("/v1/templates/promo/preview", f.admin, "{\"profile\":\"ana\"}");
+      assertThat(preview.status()).as(preview.body()).isEqualTo(200);
+      String previewUnsubscribe =
+          hrefs(preview.json().path("fields").path("html").asText()).stream()
+              .filter(h -> h.startsWith(PUBLIC + "/u/"))
+              .findFirst()
+              .orElseThrow();
+      // Subscribed to promotions by email again, so that an unsubscribe would show.
+      assertThat(
+              form(
+                      f,
+                      preferences,
+                      "save=1&c.email=1&t.email.promotions=1&t.email.stock-alerts=1&c.push=1"
+                          + "&t.push.promotions=1&c.sms=1&t.sms.promotions=1")
+                  .status())
+          .isEqualTo(200);
+      f.idle();
+      assertThat(named(events(f, "ana"), "Subscribed")).hasSize(2);
+      assertThat(oneClick(f, previewUnsubscribe).status()).isEqualTo(200);
+      f.idle();
+      assertThat(named(events(f, "ana"), "Unsubscribed")).hasSize(3);
+      assertThat(
+              consent(f).stream()
+                  .filter(
+                      e ->
+                          e.path("channel").asText().equals("email")
+                              && e.path("topic").asText().equals("promotions")))
+          .singleElement()
+          .satisfies(e -> assertThat(e.path("subscribed").asBoolean()).isTrue());
     }
   }
 
