@@ -12,8 +12,11 @@ import java.util.Map;
  * @param channels the rules per channel name; a channel not listed gets {@link ChannelPolicy#OPEN}
  * @param minGap least time between two marketing messages on any channels; null for none
  * @param caps frequency caps, each checked on its own
+ * @param topics the subscription topics customers can choose in the preference centre, in the order
+ *     given; empty when the workspace lists none
  */
-public record Policies(Map<String, ChannelPolicy> channels, Span minGap, List<Cap> caps) {
+public record Policies(
+    Map<String, ChannelPolicy> channels, Span minGap, List<Cap> caps, List<Topic> topics) {
 
   /**
    * No quiet hours, caps or gaps, and no address check: a workspace that has said nothing about
@@ -25,6 +28,22 @@ public record Policies(Map<String, ChannelPolicy> channels, Span minGap, List<Ca
   public Policies {
     channels = Map.copyOf(channels);
     caps = List.copyOf(caps);
+    topics = List.copyOf(topics);
+  }
+
+  /** Policies without topics. */
+  public Policies(Map<String, ChannelPolicy> channels, Span minGap, List<Cap> caps) {
+    this(channels, minGap, caps, List.of());
+  }
+
+  /** The topic of that id, or null. */
+  public Topic topic(String id) {
+    for (Topic t : topics) {
+      if (t.id().equals(id)) {
+        return t;
+      }
+    }
+    return null;
   }
 
   /** The rules of one channel. */

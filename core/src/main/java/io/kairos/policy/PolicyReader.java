@@ -25,10 +25,12 @@ public final class PolicyReader {
   /** The channels a send step may name (as the journey reader knows them). */
   public static final List<String> CHANNELS = List.of("email", "sms", "push", "webhook", "inbox");
 
-  private static final List<String> KEYS = List.of("quiet_hours", "min_gap", "caps", "channels");
+  private static final List<String> KEYS =
+      List.of("quiet_hours", "min_gap", "caps", "channels", "topics");
   private static final List<String> CHANNEL_KEYS =
       List.of("quiet_hours", "min_gap", "consent", "address");
   private static final Pattern HH_MM = Pattern.compile("([01][0-9]|2[0-3]):[0-5][0-9]");
+  private static final Pattern TOPIC = Pattern.compile("[a-z0-9][a-z0-9_.-]{0,63}");
   private static final Pattern TRAIT = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
   private final Doc doc;
@@ -56,6 +58,7 @@ public final class PolicyReader {
         f.has("quiet_hours") ? quietHours(f.get("quiet_hours")) : QuietSetting.NOT_SET;
     Span minGap = f.has("min_gap") ? doc.span(f.get("min_gap"), "min_gap", true) : null;
     List<Cap> caps = f.has("caps") ? caps(f.get("caps")) : List.of();
+    List<Topic> topics = f.has("topics") ? topics(f.get("topics")) : List.of();
     Map<String, ChannelPolicy> channels = new LinkedHashMap<>();
     Map<String, MappingNode> given = f.has("channels") ? channelNodes(f.get("channels")) : Map.of();
     for (String ch : CHANNELS) {
@@ -64,7 +67,61 @@ public final class PolicyReader {
     if (doc.problems().size() > before) {
       return null;
     }
-    return new Policies(channels, minGap, caps);
+    return new Policies(channels, minGap, caps, topics);
+  }
+
+  private List<Topic> topics(Node n) {
+    SequenceNode seq = doc.sequence(n, "topics");
+    if (seq == null) {
+      return List.of();
+    }
+    List<Topic> out = new ArrayList<>();
+    for (Node item : seq.getValue()) {
+      MappingNode m = doc.mapping(item, "topics");
+      if (m == null) {
+        continue;
+      }
+      Fields f = Fields.of(doc, m, "topic", List.of("id", "name", "description", "channels"));
+      Node idNode = f.require("id");
+      String given = idNode == null ? null : doc.text(idNode, "id");
+      String id = given != null && TOPIC.matcher(given).matches() ? given : null;
+      if (given != null && id == null) {
+        doc.problem(
+            idNode,
+            "topic id '"
+                + given
+                + "' must be 1-64 lower-case letters, digits, '-', '_' or '.', starting with a"
+                + " letter or digit");
+      }
+      if (id != null && out.stream().anyMatch(t -> t.id().equals(id))) {
+        doc.problem(idNode, "duplicate topic '" + id + "'");
+        continue;
+      }
+      String name = f.has("name") ? doc.text(f.get("name"), "name") : id;
+      String description =
+          f.has("description") ? doc.text(f.get("description"), "description") : null;
+      List<String> channels = Topic.DEFAULT_CHANNELS;
+      if (f.has("channels")) {
+        SequenceNode cs = doc.sequence(f.get("channels"), "channels");
+        List<String> named = new ArrayList<>();
+        if (cs != null) {
+          for (Node c : cs.getValue()) {
+            String ch = channelName(c);
+            if (ch != null && !named.contains(ch)) {
+              named.add(ch);
+            }
+          }
+          if (cs.getValue().isEmpty()) {
+            doc.problem(cs, "a topic's 'channels' must name at least one channel");
+          }
+        }
+        channels = named;
+      }
+      if (id != null && name != null) {
+        out.add(new Topic(id, name, description, channels));
+      }
+    }
+    return out;
   }
 
   /** A quiet-hours value: a window, explicitly none, or not given. */

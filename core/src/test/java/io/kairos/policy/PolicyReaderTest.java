@@ -88,7 +88,47 @@ class PolicyReaderTest {
                     + " quiet_hours, min_gap, consent, address",
                 "ws/policies.yaml:9:27: quiet_hours 'from' and 'to' are both 08:00; give a window",
                 "ws/policies.yaml:10:3: unknown key 'pacing' in policies; expected one of"
-                    + " quiet_hours, min_gap, caps, channels"));
+                    + " quiet_hours, min_gap, caps, channels, topics"));
+  }
+
+  @Test
+  void readsTopicsWithTheirChannels() {
+    Policies p =
+        MessagePolicyTest.policies(
+            """
+            policies:
+              topics:
+                - { id: promotions, name: Offers and sales, description: "Weekly deals" }
+                - { id: stock-alerts, name: Back in stock, channels: [email, push] }
+            """);
+    assertThat(p.topics())
+        .containsExactly(
+            new Topic("promotions", "Offers and sales", "Weekly deals", Topic.DEFAULT_CHANNELS),
+            new Topic("stock-alerts", "Back in stock", null, List.of("email", "push")));
+    assertThat(p.topic("stock-alerts").name()).isEqualTo("Back in stock");
+    assertThat(p.topic("news")).isNull();
+  }
+
+  @Test
+  void reportsTopicProblems() {
+    String yaml =
+        """
+        policies:
+          topics:
+            - { id: Promo! }
+            - { id: a, channels: [fax] }
+            - { id: a }
+            - { name: no id }
+        """;
+    assertThatThrownBy(
+            () -> new DefinitionLoader().load(List.of(new Source("ws/policies.yaml", yaml))))
+        .isInstanceOf(JourneyLoadException.class)
+        .extracting(Throwable::getMessage)
+        .asString()
+        .contains("topic id 'Promo!' must be 1-64 lower-case letters")
+        .contains("unknown channel 'fax'")
+        .contains("duplicate topic 'a'")
+        .contains("missing required key 'id' in topic");
   }
 
   @Test

@@ -87,10 +87,20 @@ public final class KairosServer implements AutoCloseable {
       Inbox inbox = Inbox.create(db, ingestion.eventLog(), auth, clock, Inbox.HEARTBEAT);
       Delivery delivery =
           Delivery.create(
-              config, db, ingestion.eventLog(), runtime, definitions, auth, inbox.channel(), clock);
+              config,
+              db,
+              ingestion.eventLog(),
+              runtime,
+              definitions,
+              auth,
+              inbox.channel(),
+              clock,
+              this::port);
       this.dispatcher = delivery.dispatcher();
       capabilities.add(delivery.previewApi());
       capabilities.add(delivery.smsWebhooks());
+      // Opens, clicks and unsubscribes are recorded through the ingest writer: stops before it.
+      capabilities.add(delivery.engagementApi());
       capabilities.add(dispatcher);
       // Last, so it stops first: its open streams are closed before the listener waits for the
       // requests in flight (an open stream is one), and its writes go through the ingest writer.
@@ -194,10 +204,14 @@ public final class KairosServer implements AutoCloseable {
               cfg.routes.error(
                   404,
                   ctx -> {
-                    // A handler's own 404 (no such journey) is a problem already; keep it. The
+                    // A handler's own 404 (no such journey) is a problem already; keep it, and
+                    // so the pages and pixel of the public link endpoints (an invalid link). The
                     // servlet may have appended a charset to the media type.
                     String type = ctx.res().getContentType();
-                    if (type == null || !type.startsWith(Problem.MEDIA_TYPE)) {
+                    if (type == null
+                        || !(type.startsWith(Problem.MEDIA_TYPE)
+                            || type.startsWith("text/html")
+                            || type.startsWith("image/gif"))) {
                       problem(ctx, Problem.of(404, "Not Found", "no route " + ctx.path()));
                     }
                   });

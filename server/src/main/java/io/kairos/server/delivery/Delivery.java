@@ -5,6 +5,7 @@ import io.kairos.channel.webhook.WebhookSignature;
 import io.kairos.server.config.DeliveryConfig;
 import io.kairos.server.config.ServerConfig;
 import io.kairos.server.definitions.DefinitionManager;
+import io.kairos.server.engagement.LinkSigner;
 import io.kairos.server.http.Authenticator;
 import io.kairos.server.ingest.EventLog;
 import io.kairos.server.runtime.LiveRuntime;
@@ -13,6 +14,8 @@ import io.kairos.server.store.StoredSecrets;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.Map;
+import java.util.function.IntSupplier;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,12 +30,28 @@ public final class Delivery {
 
   private final Dispatcher dispatcher;
   private final TemplatePreviewApi previewApi;
+  private final EngagementApi engagementApi;
   private final SmsWebhooks smsWebhooks;
 
-  private Delivery(Dispatcher dispatcher, TemplatePreviewApi previewApi, SmsWebhooks smsWebhooks) {
+  private Delivery(
+      Dispatcher dispatcher,
+      TemplatePreviewApi previewApi,
+      EngagementApi engagementApi,
+      SmsWebhooks smsWebhooks) {
     this.dispatcher = dispatcher;
     this.previewApi = previewApi;
+    this.engagementApi = engagementApi;
     this.smsWebhooks = smsWebhooks;
+  }
+
+  /** What SMS providers post back: replies (STOP, START, ...) and delivery reports. */
+  public SmsWebhooks smsWebhooks() {
+    return smsWebhooks;
+  }
+
+  /** The public endpoints behind the links in messages (opens, clicks, unsubscribe, ...). */
+  public EngagementApi engagementApi() {
+    return engagementApi;
   }
 
   /** Delivers what the runtime writes to the outbox. */
@@ -45,15 +64,12 @@ public final class Delivery {
     return previewApi;
   }
 
-  /** What SMS providers post back: replies (STOP, START, ...) and delivery reports. */
-  public SmsWebhooks smsWebhooks() {
-    return smsWebhooks;
-  }
-
   /**
    * Builds the channels the configuration asks for, the renderer, the dispatcher and the API.
    *
    * @param inbox the {@code inbox} channel (the server's own)
+   * @param port the port the server listens on, asked when a link is made (a server configured with
+   *     port 0 knows it only once listening); used when {@code server.public_url} is not set
    * @throws io.kairos.server.config.ConfigException when a channel's settings are refused
    */
   public static Delivery create(
@@ -64,7 +80,8 @@ public final class Delivery {
       DefinitionManager definitions,
       Authenticator auth,
       Channel inbox,
-      InstantSource clock) {
+      InstantSource clock,
+      IntSupplier port) {
     DeliveryConfig d = config.delivery();
     String secret = d.webhook().secret() != null ? d.webhook().secret() : webhookSecret(db);
     Map<String, Channel> channels = ChannelFactory.build(d, d.threads(), secret, clock);
@@ -82,8 +99,10 @@ public final class Delivery {
             d.maxAge(),
             d.rates(),
             config.shutdownGrace());
-    TemplateRendering rendering =
-        new TemplateRendering(definitions, TemplateRendering.Links.NONE, RENDER_DEADLINE);
+    LinkSigner signer = new LinkSigner(linkSecret(db));
+    Supplier<String> base = baseUrl(config, port);
+    MessageLinks links = new MessageLinks(signer, base, d.tracking());
+    TemplateRendering rendering = new TemplateRendering(definitions, links, RENDER_DEADLINE);
     Recipients recipients = new Recipients(db, runtime, definitions);
     MessageComposer composer =
         new MessageComposer(
@@ -91,7 +110,8 @@ public final class Delivery {
             new MessageComposer.Senders(
                 d.email() == null ? null : d.email().from(),
                 d.email() == null ? null : d.email().replyTo(),
-                d.sms() == null ? null : d.sms().from()));
+                d.sms() == null ? null : d.sms().from()),
+            links);
     Dispatcher dispatcher =
         new Dispatcher(settings, db, eventLog, recipients, composer, channels, clock);
     runtime.onOutbox(dispatcher::wake);
@@ -112,7 +132,40 @@ public final class Delivery {
     return new Delivery(
         dispatcher,
         new TemplatePreviewApi(auth, recipients, rendering, composer, channels, clock),
+        new EngagementApi(signer, links, recipients, rendering, eventLog, db, clock),
         sms);
+  }
+
+  /**
+   * The base of the links in messages: {@code server.public_url}, else this server's own address (a
+   * wildcard listen address becomes {@code localhost}: good for trying out, not for customers).
+   */
+  private static Supplier<String> baseUrl(ServerConfig config, IntSupplier port) {
+    String fixed = config.delivery().tracking().publicUrl();
+    if (fixed != null) {
+      return () -> fixed;
+    }
+    String host = config.host();
+    if (host == null || host.isBlank() || host.equals("0.0.0.0") || host.equals("::")) {
+      host = "localhost";
+    } else if (host.indexOf(':') >= 0) {
+      host = "[" + host + "]";
+    }
+    String h = host;
+    if (config.port() != 0) {
+      String url = "http://" + h + ":" + config.port();
+      return () -> url;
+    }
+    return () -> "http://" + h + ":" + port.getAsInt();
+  }
+
+  /** The key that signs links (settings table, key {@code link_secret}), generated on first use. */
+  private static String linkSecret(Database db) {
+    StoredSecrets.Secret s = StoredSecrets.get(db, "link_secret", LinkSigner::newSecret);
+    if (s.created()) {
+      log.info("delivery: generated the key that signs links in messages (settings: link_secret)");
+    }
+    return s.value();
   }
 
   /**

@@ -30,12 +30,28 @@ final class MessageComposer implements Composer {
   /** The sender identities: who an email is from, the SMS sender id. */
   record Senders(String emailFrom, String emailReplyTo, String smsFrom) {}
 
+  /**
+   * What an email gets from the links of its message: List-Unsubscribe, click redirects, the open
+   * pixel ({@link MessageLinks}).
+   */
+  interface EmailLinks {
+    EmailLinks NONE = (m, r, e) -> e;
+
+    Content.Email apply(OutboxMessage m, Recipient r, Content.Email e);
+  }
+
   private final Renderer renderer;
   private final Senders senders;
+  private final EmailLinks emailLinks;
 
   MessageComposer(Renderer renderer, Senders senders) {
+    this(renderer, senders, EmailLinks.NONE);
+  }
+
+  MessageComposer(Renderer renderer, Senders senders, EmailLinks emailLinks) {
     this.renderer = renderer;
     this.senders = senders;
+    this.emailLinks = emailLinks;
   }
 
   @Override
@@ -86,17 +102,20 @@ final class MessageComposer implements Composer {
           yield new Composed.Broken("no sender: set channels.email.from");
         }
         yield new Composed.Ready(
-            new Content.Email(
-                senders.emailFrom(),
-                senders.emailReplyTo(),
-                address,
-                f.get("subject"),
-                f.get("preheader"),
-                f.get("html"),
-                f.get("text"),
-                f.get("unsubscribe_url"),
-                f.get("unsubscribe_mailto"),
-                Map.of()),
+            emailLinks.apply(
+                m,
+                r,
+                new Content.Email(
+                    senders.emailFrom(),
+                    senders.emailReplyTo(),
+                    address,
+                    f.get("subject"),
+                    f.get("preheader"),
+                    f.get("html"),
+                    f.get("text"),
+                    f.get("unsubscribe_url"),
+                    f.get("unsubscribe_mailto"),
+                    Map.of())),
             address);
       }
       case "sms" ->

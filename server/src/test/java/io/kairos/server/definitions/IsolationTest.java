@@ -211,6 +211,125 @@ class IsolationTest {
     }
   }
 
+  @ParameterizedTest
+  @EnumSource(StoreKind.class)
+  void aLinkActsOnlyInTheWorkspaceItsTokenNames(StoreKind kind) {
+    try (KairosServer server =
+        KairosServer.start(
+            TestStores.serverConfig(kind, dir),
+            new VirtualClock(Instant.parse("2026-03-01T09:00:00Z")))) {
+      Set<String> links = new TreeSet<>();
+      for (String r : server.routes()) {
+        if (r.matches("\\w+ /(t/[oc]|u|p|v)/.*")) {
+          links.add(r);
+        }
+      }
+      assertThat(links)
+          .containsExactlyInAnyOrder(
+              "GET /t/o/{token}",
+              "GET /t/c/{token}",
+              "GET /u/{token}",
+              "POST /u/{token}",
+              "GET /p/{token}",
+              "POST /p/{token}",
+              "GET /v/{token}");
+      server.workspaces().create("a", "A");
+      server.workspaces().create("b", "B");
+      String a = server.workspaces().createKey("a", Scope.ADMIN, "a").secret();
+      String b = server.workspaces().createKey("b", Scope.ADMIN, "b").secret();
+      Http http = new Http(server.port());
+      for (String key : List.of(a, b)) {
+        assertThat(
+                http.postJson(
+                        "/v1/identify",
+                        key,
+                        "{\"userId\":\"ana\",\"traits\":{\"email\":\"ana@example.com\"}}")
+                    .status())
+            .isEqualTo(200);
+      }
+      assertThat(server.runtime().awaitIdle(java.time.Duration.ofSeconds(30))).isTrue();
+      // The key the server signs links with, as a link in one of B's messages would carry it.
+      String secret =
+          io.kairos.server.store.StoredSecrets.get(
+                  server.database(),
+                  "link_secret",
+                  () -> {
+                    throw new AssertionError("the server made its link key at start");
+                  })
+              .value();
+      io.kairos.server.engagement.LinkSigner signer =
+          new io.kairos.server.engagement.LinkSigner(secret);
+      io.kairos.server.engagement.LinkToken t =
+          new io.kairos.server.engagement.LinkToken(
+              io.kairos.server.engagement.LinkToken.Purpose.UNSUBSCRIBE,
+              "b",
+              "m-1",
+              "ana",
+              "email",
+              null,
+              "marketing",
+              null);
+      String aBefore = http.get("/v1/profiles/ana/timeline", a).body();
+      String u = "/u/" + signer.sign(t);
+      Http.Response one =
+          http.post(
+              u,
+              null,
+              "application/x-www-form-urlencoded",
+              "List-Unsubscribe=One-Click".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      assertThat(one.status()).isEqualTo(200);
+      assertThat(http.get(u, null).status()).isEqualTo(200);
+      String p =
+          "/p/" + signer.sign(t.as(io.kairos.server.engagement.LinkToken.Purpose.PREFERENCES));
+      assertThat(http.get(p, null).status()).isEqualTo(200);
+      assertThat(
+              http.post(
+                      p,
+                      null,
+                      "application/x-www-form-urlencoded",
+                      "save=1".getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                  .status())
+          .isEqualTo(200);
+      assertThat(
+              http.get(
+                      "/t/o/"
+                          + signer.sign(t.as(io.kairos.server.engagement.LinkToken.Purpose.OPEN)),
+                      null)
+                  .status())
+          .isEqualTo(200);
+      assertThat(http.get("/t/c/" + signer.sign(t.click("https://shop.example/")), null).status())
+          .isEqualTo(302);
+      // No outbox row in B: nothing to view.
+      assertThat(
+              http.get(
+                      "/v/" + signer.sign(t.as(io.kairos.server.engagement.LinkToken.Purpose.VIEW)),
+                      null)
+                  .status())
+          .isEqualTo(404);
+      assertThat(server.runtime().awaitIdle(java.time.Duration.ofSeconds(30))).isTrue();
+      // B's ana is unsubscribed; A's ana has seen nothing of it.
+      assertThat(http.get("/v1/profiles/ana", b).json().get("consent").toString())
+          .contains("\"subscribed\":false");
+      assertThat(http.get("/v1/profiles/ana", a).json().get("consent").size()).isZero();
+      assertThat(http.get("/v1/profiles/ana/timeline", a).body()).isEqualTo(aBefore);
+      // A token signed with another key (another installation) does nothing anywhere.
+      String foreign =
+          "/u/"
+              + new io.kairos.server.engagement.LinkSigner(
+                      io.kairos.server.engagement.LinkSigner.newSecret())
+                  .sign(t);
+      assertThat(
+              http.post(
+                      foreign,
+                      null,
+                      "application/x-www-form-urlencoded",
+                      "List-Unsubscribe=One-Click"
+                          .getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                  .status())
+          .isEqualTo(404);
+    }
+  }
+
   /** Everything A's key sees. */
   private static String state(Http http, String key) {
     StringBuilder s = new StringBuilder();
