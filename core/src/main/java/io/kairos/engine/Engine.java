@@ -335,7 +335,7 @@ public final class Engine {
     // ---- events ------------------------------------------------------------------------------
 
     void event(Event e) {
-      event(e, !DeliveryEvents.isReport(e));
+      event(e, DeliveryEvents.isCustomerActivity(e));
     }
 
     /**

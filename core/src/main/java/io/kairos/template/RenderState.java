@@ -8,7 +8,6 @@ import java.util.Currency;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import liqp.TemplateContext;
 
 /**
@@ -29,6 +28,7 @@ final class RenderState {
   final MissingVariables missing;
   private final List<Undefined> undefined;
   private final Map<Currency, NumberFormat> moneyFormats;
+  private final MoneyFormats prototypes;
 
   RenderState(
       String field,
@@ -40,7 +40,8 @@ final class RenderState {
       String currency,
       MissingVariables missing,
       List<Undefined> undefined,
-      Map<Currency, NumberFormat> moneyFormats) {
+      Map<Currency, NumberFormat> moneyFormats,
+      MoneyFormats prototypes) {
     this.field = field;
     this.stop = stop;
     this.maxOutputChars = maxOutputChars;
@@ -51,6 +52,7 @@ final class RenderState {
     this.missing = missing;
     this.undefined = undefined;
     this.moneyFormats = moneyFormats;
+    this.prototypes = prototypes;
   }
 
   void attachTo(TemplateContext root) {
@@ -95,37 +97,8 @@ final class RenderState {
     }
   }
 
-  /**
-   * Currency formats by locale and currency, never used to format: building one reads the locale
-   * providers (most of a receipt's render time when done per message), copying one does not.
-   */
-  private static final Map<List<Object>, NumberFormat> PROTOTYPES = new ConcurrentHashMap<>();
-
-  /** Bounds the prototypes: locales come from template variants, currencies from ISO 4217. */
-  private static final int MAX_PROTOTYPES = 4096;
-
-  /** NumberFormat is not thread-safe, so each render (all its fields) keeps its own copy. */
+  /** NumberFormat is not thread-safe, so each render (all its fields) keeps its own copies. */
   NumberFormat moneyFormat(Currency c) {
-    return moneyFormats.computeIfAbsent(
-        c,
-        k -> {
-          List<Object> key = List.of(locale, k);
-          NumberFormat proto = PROTOTYPES.get(key);
-          if (proto == null) {
-            proto = currencyFormat(locale, k);
-            if (PROTOTYPES.size() < MAX_PROTOTYPES) {
-              PROTOTYPES.putIfAbsent(key, proto);
-            }
-          }
-          return (NumberFormat) proto.clone();
-        });
-  }
-
-  private static NumberFormat currencyFormat(Locale locale, Currency c) {
-    NumberFormat f = NumberFormat.getCurrencyInstance(locale);
-    f.setCurrency(c);
-    f.setMinimumFractionDigits(Math.max(0, c.getDefaultFractionDigits()));
-    f.setMaximumFractionDigits(Math.max(0, c.getDefaultFractionDigits()));
-    return f;
+    return moneyFormats.computeIfAbsent(c, k -> prototypes.copy(locale, k));
   }
 }

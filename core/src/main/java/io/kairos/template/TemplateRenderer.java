@@ -58,6 +58,7 @@ public final class TemplateRenderer {
   private final RenderLimits limits;
   private final TemplateParser parser;
   private final CompiledCache cache;
+  private final MoneyFormats moneyPrototypes = new MoneyFormats();
 
   /** Default limits and cache size. */
   public TemplateRenderer() {
@@ -177,7 +178,8 @@ public final class TemplateRenderer {
               currency,
               template.missing(),
               undefined,
-              moneyFormats);
+              moneyFormats,
+              moneyPrototypes);
       String out;
       try {
         TemplateContext root = new TemplateContext(parser, variables);

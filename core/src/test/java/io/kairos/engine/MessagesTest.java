@@ -149,6 +149,25 @@ class MessagesTest {
             Map.of("channel", "email", "address", "ana@example.com", "type", "hard")));
     assertThat(sim.find("ana").consent().bounce("email").address()).isEqualTo("ana@example.com");
     assertThat(sim.find("ana").profile().lastSeen()).isEqualTo(lastSeen);
+
+    // A privacy proxy's prefetch is not the customer; the customer's own open is.
+    sim.accept(
+        event(
+            "ana",
+            null,
+            "2026-03-05T12:00:00Z",
+            "Email Opened",
+            Map.of("message_id", "x", "machine", true)));
+    assertThat(sim.find("ana").profile().lastSeen()).isEqualTo(lastSeen);
+    sim.accept(
+        event(
+            "ana",
+            null,
+            "2026-03-05T13:00:00Z",
+            "Email Opened",
+            Map.of("message_id", "x", "machine", false)));
+    assertThat(sim.find("ana").profile().lastSeen())
+        .isEqualTo(java.time.Instant.parse("2026-03-05T13:00:00Z").toEpochMilli());
   }
 
   @Test
