@@ -207,7 +207,14 @@ public final class EngagementApi implements Capability {
       if (machine != null) {
         props.put("machine_reason", machine);
       }
-      record(entry(t.get(), r, row, "Email Opened", "opened/" + UUID.randomUUID(), now, ua, props));
+      record(
+          List.of(
+              entry(
+                  t.get(), r, row, "Email Opened", "opened/" + UUID.randomUUID(), now, ua, props)),
+          mark(
+              t.get(),
+              machine == null ? MessageMarks.Mark.OPENED : MessageMarks.Mark.MACHINE_OPENED,
+              now));
     }
     ctx.status(200).contentType("image/gif").result(PIXEL);
   }
@@ -233,16 +240,19 @@ public final class EngagementApi implements Capability {
       if (machine != null) {
         props.put("machine_reason", machine);
       }
+      // A machine's click (a link scanner) is not the customer's: the stats do not count it.
       record(
-          entry(
-              t.get(),
-              r,
-              row,
-              "Email Link Clicked",
-              "clicked/" + UUID.randomUUID(),
-              now,
-              ua,
-              props));
+          List.of(
+              entry(
+                  t.get(),
+                  r,
+                  row,
+                  "Email Link Clicked",
+                  "clicked/" + UUID.randomUUID(),
+                  now,
+                  ua,
+                  props)),
+          machine == null ? mark(t.get(), MessageMarks.Mark.CLICKED, now) : List.of());
     }
     // An erased profile still reaches the page the link was for; only nothing is recorded.
     ctx.header("Cache-Control", "no-store");
@@ -301,17 +311,19 @@ public final class EngagementApi implements Capability {
         ObjectNode props = JSON.createObjectNode();
         props.put("source", oneClick ? "one_click" : "unsubscribe_page");
         record(
-            consentEntry(
-                t.get(),
-                r,
-                sent(t.get()),
-                false,
-                channel,
-                topic,
-                "unsubscribed/" + (topic == null ? "*" : topic),
-                now,
-                ctx.userAgent(),
-                props));
+            List.of(
+                consentEntry(
+                    t.get(),
+                    r,
+                    sent(t.get()),
+                    false,
+                    channel,
+                    topic,
+                    "unsubscribed/" + (topic == null ? "*" : topic),
+                    now,
+                    ctx.userAgent(),
+                    props)),
+            mark(t.get(), MessageMarks.Mark.UNSUBSCRIBED, now));
       }
     }
     if (oneClick) {
@@ -437,7 +449,10 @@ public final class EngagementApi implements Capability {
       }
     }
     if (!entries.isEmpty()) {
-      record(entries);
+      // Unsubscribing from anything through this message's preference centre counts for it.
+      boolean unsubscribed = entries.stream().anyMatch(e -> e.name().equals("Unsubscribed"));
+      record(
+          entries, unsubscribed ? mark(t.get(), MessageMarks.Mark.UNSUBSCRIBED, now) : List.of());
     }
     page(ctx, 200, preferencePage(t.get(), policies, consent, true));
   }
@@ -762,14 +777,17 @@ public final class EngagementApi implements Capability {
         body.toString().getBytes(StandardCharsets.UTF_8));
   }
 
-  private void record(EventLog.LogEntry e) {
-    record(List.of(e));
+  private static List<MessageMarks.Entry> mark(LinkToken t, MessageMarks.Mark mark, long now) {
+    return List.of(new MessageMarks.Entry(t.workspace(), t.messageId(), mark, now));
   }
 
-  /** Appends and waits for the commit: the answer is sent only once the events are durable. */
-  private void record(List<EventLog.LogEntry> entries) {
+  /**
+   * Appends and waits for the commit: the answer is sent only once the events are durable. The
+   * message's marks for the journey stats ({@link MessageMarks}) commit with them.
+   */
+  private void record(List<EventLog.LogEntry> entries, List<MessageMarks.Entry> marks) {
     try {
-      eventLog.append(entries).get(30, TimeUnit.SECONDS);
+      eventLog.append(entries, MessageMarks.work(marks)).get(30, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw unavailable();

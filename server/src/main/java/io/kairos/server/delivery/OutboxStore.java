@@ -8,6 +8,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -123,12 +125,19 @@ final class OutboxStore {
     };
   }
 
-  /** Records how attempts ended; only rows still {@code sending} change. */
+  /**
+   * Records how attempts ended; only rows still {@code sending} change. The settlement's marks for
+   * the journey stats ({@link MessageMarks}) are set in the same statement, the first time only: no
+   * extra write on the dispatcher's path.
+   */
   static SqlWork<Void> settle(List<Settlement> settled, long now) {
     return c -> {
       try (PreparedStatement ps =
           c.prepareStatement(
-              "UPDATE outbox SET status = ?, due = ?, outcome = ?, provider_id = ?, updated_at = ?"
+              "UPDATE outbox SET status = ?, due = ?, outcome = ?, provider_id = ?, updated_at = ?,"
+                  + " delivered_at = COALESCE(delivered_at, ?),"
+                  + " bounced_at = COALESCE(bounced_at, ?), failed_at = COALESCE(failed_at, ?),"
+                  + " unsubscribed_at = COALESCE(unsubscribed_at, ?)"
                   + " WHERE workspace = ? AND message_id = ? AND status = ?")) {
         for (Settlement s : settled) {
           ps.setString(1, s.status());
@@ -136,15 +145,29 @@ final class OutboxStore {
           ps.setString(3, clip(s.outcome()));
           ps.setString(4, s.providerId());
           ps.setLong(5, now);
-          ps.setString(6, s.workspace());
-          ps.setString(7, s.messageId());
-          ps.setString(8, SENDING);
+          mark(ps, 6, s, MessageMarks.Mark.DELIVERED, now);
+          mark(ps, 7, s, MessageMarks.Mark.BOUNCED, now);
+          mark(ps, 8, s, MessageMarks.Mark.FAILED, now);
+          mark(ps, 9, s, MessageMarks.Mark.UNSUBSCRIBED, now);
+          ps.setString(10, s.workspace());
+          ps.setString(11, s.messageId());
+          ps.setString(12, SENDING);
           ps.addBatch();
         }
         ps.executeBatch();
       }
       return null;
     };
+  }
+
+  private static void mark(
+      PreparedStatement ps, int i, Settlement s, MessageMarks.Mark mark, long now)
+      throws SQLException {
+    if (s.marks().contains(mark)) {
+      ps.setLong(i, now);
+    } else {
+      ps.setNull(i, Types.BIGINT);
+    }
   }
 
   private static String clip(String s) {

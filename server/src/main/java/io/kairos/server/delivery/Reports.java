@@ -10,8 +10,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * Turns a dispatch's {@link Result} into the row's next state and the report event that goes into
@@ -36,17 +38,30 @@ final class Reports {
       this(settlement, report == null ? List.of() : List.of(report));
     }
 
-    Recorded and(EventLog.LogEntry more) {
+    /** With one more report, which also marks the message {@code mark}. */
+    Recorded and(EventLog.LogEntry more, MessageMarks.Mark mark) {
       List<EventLog.LogEntry> all = new ArrayList<>(reports);
       all.add(more);
-      return new Recorded(settlement, all);
+      Set<MessageMarks.Mark> marks = EnumSet.of(mark);
+      marks.addAll(settlement.marks());
+      Settlement s = settlement;
+      return new Recorded(
+          new Settlement(
+              s.workspace(),
+              s.messageId(),
+              s.status(),
+              s.due(),
+              s.outcome(),
+              s.providerId(),
+              marks),
+          all);
     }
   }
 
   Recorded of(OutboxMessage m, int attempt, Result result, long now) {
     if (result instanceof Result.Erased) {
       return new Recorded(
-          settle(m, OutboxStore.SKIPPED, now, "the profile was erased", null), List.of());
+          settle(m, OutboxStore.SKIPPED, now, "the profile was erased", null, Set.of()), List.of());
     }
     if (result instanceof Result.Error e) {
       // Not an attempt's answer: the row goes back as it was, and the attempt is not reported.
@@ -162,7 +177,10 @@ final class Reports {
               });
       if ("sms".equals(m.channel()) && SmsOptOut.is(o)) {
         // The recipient replied STOP to the provider: their consent says so from now on.
-        rec = rec.and(optOut(m, a.recipient(), attempt, now, gone.detail()));
+        rec =
+            rec.and(
+                optOut(m, a.recipient(), attempt, now, gone.detail()),
+                MessageMarks.Mark.UNSUBSCRIBED);
       }
       return rec;
     }
@@ -206,7 +224,16 @@ final class Reports {
                   + "; the last: "
                   + detail;
       if (r == null) {
-        return new Recorded(settle(m, OutboxStore.FAILED, now, "failed: " + why, null), List.of());
+        // No report (not an attempt's answer), but the message failed for good all the same.
+        return new Recorded(
+            settle(
+                m,
+                OutboxStore.FAILED,
+                now,
+                "failed: " + why,
+                null,
+                Set.of(MessageMarks.Mark.FAILED)),
+            List.of());
       }
       return recorded(
           m,
@@ -226,7 +253,7 @@ final class Reports {
     }
     if (r == null) {
       return new Recorded(
-          settle(m, OutboxStore.PENDING, next, "retry: " + detail, null), List.of());
+          settle(m, OutboxStore.PENDING, next, "retry: " + detail, null, Set.of()), List.of());
     }
     return recorded(
         m,
@@ -285,8 +312,23 @@ final class Reports {
   }
 
   private static Settlement settle(
-      OutboxMessage m, String status, long due, String outcome, String providerId) {
-    return new Settlement(m.workspace(), m.messageId(), status, due, outcome, providerId);
+      OutboxMessage m,
+      String status,
+      long due,
+      String outcome,
+      String providerId,
+      Set<MessageMarks.Mark> marks) {
+    return new Settlement(m.workspace(), m.messageId(), status, due, outcome, providerId, marks);
+  }
+
+  /** The stats mark of a report event: what the journey stats count it as. */
+  private static Set<MessageMarks.Mark> marks(String event) {
+    return switch (event) {
+      case DeliveryEvents.SENT -> Set.of(MessageMarks.Mark.DELIVERED);
+      case DeliveryEvents.BOUNCED -> Set.of(MessageMarks.Mark.BOUNCED);
+      case DeliveryEvents.FAILED -> Set.of(MessageMarks.Mark.FAILED);
+      default -> Set.of();
+    };
   }
 
   private static Recorded recorded(
@@ -300,7 +342,7 @@ final class Reports {
       int attempt,
       long now,
       Props extra) {
-    Settlement s = settle(m, status, due, outcome, providerId);
+    Settlement s = settle(m, status, due, outcome, providerId, marks(event));
     ObjectNode body = JSON.createObjectNode();
     body.put("type", "track");
     body.put("event", event);

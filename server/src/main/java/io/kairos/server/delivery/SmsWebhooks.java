@@ -287,7 +287,18 @@ public final class SmsWebhooks implements Capability {
                 p.put("reason", reason);
               }));
     }
-    record(entries);
+    // The journey stats count it with the report, in the same transaction (MessageMarks).
+    List<MessageMarks.Entry> marks = new ArrayList<>();
+    if (event.equals(DeliveryEvents.BOUNCED)) {
+      marks.add(new MessageMarks.Entry(workspace, m.messageId, MessageMarks.Mark.BOUNCED, now));
+    } else if (event.equals(DeliveryEvents.FAILED)) {
+      marks.add(new MessageMarks.Entry(workspace, m.messageId, MessageMarks.Mark.FAILED, now));
+      if (OPTED_OUT.equals(code)) {
+        marks.add(
+            new MessageMarks.Entry(workspace, m.messageId, MessageMarks.Mark.UNSUBSCRIBED, now));
+      }
+    }
+    record(entries, marks);
   }
 
   /** The form of a request whose Twilio signature holds; answers 401, 403 or 404 otherwise. */
@@ -433,7 +444,7 @@ public final class SmsWebhooks implements Capability {
       log.debug("sms: a text from {} matches no profile's phone; nothing recorded", from);
       return 0;
     }
-    return record(entries);
+    return record(entries, List.of());
   }
 
   private interface Props {
@@ -518,9 +529,11 @@ public final class SmsWebhooks implements Capability {
    * for the commit. A request retried while the first is still committing loses the claim and looks
    * again.
    *
+   * <p>{@code marks} ({@link MessageMarks}) are written with them, when they are.
+   *
    * @return how many entries were new
    */
-  private int record(List<EventLog.LogEntry> entries) {
+  private int record(List<EventLog.LogEntry> entries, List<MessageMarks.Entry> marks) {
     for (int round = 0; round < 3; round++) {
       List<EventLog.LogEntry> fresh = unclaimed(entries);
       if (fresh.isEmpty()) {
@@ -542,6 +555,7 @@ public final class SmsWebhooks implements Capability {
                 }
               }
             }
+            MessageMarks.apply(c, marks);
             return null;
           };
       try {

@@ -7,6 +7,7 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.sse.SseHandler;
 import io.kairos.server.Capability;
+import io.kairos.server.delivery.MessageMarks;
 import io.kairos.server.http.Authenticator;
 import io.kairos.server.http.Problem;
 import io.kairos.server.http.ProblemException;
@@ -364,12 +365,22 @@ final class InboxApi implements Capability {
       List<InboxMessage> after) {
     io.kairos.server.store.SqlWork<Void> work =
         c -> {
+          List<MessageMarks.Entry> marks = new ArrayList<>();
           for (int i = 0; i < before.size(); i++) {
-            if (!InboxStore.update(c, before.get(i), after.get(i))) {
+            InboxMessage b = before.get(i);
+            InboxMessage a = after.get(i);
+            if (!InboxStore.update(c, b, a)) {
               throw new java.sql.SQLException(
-                  "inbox message " + before.get(i).messageId() + " changed meanwhile");
+                  "inbox message " + b.messageId() + " changed meanwhile");
+            }
+            if (b.readAt() == null && a.readAt() != null) {
+              // Read (the Inbox Message Read event logged with it): the journey stats' count.
+              marks.add(
+                  new MessageMarks.Entry(
+                      a.workspace(), a.messageId(), MessageMarks.Mark.READ, a.readAt()));
             }
           }
+          MessageMarks.apply(c, marks);
           return null;
         };
     try {

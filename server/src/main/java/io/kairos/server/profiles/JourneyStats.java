@@ -15,6 +15,11 @@ import java.util.Map;
  * summary counts. One statement, so one committed state. The counters are defined in docs/api.md
  * ("Journey stats"); each timeline row belongs to exactly one step, so a journey's totals are the
  * sums of its steps.
+ *
+ * <p>What became of the messages (delivered, bounced, opened...) is not in the timeline as
+ * decisions: it is counted from the marks on each message's {@code outbox} row ({@code
+ * delivery.MessageMarks}), which the same statement aggregates per journey, send step and version,
+ * for the messages decided in the window.
  */
 final class JourneyStats {
   /** The counters, in the order they are shown. */
@@ -31,7 +36,24 @@ final class JourneyStats {
           "converted",
           "revenue",
           "holdout_converted",
-          "holdout_revenue");
+          "holdout_revenue",
+          "delivered",
+          "bounced",
+          "failed",
+          "unique_opens",
+          "machine_opens",
+          "unique_clicks",
+          "unsubscribed",
+          "read");
+
+  /** Where the counters of the outbox (what became of each message) start in {@link #COUNTERS}. */
+  private static final int OUTBOX = 12;
+
+  /** The outbox counters, in the order of {@link #COUNTERS}: one number per message each. */
+  private static final String OUTBOX_COUNTS =
+      "COUNT(delivered_at), COUNT(bounced_at), COUNT(failed_at), COUNT(first_open_at),"
+          + " SUM(CASE WHEN machine_opens > 0 THEN 1 ELSE 0 END), COUNT(first_click_at),"
+          + " COUNT(unsubscribed_at), COUNT(read_at)";
 
   /** The timeline kinds the counters read. */
   private static final String KINDS =
@@ -60,13 +82,17 @@ final class JourneyStats {
     Dialect.Expr held = dialect.jsonTrue("detail", "holdout");
     List<Object> args = new ArrayList<>(held.args());
     String version = byVersion ? "version" : "CAST(NULL AS TEXT)";
+    // The outbox keeps the version in the payload only: parsed when asked for, and then only for
+    // the journey's rows in the window.
+    Dialect.Expr outboxVersion =
+        byVersion ? dialect.jsonText("payload", "version") : new Dialect.Expr(version, List.of());
     // Counted per kind (a cheap grouping), and the distinct deferred messages in a second branch
     // of the same statement: COUNT(DISTINCT) over every row would sort them all. The holdout flag
     // lives in the detail JSON of conversions only, so only those are parsed.
     String sql =
         "SELECT journey, step, v, kind, COUNT(*), SUM(held),"
             + " SUM(CASE WHEN held = 0 THEN COALESCE(revenue, 0) ELSE 0 END),"
-            + " SUM(CASE WHEN held = 1 THEN COALESCE(revenue, 0) ELSE 0 END)"
+            + " SUM(CASE WHEN held = 1 THEN COALESCE(revenue, 0) ELSE 0 END), 0, 0, 0, 0"
             + " FROM (SELECT journey, step, "
             + version
             + " AS v, kind, revenue, CASE WHEN kind = 'converted' THEN (CASE WHEN "
@@ -76,10 +102,18 @@ final class JourneyStats {
             + ") x GROUP BY journey, step, v, kind"
             + " UNION ALL SELECT journey, step, "
             + version
-            + ", 'deferred_messages', COUNT(DISTINCT message_id), 0, 0, 0 FROM timeline"
+            + ", 'deferred_messages', COUNT(DISTINCT message_id), 0, 0, 0, 0, 0, 0, 0 FROM timeline"
             + where(workspace, journey, from, to, "'deferred'", args)
             + " GROUP BY journey, step, "
-            + version;
+            + version
+            + " UNION ALL SELECT journey, step, v, 'outbox', "
+            + OUTBOX_COUNTS
+            + " FROM (SELECT journey, step, "
+            + outboxVersion.sql()
+            + " AS v, delivered_at, bounced_at, failed_at, first_open_at, machine_opens,"
+            + " first_click_at, unsubscribed_at, read_at FROM outbox"
+            + outboxWhere(workspace, journey, from, to, outboxVersion.args(), args)
+            + ") o GROUP BY journey, step, v";
     return db.read(
         c -> {
           Map<List<String>, double[]> groups = new LinkedHashMap<>();
@@ -91,6 +125,12 @@ final class JourneyStats {
                     groups.computeIfAbsent(
                         Arrays.asList(rs.getString(1), rs.getString(2), rs.getString(3)),
                         k -> new double[COUNTERS.size()]);
+                if ("outbox".equals(rs.getString(4))) {
+                  for (int i = 0; i < COUNTERS.size() - OUTBOX; i++) {
+                    v[OUTBOX + i] += rs.getLong(5 + i);
+                  }
+                  continue;
+                }
                 count(
                     v,
                     rs.getString(4),
@@ -124,6 +164,33 @@ final class JourneyStats {
     }
     if (to != null) {
       where.append(" AND at < ?");
+      args.add(to);
+    }
+    return where.toString();
+  }
+
+  /**
+   * The outbox's filter: the messages decided in the window ({@code created_at} is the decision's
+   * time, the {@code at} of its timeline row), through the index {@code outbox_journey}. {@code
+   * first} are the arguments of the select list, which come before.
+   */
+  private static String outboxWhere(
+      String workspace, String journey, Long from, Long to, List<Object> first, List<Object> args) {
+    args.addAll(first);
+    StringBuilder where = new StringBuilder(" WHERE workspace = ?");
+    args.add(workspace);
+    if (journey != null) {
+      where.append(" AND journey = ?");
+      args.add(journey);
+    } else {
+      where.append(" AND journey IS NOT NULL");
+    }
+    if (from != null) {
+      where.append(" AND created_at >= ?");
+      args.add(from);
+    }
+    if (to != null) {
+      where.append(" AND created_at < ?");
       args.add(to);
     }
     return where.toString();

@@ -52,7 +52,9 @@ final class ProfilesDescription {
         "profiles",
         "Customers as the live engine keeps them: identity, traits, journeys in flight, deferred"
             + " messages, consent; search, timeline, GDPR erasure");
-    api.tag("stats", "What journeys decided, per journey, step and version");
+    api.tag(
+        "stats",
+        "What journeys decided and what became of their messages, per journey, step and version");
 
     Map<String, Object> profile = new LinkedHashMap<>();
     profile.put("id", string());
@@ -265,17 +267,20 @@ final class ProfilesDescription {
     Map<String, Object> from = Map.of("type", "string", "format", "date-time");
     api.operation("GET", "/v1/journeys/{id}/stats", "stats", "A journey's stats")
         .scope(Scope.READ)
-        .description("Counters per journey and step, defined in docs/api.md (Journey stats).")
-        .query("from", "count decisions at or after this time", from)
-        .query("to", "count decisions before this time", from)
+        .description(
+            "Counters per journey and step, defined in docs/api.md (Journey stats): the decisions,"
+                + " and per message decided in the window what became of it (delivered, bounced,"
+                + " failed, unique_opens, machine_opens, unique_clicks, unsubscribed, read).")
+        .query("from", "count decisions (and the messages decided) at or after this time", from)
+        .query("to", "count decisions (and the messages decided) before this time", from)
         .query("by", "`version`: split by the journey version", Map.of("enum", List.of("version")))
         .json(200, "the journey's stats", OpenApi.ref("JourneyStats"))
         .problem(400, "a bad parameter (named in `errors`)")
         .problem(404, "no such journey in the key's workspace");
     api.operation("GET", "/v1/stats/journeys", "stats", "Every journey's stats")
         .scope(Scope.READ)
-        .query("from", "count decisions at or after this time", from)
-        .query("to", "count decisions before this time", from)
+        .query("from", "count decisions (and the messages decided) at or after this time", from)
+        .query("to", "count decisions (and the messages decided) before this time", from)
         .query("by", "`version`: split by the journey version", Map.of("enum", List.of("version")))
         .json(
             200,

@@ -264,6 +264,20 @@ class SmsWebhooksTest {
       assertThat(named(f.timeline("dan"), "Message Failed").toString())
           .contains("\"address_gone\":true");
 
+      // The journey stats count the later reports of texts the provider took, once each: all four
+      // delivered (accepted), bob's bounced, cleo's and dan's failed, dan's unsubscribed.
+      Http.Response stats = f.http.get("/v1/journeys/deals/stats", f.read());
+      assertThat(stats.status()).as(stats.body()).isEqualTo(200);
+      JsonNode t = stats.json().get("totals");
+      assertThat(
+              List.of(
+                  t.get("sent").asLong(),
+                  t.get("delivered").asLong(),
+                  t.get("bounced").asLong(),
+                  t.get("failed").asLong(),
+                  t.get("unsubscribed").asLong()))
+          .containsExactly(4L, 4L, 1L, 2L, 1L);
+
       // The next round: bob's text is skipped as suppressed, dan's as unsubscribed; ana and cleo
       // get theirs.
       f.send(viewed("ana"), viewed("bob"), viewed("cleo"), viewed("dan"));
