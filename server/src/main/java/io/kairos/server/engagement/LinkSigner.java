@@ -37,6 +37,12 @@ public final class LinkSigner {
 
   private final SecretKeySpec key;
 
+  /**
+   * One initialised HMAC per thread: a {@link Mac} is not thread-safe, and finding the provider and
+   * keying it for each link cost more than the MAC itself (an email has several links).
+   */
+  private final ThreadLocal<Mac> macs = ThreadLocal.withInitial(this::newMac);
+
   /** A signer with {@code secret} (see {@link #newSecret}) as its key. */
   public LinkSigner(String secret) {
     byte[] k = B64D.decode(secret);
@@ -119,10 +125,15 @@ public final class LinkSigner {
   }
 
   private byte[] mac(byte[] fields) {
+    // doFinal resets the Mac, keyed, for the next link.
+    return macs.get().doFinal(fields);
+  }
+
+  private Mac newMac() {
     try {
       Mac mac = Mac.getInstance("HmacSHA256");
       mac.init(key);
-      return mac.doFinal(fields);
+      return mac;
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
     }
