@@ -17,8 +17,6 @@ import io.kairos.server.http.ProblemException;
 import io.kairos.server.ingest.EventLog;
 import io.kairos.server.openapi.OpenApi;
 import io.kairos.server.store.Database;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -645,40 +643,7 @@ public final class EngagementApi implements Capability {
   }
 
   private OutboxMessage message(String workspace, String messageId) {
-    return db.read(
-        c -> {
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "SELECT profile, journey, step, channel, template, category, topic, created_at,"
-                      + " due, attempts, payload FROM outbox WHERE workspace = ? AND message_id = ?")) {
-            ps.setString(1, workspace);
-            ps.setString(2, messageId);
-            try (ResultSet rs = ps.executeQuery()) {
-              if (!rs.next()) {
-                return null;
-              }
-              try {
-                return new OutboxMessage(
-                    workspace,
-                    messageId,
-                    rs.getString(1),
-                    rs.getString(2),
-                    rs.getString(3),
-                    rs.getString(4),
-                    rs.getString(5),
-                    rs.getString(6),
-                    rs.getString(7),
-                    rs.getLong(8),
-                    rs.getLong(9),
-                    rs.getInt(10),
-                    null,
-                    JSON.readTree(rs.getString(11)));
-              } catch (IOException e) {
-                throw new UncheckedIOException(e);
-              }
-            }
-          }
-        });
+    return OutboxStore.find(db, workspace, messageId);
   }
 
   private static EventLog.LogEntry consentEntry(

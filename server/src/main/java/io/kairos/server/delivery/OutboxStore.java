@@ -52,6 +52,11 @@ final class OutboxStore {
         });
   }
 
+  /** The columns {@link #row} reads, in its order. */
+  private static final String COLUMNS =
+      "workspace, message_id, profile, journey, step, channel, template, category, topic,"
+          + " created_at, due, attempts, expires_at, payload";
+
   /** Pending rows of {@code channel} due by {@code now}, soonest first. */
   List<OutboxMessage> due(String channel, long now, int limit) {
     return db.read(
@@ -59,8 +64,8 @@ final class OutboxStore {
           List<OutboxMessage> out = new ArrayList<>();
           try (PreparedStatement ps =
               c.prepareStatement(
-                  "SELECT workspace, message_id, profile, journey, step, channel, template,"
-                      + " category, topic, created_at, due, attempts, expires_at, payload"
+                  "SELECT "
+                      + COLUMNS
                       + " FROM outbox WHERE status = ? AND channel = ? AND due <= ?"
                       + " ORDER BY due LIMIT ?")) {
             ps.setString(1, PENDING);
@@ -69,30 +74,49 @@ final class OutboxStore {
             ps.setInt(4, limit);
             try (ResultSet rs = ps.executeQuery()) {
               while (rs.next()) {
-                long expiresAt = rs.getLong(13);
-                // wasNull speaks of the last column read: ask it now, not after the others.
-                Long expires = rs.wasNull() ? null : expiresAt;
-                out.add(
-                    new OutboxMessage(
-                        rs.getString(1),
-                        rs.getString(2),
-                        rs.getString(3),
-                        rs.getString(4),
-                        rs.getString(5),
-                        rs.getString(6),
-                        rs.getString(7),
-                        rs.getString(8),
-                        rs.getString(9),
-                        rs.getLong(10),
-                        rs.getLong(11),
-                        rs.getInt(12),
-                        expires,
-                        parse(rs.getString(14))));
+                out.add(row(rs));
               }
             }
           }
           return out;
         });
+  }
+
+  /** Message {@code messageId} of {@code workspace}, whatever its status, or null. */
+  static OutboxMessage find(Database db, String workspace, String messageId) {
+    return db.read(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT " + COLUMNS + " FROM outbox WHERE workspace = ? AND message_id = ?")) {
+            ps.setString(1, workspace);
+            ps.setString(2, messageId);
+            try (ResultSet rs = ps.executeQuery()) {
+              return rs.next() ? row(rs) : null;
+            }
+          }
+        });
+  }
+
+  private static OutboxMessage row(ResultSet rs) throws java.sql.SQLException {
+    long expiresAt = rs.getLong(13);
+    // wasNull speaks of the last column read: ask it now, not after the others.
+    Long expires = rs.wasNull() ? null : expiresAt;
+    return new OutboxMessage(
+        rs.getString(1),
+        rs.getString(2),
+        rs.getString(3),
+        rs.getString(4),
+        rs.getString(5),
+        rs.getString(6),
+        rs.getString(7),
+        rs.getString(8),
+        rs.getString(9),
+        rs.getLong(10),
+        rs.getLong(11),
+        rs.getInt(12),
+        expires,
+        parse(rs.getString(14)));
   }
 
   /**

@@ -6,7 +6,6 @@ import io.kairos.channel.Outcome;
 import io.kairos.channel.sms.SmsOptOut;
 import io.kairos.policy.DeliveryEvents;
 import io.kairos.server.ingest.EventLog;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -22,6 +21,8 @@ import java.util.Set;
  * the kind and the attempt.
  */
 final class Reports {
+  private static final String LIBRARY = "kairos-dispatcher";
+
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final DeliverySettings settings;
@@ -276,35 +277,19 @@ final class Reports {
 
   private static EventLog.LogEntry optOut(
       OutboxMessage m, Recipient r, int attempt, long now, String detail) {
-    ObjectNode body = JSON.createObjectNode();
-    body.put("type", "track");
-    body.put("event", "Unsubscribed");
-    identify(body, r);
-    String id = m.messageId() + "/unsubscribed/" + attempt;
-    body.put("messageId", id);
-    body.put("timestamp", Instant.ofEpochMilli(now).toString());
-    ObjectNode p = body.putObject("properties");
-    p.put("channel", "sms");
-    p.put("message_id", m.messageId());
-    p.put("reason", detail);
-    body.putObject("context").putObject("library").put("name", "kairos-dispatcher");
-    return new EventLog.LogEntry(
+    return MessageEvents.track(
         m.workspace(),
         r.profileId(),
-        "track",
+        r.profile().userId(),
         "Unsubscribed",
-        id,
+        m.messageId() + "/unsubscribed/" + attempt,
         now,
-        now,
-        body.toString().getBytes(StandardCharsets.UTF_8));
-  }
-
-  private static void identify(ObjectNode body, Recipient r) {
-    if (r.profile().userId() != null) {
-      body.put("userId", r.profile().userId());
-    } else {
-      body.put("anonymousId", r.profileId());
-    }
+        LIBRARY,
+        p -> {
+          p.put("channel", "sms");
+          p.put("message_id", m.messageId());
+          p.put("reason", detail);
+        });
   }
 
   private interface Props {
@@ -343,42 +328,24 @@ final class Reports {
       long now,
       Props extra) {
     Settlement s = settle(m, status, due, outcome, providerId, marks(event));
-    ObjectNode body = JSON.createObjectNode();
-    body.put("type", "track");
-    body.put("event", event);
-    identify(body, r);
     String id =
         m.messageId()
             + "/"
             + event.substring("Message ".length()).toLowerCase(Locale.ROOT)
             + "/"
             + attempt;
-    body.put("messageId", id);
-    body.put("timestamp", Instant.ofEpochMilli(now).toString());
-    ObjectNode p = body.putObject("properties");
-    p.put("message_id", m.messageId());
-    p.put("channel", m.channel());
-    if (m.template() != null) {
-      p.put("template", m.template());
-    }
-    if (m.journey() != null) {
-      p.put("journey", m.journey());
-    }
-    if (m.step() != null) {
-      p.put("step", m.step());
-    }
-    if (m.category() != null) {
-      p.put("category", m.category());
-    }
-    if (m.topic() != null) {
-      p.put("topic", m.topic());
-    }
-    p.put("attempt", attempt);
-    extra.fill(p);
-    body.putObject("context").putObject("library").put("name", "kairos-dispatcher");
-    byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
     return new Recorded(
         s,
-        new EventLog.LogEntry(m.workspace(), r.profileId(), "track", event, id, now, now, bytes));
+        MessageEvents.about(
+            m,
+            r,
+            event,
+            id,
+            now,
+            LIBRARY,
+            p -> {
+              p.put("attempt", attempt);
+              extra.fill(p);
+            }));
   }
 }

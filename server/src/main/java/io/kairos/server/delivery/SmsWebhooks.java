@@ -22,7 +22,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -54,6 +53,8 @@ import org.slf4j.LoggerFactory;
  * already recorded changes nothing. The answer is sent after the commit.
  */
 public final class SmsWebhooks implements Capability {
+  private static final String LIBRARY = "kairos-sms";
+
   private static final Logger log = LoggerFactory.getLogger(SmsWebhooks.class);
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String EMPTY_TWIML = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response/>";
@@ -230,15 +231,15 @@ public final class SmsWebhooks implements Capability {
         return; // queued, sending, sent, accepted, ...: not an outcome
       }
     }
-    Sent m = sent(workspace, messageId);
-    if (m == null || !"sms".equals(m.channel)) {
+    OutboxMessage m = OutboxStore.find(db, workspace, messageId);
+    if (m == null || !"sms".equals(m.channel())) {
       log.debug("sms: status {} for {} names no text Kairos sent; ignored", status, sid);
       return;
     }
     // The signed URL names the message; its recorded sid may be another attempt's (an ambiguous
     // attempt retried), whose report counts as well: the event id is the message's, so it is
     // recorded once.
-    Recipient r = recipients.load(workspace, m.profile);
+    Recipient r = recipients.load(workspace, m.profile());
     if (r == null) {
       return; // erased
     }
@@ -275,27 +276,27 @@ public final class SmsWebhooks implements Capability {
       // The recipient replied STOP to the provider: their consent says so from now on.
       entries.add(
           track(
-              m.workspace,
+              m.workspace(),
               r.profileId(),
               r.profile().userId(),
-              m.messageId + "/unsubscribed",
+              m.messageId() + "/unsubscribed",
               "Unsubscribed",
               now,
               p -> {
                 p.put("channel", "sms");
-                p.put("message_id", m.messageId);
+                p.put("message_id", m.messageId());
                 p.put("reason", reason);
               }));
     }
     // The journey stats count it with the report, in the same transaction (MessageMarks).
     List<MessageMarks.Entry> marks = new ArrayList<>();
     if (event.equals(DeliveryEvents.BOUNCED)) {
-      marks.add(new MessageMarks.Entry(workspace, m.messageId, MessageMarks.Mark.BOUNCED, now));
+      marks.add(new MessageMarks.Entry(workspace, m.messageId(), MessageMarks.Mark.BOUNCED, now));
     } else if (event.equals(DeliveryEvents.FAILED)) {
-      marks.add(new MessageMarks.Entry(workspace, m.messageId, MessageMarks.Mark.FAILED, now));
+      marks.add(new MessageMarks.Entry(workspace, m.messageId(), MessageMarks.Mark.FAILED, now));
       if (OPTED_OUT.equals(code)) {
         marks.add(
-            new MessageMarks.Entry(workspace, m.messageId, MessageMarks.Mark.UNSUBSCRIBED, now));
+            new MessageMarks.Entry(workspace, m.messageId(), MessageMarks.Mark.UNSUBSCRIBED, now));
       }
     }
     record(entries, marks);
@@ -459,60 +460,14 @@ public final class SmsWebhooks implements Capability {
       String event,
       long now,
       Props props) {
-    ObjectNode body = JSON.createObjectNode();
-    body.put("type", "track");
-    body.put("event", event);
-    if (userId != null) {
-      body.put("userId", userId);
-    } else {
-      body.put("anonymousId", profileId);
-    }
-    body.put("messageId", id);
-    body.put("timestamp", Instant.ofEpochMilli(now).toString());
-    props.fill(body.putObject("properties"));
-    body.putObject("context").putObject("library").put("name", "kairos-sms");
-    return new EventLog.LogEntry(
-        workspace,
-        profileId,
-        "track",
-        event,
-        id,
-        now,
-        now,
-        body.toString().getBytes(StandardCharsets.UTF_8));
+    return MessageEvents.track(workspace, profileId, userId, event, id, now, LIBRARY, props::fill);
   }
 
   /** A delivery report about message {@code m}, with the properties the dispatcher's carry. */
   private static EventLog.LogEntry report(
-      Sent m, Recipient r, String event, long now, Props extra) {
+      OutboxMessage m, Recipient r, String event, long now, Props extra) {
     String kind = event.substring("Message ".length()).toLowerCase(Locale.ROOT);
-    return track(
-        m.workspace,
-        r.profileId(),
-        r.profile().userId(),
-        m.messageId + "/" + kind,
-        event,
-        now,
-        p -> {
-          p.put("message_id", m.messageId);
-          p.put("channel", m.channel);
-          if (m.template != null) {
-            p.put("template", m.template);
-          }
-          if (m.journey != null) {
-            p.put("journey", m.journey);
-          }
-          if (m.step != null) {
-            p.put("step", m.step);
-          }
-          if (m.category != null) {
-            p.put("category", m.category);
-          }
-          if (m.topic != null) {
-            p.put("topic", m.topic);
-          }
-          extra.fill(p);
-        });
+    return MessageEvents.about(m, r, event, m.messageId() + "/" + kind, now, LIBRARY, extra::fill);
   }
 
   /** Thrown inside the log's transaction when an id was claimed meanwhile: nothing is written. */
@@ -610,47 +565,6 @@ public final class SmsWebhooks implements Capability {
             }
           }
           return out;
-        });
-  }
-
-  /** An outbox row, as far as a delivery report needs it. */
-  private record Sent(
-      String workspace,
-      String messageId,
-      String profile,
-      String journey,
-      String step,
-      String channel,
-      String template,
-      String category,
-      String topic) {}
-
-  /** The outbox row {@code (workspace, messageId)}, by its key, or null. */
-  private Sent sent(String workspace, String messageId) {
-    return db.read(
-        c -> {
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "SELECT profile, journey, step, channel, template, category, topic"
-                      + " FROM outbox WHERE workspace = ? AND message_id = ?")) {
-            ps.setString(1, workspace);
-            ps.setString(2, messageId);
-            try (ResultSet rs = ps.executeQuery()) {
-              if (!rs.next()) {
-                return null;
-              }
-              return new Sent(
-                  workspace,
-                  messageId,
-                  rs.getString(1),
-                  rs.getString(2),
-                  rs.getString(3),
-                  rs.getString(4),
-                  rs.getString(5),
-                  rs.getString(6),
-                  rs.getString(7));
-            }
-          }
         });
   }
 
