@@ -80,6 +80,10 @@ public final class ConfigLoader {
           new Key("delivery.retry_base", "30s", "the first retry's wait (doubling, with jitter)"),
           new Key("delivery.retry_max", "1h", "the longest wait between two attempts"),
           new Key("delivery.max_age", "72h", "how long after its decision a message is retried"),
+          new Key(
+              "delivery.provider_rates",
+              "",
+              "per-provider messages per second: fcm=600,webpush=300,webhook:crm.example.com=20"),
           new Key("channels.email.rate", "", "emails per second (empty: unlimited)"),
           new Key("channels.sms.rate", "", "text messages per second (empty: unlimited)"),
           new Key("channels.push.rate", "", "push notifications per second (empty: unlimited)"),
@@ -290,6 +294,7 @@ public final class ConfigLoader {
         rates.put(channel, r);
       }
     }
+    Map<String, Double> providerRates = providerRates();
     DeliveryConfig.Email email = null;
     String smtpHost = blankToNull(values.get("channels.email.smtp.host"));
     if (smtpHost != null) {
@@ -365,6 +370,7 @@ public final class ConfigLoader {
         duration("delivery.retry_max"),
         duration("delivery.max_age"),
         rates,
+        providerRates,
         email,
         sms,
         push,
@@ -377,6 +383,45 @@ public final class ConfigLoader {
             bool("tracking.opens"),
             bool("tracking.clicks"),
             blankToNull(values.get("channels.email.unsubscribe_mailto"))));
+  }
+
+  private Map<String, Double> providerRates() {
+    String key = "delivery.provider_rates";
+    Map<String, Double> out = new LinkedHashMap<>();
+    for (String entry : values.get(key).split(",")) {
+      if (entry.isBlank()) {
+        continue;
+      }
+      int eq = entry.indexOf('=');
+      String name =
+          eq < 0 ? entry.strip() : entry.substring(0, eq).strip().toLowerCase(Locale.ROOT);
+      boolean known =
+          name.equals("fcm")
+              || name.equals("webpush")
+              || (name.startsWith("webhook:") && name.length() > "webhook:".length());
+      if (eq < 0 || !known) {
+        throw new ConfigException(
+            key
+                + ": expected provider=rate pairs, the provider fcm, webpush or webhook:<host>,"
+                + " got '"
+                + entry.strip()
+                + "'");
+      }
+      String v = entry.substring(eq + 1).strip();
+      double r;
+      try {
+        r = Double.parseDouble(v);
+      } catch (NumberFormatException e) {
+        throw new ConfigException(
+            key + ": " + name + ": expected messages per second, got '" + v + "'");
+      }
+      if (!(r > 0) || r > 1_000_000) {
+        throw new ConfigException(
+            key + ": " + name + ": must be above 0 and at most 1000000, got " + v);
+      }
+      out.put(name, r);
+    }
+    return out;
   }
 
   private String publicUrl() {

@@ -10,6 +10,8 @@ import java.util.Map;
  * whose provider is not configured is left null: its messages fail with a reason naming the keys.
  *
  * @param rates messages per second per channel; a channel without a rate is unlimited
+ * @param providerRates messages per second per provider ({@code fcm}, {@code webpush}, {@code
+ *     webhook:<host>}); a provider without a rate is limited by its channel's only
  */
 public record DeliveryConfig(
     boolean enabled,
@@ -21,6 +23,7 @@ public record DeliveryConfig(
     Duration retryMax,
     Duration maxAge,
     Map<String, Double> rates,
+    Map<String, Double> providerRates,
     Email email,
     Sms sms,
     Push push,

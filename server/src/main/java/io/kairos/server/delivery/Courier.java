@@ -22,16 +22,19 @@ final class Courier {
   private final Recipients recipients;
   private final Composer composer;
   private final Function<String, Channel> channels;
+  private final ProviderLimits limits;
   private final InstantSource clock;
 
   Courier(
       Recipients recipients,
       Composer composer,
       Function<String, Channel> channels,
+      ProviderLimits limits,
       InstantSource clock) {
     this.recipients = recipients;
     this.composer = composer;
     this.channels = channels;
+    this.limits = limits;
     this.clock = clock;
   }
 
@@ -95,6 +98,13 @@ final class Courier {
       return new Result.Broken(r, b.reason());
     }
     Composer.Composed.Ready ready = (Composer.Composed.Ready) c;
+    String provider = ProviderLimits.provider(ready.content());
+    long slot = limits.slot(provider, m.messageId(), now);
+    if (slot > 0) {
+      // Not an attempt the provider saw: the row waits for its slot, like quiet hours.
+      return new Result.Deferred(
+          r, slot, "the rate limit of " + provider + " (delivery.provider_rates)");
+    }
     Outcome o;
     try {
       o =

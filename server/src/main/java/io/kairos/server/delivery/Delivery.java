@@ -98,6 +98,7 @@ public final class Delivery {
             d.retryMax(),
             d.maxAge(),
             d.rates(),
+            d.providerRates(),
             config.shutdownGrace());
     LinkSigner signer = new LinkSigner(linkSecret(db));
     Supplier<String> base = baseUrl(config, port);

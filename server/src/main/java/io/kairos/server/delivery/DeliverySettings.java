@@ -15,6 +15,7 @@ import java.util.Map;
  * @param retryMax the longest wait between attempts
  * @param maxAge how long after it was decided a message is still retried
  * @param ratePerSecond messages per second per channel (absent: unlimited)
+ * @param providerRates messages per second per provider ({@link ProviderLimits}); absent: unlimited
  * @param grace how long a stop waits for attempts in flight to be recorded
  */
 public record DeliverySettings(
@@ -27,6 +28,7 @@ public record DeliverySettings(
     Duration retryMax,
     Duration maxAge,
     Map<String, Double> ratePerSecond,
+    Map<String, Double> providerRates,
     Duration grace) {
 
   /** The defaults of docs/operations.md. */
@@ -41,10 +43,12 @@ public record DeliverySettings(
         Duration.ofHours(1),
         Duration.ofHours(72),
         Map.of(),
+        Map.of(),
         Duration.ofSeconds(10));
   }
 
   public DeliverySettings {
     ratePerSecond = Map.copyOf(ratePerSecond);
+    providerRates = Map.copyOf(providerRates);
   }
 }

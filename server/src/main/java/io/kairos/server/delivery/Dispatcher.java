@@ -71,7 +71,13 @@ public final class Dispatcher implements Capability {
     this.eventLog = eventLog;
     this.clock = clock;
     this.reports = new Reports(settings);
-    this.courier = new Courier(recipients, composer, channels::get, clock);
+    this.courier =
+        new Courier(
+            recipients,
+            composer,
+            channels::get,
+            new ProviderLimits(settings.providerRates()),
+            clock);
     for (String c : CHANNELS) {
       lanes.put(
           c,

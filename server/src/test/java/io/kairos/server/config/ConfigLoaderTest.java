@@ -45,6 +45,21 @@ class ConfigLoaderTest {
         .hasMessageStartingWith("server.port: expected a whole number");
     assertThatThrownBy(() -> new ConfigLoader().set("server.port", "70000").build())
         .hasMessageStartingWith("server.port: must be between 0 and 65535");
+    assertThatThrownBy(() -> new ConfigLoader().set("delivery.provider_rates", "smtp=5").build())
+        .hasMessageStartingWith("delivery.provider_rates: expected provider=rate pairs");
+    assertThatThrownBy(() -> new ConfigLoader().set("delivery.provider_rates", "fcm=0").build())
+        .hasMessageStartingWith("delivery.provider_rates: fcm: must be above 0");
+    assertThatThrownBy(() -> new ConfigLoader().set("server.public_url", "ftp://x.example").build())
+        .hasMessageStartingWith("server.public_url: expected http(s)://");
+    assertThat(
+            new ConfigLoader()
+                .set("delivery.provider_rates", " FCM=600, webhook:crm.example.com=20 ")
+                .build()
+                .delivery()
+                .providerRates())
+        .containsExactly(
+            java.util.Map.entry("fcm", 600.0),
+            java.util.Map.entry("webhook:crm.example.com", 20.0));
     assertThatThrownBy(() -> new ConfigLoader().set("store.url", "mysql://x").build())
         .hasMessageStartingWith("store.url: expected a jdbc:postgresql:");
     assertThatThrownBy(() -> new ConfigLoader().set("ingest.dedupe_window", "soon").build())

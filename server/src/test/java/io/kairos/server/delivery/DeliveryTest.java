@@ -200,6 +200,58 @@ class DeliveryTest {
 
   @ParameterizedTest
   @EnumSource(StoreKind.class)
+  void aProvidersRateLimitPacesItsMessagesByDeferringThem(StoreKind kind) throws Exception {
+    try (DeliveryFixture f =
+        new DeliveryFixture(
+            kind,
+            dir,
+            c ->
+                c.set("channels.webhook.secret", SECRET)
+                    .set("channels.webhook.allow", "127.0.0.1")
+                    .set("delivery.provider_rates", "webhook:127.0.0.1=2"))) {
+      f.journey(
+          """
+          id: hook
+          goal: g
+          trigger: { event: Signed Up }
+          steps:
+            - webhook: http://127.0.0.1:%d/hook
+              body:
+                user: profile.user_id
+          """
+              .formatted(hooks.getAddress().getPort()));
+      f.send(
+          "{\"type\":\"track\",\"userId\":\"a\",\"event\":\"Signed Up\"}",
+          "{\"type\":\"track\",\"userId\":\"b\",\"event\":\"Signed Up\"}",
+          "{\"type\":\"track\",\"userId\":\"c\",\"event\":\"Signed Up\"}");
+      // Two a second: the first goes now, the others get slots 500 ms apart and wait for them.
+      f.delivered(3);
+      assertThat(calls).hasSize(1);
+      f.clock.advance(Duration.ofMillis(500));
+      f.server.dispatcher().wake();
+      f.delivered(4);
+      assertThat(calls).hasSize(2);
+      f.clock.advance(Duration.ofMillis(500));
+      f.server.dispatcher().wake();
+      f.delivered(5);
+      assertThat(calls).hasSize(3);
+      assertThat(f.outbox()).allSatisfy(r -> assertThat(r.get(2)).isEqualTo("sent"));
+      long deferred =
+          java.util.stream.Stream.of("a", "b", "c")
+              .flatMap(u -> f.timeline(u).stream())
+              .filter(e -> "Message Deferred".equals(e.path("name").asText()))
+              .peek(
+                  e ->
+                      assertThat(e.toString())
+                          .contains(
+                              "the rate limit of webhook:127.0.0.1 (delivery.provider_rates)"))
+              .count();
+      assertThat(deferred).isEqualTo(2);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(StoreKind.class)
   void aStepsRecommendationsAreTheTemplatesRecommendations(StoreKind kind) throws Exception {
     try (DeliveryFixture f = fixture(kind)) {
       f.template(
