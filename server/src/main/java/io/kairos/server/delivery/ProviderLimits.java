@@ -35,6 +35,8 @@ final class ProviderLimits {
 
   private final Map<String, Pace> paces = new HashMap<>();
 
+  private static final int MAX_SLOTS = 100_000;
+
   /** Slots handed to deferred messages, by message id. */
   private final Map<String, Double> slots = new HashMap<>();
 
@@ -63,10 +65,21 @@ final class ProviderLimits {
    *
    * @return 0 when it may (or the provider has no limit), else the epoch ms of its slot
    */
-  synchronized long slot(String provider, String messageId, long now) {
-    Pace pace = provider == null ? null : paces.get(provider);
+  long slot(String provider, String messageId, long now) {
+    if (provider == null || paces.isEmpty()) {
+      return 0; // no lock on the way of an unlimited send
+    }
+    return limited(provider, messageId, now);
+  }
+
+  private synchronized long limited(String provider, String messageId, long now) {
+    Pace pace = paces.get(provider);
     if (pace == null) {
       return 0;
+    }
+    if (slots.size() > MAX_SLOTS) {
+      // Messages that never came back for their slot (erased, expired): forget the past ones.
+      slots.values().removeIf(t -> t < now);
     }
     Double mine = slots.remove(messageId);
     if (mine == null) {
