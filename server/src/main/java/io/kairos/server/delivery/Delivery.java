@@ -122,14 +122,7 @@ public final class Delivery {
         d.enabled() ? "" : " (delivery.enabled is false: nothing is sent)");
     SmsWebhooks sms =
         new SmsWebhooks(
-            d.sms(),
-            d.tracking().publicUrl(),
-            config.host(),
-            db,
-            eventLog,
-            recipients,
-            new ProfilesByPhone(db, definitions),
-            clock);
+            d.sms(), base, db, eventLog, recipients, new ProfilesByPhone(db, definitions), clock);
     return new Delivery(
         dispatcher,
         new TemplatePreviewApi(auth, recipients, rendering, composer, channels, clock),

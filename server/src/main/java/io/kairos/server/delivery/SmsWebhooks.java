@@ -32,6 +32,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -77,8 +78,7 @@ public final class SmsWebhooks implements Capability {
   static final String OPTED_OUT = "21610";
 
   private final DeliveryConfig.Sms sms;
-  private final String publicUrl;
-  private final String host;
+  private final Supplier<String> base;
   private final Database db;
   private final EventLog eventLog;
   private final Recipients recipients;
@@ -87,16 +87,14 @@ public final class SmsWebhooks implements Capability {
 
   SmsWebhooks(
       DeliveryConfig.Sms sms,
-      String publicUrl,
-      String host,
+      Supplier<String> base,
       Database db,
       EventLog eventLog,
       Recipients recipients,
       ProfilesByPhone phones,
       InstantSource clock) {
     this.sms = sms;
-    this.publicUrl = publicUrl;
-    this.host = host;
+    this.base = base;
     this.db = db;
     this.eventLog = eventLog;
     this.recipients = recipients;
@@ -333,9 +331,12 @@ public final class SmsWebhooks implements Capability {
     return form;
   }
 
-  /** Where Twilio reaches the server: {@code server.public_url}, else this listener's address. */
+  /**
+   * Where Twilio reaches the server: the base of the links in messages ({@code server.public_url},
+   * else this server's own address).
+   */
   private String baseUrl(Context ctx) {
-    return publicUrl != null ? publicUrl : "http://" + host + ":" + ctx.req().getLocalPort();
+    return base.get();
   }
 
   private static String reason(Map<String, List<String>> form) {
