@@ -98,12 +98,15 @@ final class Courier {
       return new Result.Broken(r, b.reason());
     }
     Composer.Composed.Ready ready = (Composer.Composed.Ready) c;
-    String provider = ProviderLimits.provider(ready.content());
-    long slot = limits.slot(provider, m.messageId(), now);
+    long slot = limits.slot(ready.content(), m.messageId(), now);
     if (slot > 0) {
       // Not an attempt the provider saw: the row waits for its slot, like quiet hours.
       return new Result.Deferred(
-          r, slot, "the rate limit of " + provider + " (delivery.provider_rates)");
+          r,
+          slot,
+          "the rate limit of "
+              + ProviderLimits.provider(ready.content())
+              + " (delivery.provider_rates)");
     }
     Outcome o;
     try {

@@ -61,15 +61,16 @@ final class ProviderLimits {
   }
 
   /**
-   * Whether message {@code messageId} may go to {@code provider} at {@code now}.
+   * Whether message {@code messageId} may go to the provider of {@code content} at {@code now}.
    *
    * @return 0 when it may (or the provider has no limit), else the epoch ms of its slot
    */
-  long slot(String provider, String messageId, long now) {
-    if (provider == null || paces.isEmpty()) {
-      return 0; // no lock on the way of an unlimited send
+  long slot(Content content, String messageId, long now) {
+    if (paces.isEmpty()) {
+      return 0; // nothing on the way of an unlimited send: no URL parsed, no lock taken
     }
-    return limited(provider, messageId, now);
+    String provider = provider(content);
+    return provider == null ? 0 : limited(provider, messageId, now);
   }
 
   private synchronized long limited(String provider, String messageId, long now) {
