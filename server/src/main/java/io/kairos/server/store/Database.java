@@ -8,6 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.sqlite.SQLiteConfig;
@@ -37,11 +39,30 @@ public final class Database implements AutoCloseable {
   public static final String SQLITE_FILE = "kairos.db";
 
   private final Kind kind;
+
+  /**
+   * Pages of SQLite's page cache per connection, negative in KiB (SQLite's convention): 16 MB, so a
+   * partition writer finds the upper levels of every index, and its hot rows, in memory.
+   */
+  static final int SQLITE_CACHE_KIB = 16_384;
+
   private final HikariDataSource pool;
 
-  private Database(Kind kind, HikariDataSource pool) {
+  /**
+   * SQLite: held by every write transaction of this process, fair, so writers take turns in the
+   * order they came instead of polling SQLite's file lock (its busy handler sleeps up to 100 ms
+   * between tries, whatever the lock does meanwhile). Null for PostgreSQL, whose writers do not
+   * share a lock.
+   */
+  private final ReentrantLock writeLock;
+
+  private final WalCheckpointer checkpointer;
+
+  private Database(Kind kind, HikariDataSource pool, Supplier<Connection> checkpoints) {
     this.kind = kind;
     this.pool = pool;
+    this.writeLock = kind == Kind.SQLITE ? new ReentrantLock(true) : null;
+    this.checkpointer = checkpoints == null ? null : new WalCheckpointer(checkpoints, writeLock);
   }
 
   /** Opens the store the configuration names and brings its schema up to date. */
@@ -71,13 +92,24 @@ public final class Database implements AutoCloseable {
     sc.setBusyTimeout(30_000);
     sc.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
     sc.enforceForeignKeys(true);
+    sc.setCacheSize(-SQLITE_CACHE_KIB);
+    // Checkpoints run on the WalCheckpointer's thread, not inside a commit.
+    sc.setPragma(SQLiteConfig.Pragma.WAL_AUTOCHECKPOINT, "0");
     SQLiteDataSource ds = new SQLiteDataSource(sc);
     ds.setUrl("jdbc:sqlite:" + file.toAbsolutePath());
     HikariConfig hc = new HikariConfig();
     hc.setDataSource(ds);
     hc.setPoolName("kairos-sqlite");
     hc.setMaximumPoolSize(8);
-    return migrate(new Database(Kind.SQLITE, new HikariDataSource(hc)));
+    Supplier<Connection> checkpoints =
+        () -> {
+          try {
+            return ds.getConnection();
+          } catch (SQLException e) {
+            throw new StoreException("store: " + e.getMessage(), e);
+          }
+        };
+    return migrate(new Database(Kind.SQLITE, new HikariDataSource(hc), checkpoints));
   }
 
   /** A PostgreSQL database reached by a {@code jdbc:postgresql:} URL. */
@@ -94,7 +126,7 @@ public final class Database implements AutoCloseable {
     hc.setMaximumPoolSize(16);
     // Batched inserts become multi-row statements: one round trip per batch, not per row.
     hc.addDataSourceProperty("reWriteBatchedInserts", "true");
-    return migrate(new Database(Kind.POSTGRES, new HikariDataSource(hc)));
+    return migrate(new Database(Kind.POSTGRES, new HikariDataSource(hc), null));
   }
 
   private static Database migrate(Database db) {
@@ -131,6 +163,20 @@ public final class Database implements AutoCloseable {
    * @throws StoreException when the database fails; nothing of the work is kept
    */
   public <T> T transaction(SqlWork<T> work) {
+    if (writeLock == null) {
+      return inTransaction(work);
+    }
+    writeLock.lock();
+    try {
+      T result = inTransaction(work);
+      checkpointer.committed();
+      return result;
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  private <T> T inTransaction(SqlWork<T> work) {
     try (Connection c = pool.getConnection()) {
       c.setAutoCommit(false);
       try {
@@ -165,8 +211,19 @@ public final class Database implements AutoCloseable {
     }
   }
 
+  /**
+   * Waits for the background checkpointer to copy what is committed now into the database file
+   * (SQLite), for tests; true at once for PostgreSQL.
+   */
+  boolean awaitCheckpoint(long millis) throws InterruptedException {
+    return checkpointer == null || checkpointer.awaitNextCheckpoint(millis);
+  }
+
   @Override
   public void close() {
+    if (checkpointer != null) {
+      checkpointer.close();
+    }
     pool.close();
   }
 }

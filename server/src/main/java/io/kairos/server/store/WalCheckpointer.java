@@ -1,0 +1,164 @@
+package io.kairos.server.store;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Copies SQLite's write-ahead log back into the database file on a thread of its own, so no commit
+ * pays for a checkpoint. SQLite's automatic checkpoint runs inside the commit that crosses the
+ * threshold, while that writer (and everyone queued behind it) waits; the connections of the pool
+ * have it turned off and this thread runs a {@code PASSIVE} checkpoint, which never blocks a
+ * writer, at most every {@link #PACE_MILLIS} while commits happen.
+ *
+ * <p>A passive checkpoint cannot finish while a reader still uses old frames, and the log only
+ * starts over from its beginning once one has. If the log nevertheless grows past {@link
+ * #TRUNCATE_PAGES}, the checkpointer takes the store's write lock and truncates it, so the log is
+ * bounded whatever the readers do.
+ */
+final class WalCheckpointer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(WalCheckpointer.class);
+
+  /** Least time between two checkpoints: pages written again meanwhile are copied once. */
+  static final long PACE_MILLIS = 100;
+
+  /** A log this long (in pages) is truncated under the write lock: 256 MB of 4 KB pages. */
+  static final long TRUNCATE_PAGES = 65_536;
+
+  private final Supplier<Connection> connect;
+  private final ReentrantLock writeLock;
+  private final ReentrantLock signalLock = new ReentrantLock();
+  private final Condition committed = signalLock.newCondition();
+  private final Condition checkpointed = signalLock.newCondition();
+  private volatile boolean dirty;
+  private volatile boolean closed;
+  private long checkpoints;
+  private final Thread thread;
+
+  /**
+   * @param connect opens the checkpointer's own connection (not one of the pool's)
+   * @param writeLock the lock every write transaction of this process holds
+   */
+  WalCheckpointer(Supplier<Connection> connect, ReentrantLock writeLock) {
+    this.connect = connect;
+    this.writeLock = writeLock;
+    this.thread = new Thread(this::run, "kairos-wal-checkpointer");
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  /** Called after every commit: there are frames to copy. Cheap when already known. */
+  void committed() {
+    if (dirty) {
+      return;
+    }
+    dirty = true;
+    signalLock.lock();
+    try {
+      committed.signal();
+    } finally {
+      signalLock.unlock();
+    }
+  }
+
+  private void run() {
+    try (Connection c = connect.get();
+        Statement st = c.createStatement()) {
+      while (!closed) {
+        signalLock.lock();
+        try {
+          while (!dirty && !closed) {
+            committed.await();
+          }
+        } finally {
+          signalLock.unlock();
+        }
+        if (closed) {
+          break;
+        }
+        dirty = false;
+        long pages = checkpoint(st, "PASSIVE");
+        signalLock.lock();
+        try {
+          checkpoints++;
+          checkpointed.signalAll();
+        } finally {
+          signalLock.unlock();
+        }
+        if (pages > TRUNCATE_PAGES) {
+          writeLock.lock();
+          try {
+            log.info("write-ahead log at {} pages: truncating it", pages);
+            checkpoint(st, "TRUNCATE");
+          } finally {
+            writeLock.unlock();
+          }
+        }
+        // Paced by the commits it serves: one checkpoint per interval at most.
+        TimeUnit.MILLISECONDS.sleep(PACE_MILLIS);
+      }
+      checkpoint(st, "PASSIVE");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (SQLException | RuntimeException e) {
+      // The store keeps working without it: SQLite checkpoints when the last connection closes.
+      log.error("WAL checkpointer stopped", e);
+    }
+  }
+
+  /**
+   * Waits until a checkpoint has begun and ended after this call, for tests.
+   *
+   * @return whether one did within {@code millis}
+   */
+  boolean awaitNextCheckpoint(long millis) throws InterruptedException {
+    signalLock.lock();
+    try {
+      // The one running now may have begun before the caller's commits: wait for the one after it.
+      long target = checkpoints + 2;
+      long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+      while (checkpoints < target) {
+        dirty = true;
+        committed.signal();
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        checkpointed.awaitNanos(left);
+      }
+      return true;
+    } finally {
+      signalLock.unlock();
+    }
+  }
+
+  /** Runs one checkpoint and returns the log's length in pages when it began. */
+  private static long checkpoint(Statement st, String mode) throws SQLException {
+    try (ResultSet rs = st.executeQuery("PRAGMA wal_checkpoint(" + mode + ")")) {
+      return rs.next() ? rs.getLong(2) : 0;
+    }
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    signalLock.lock();
+    try {
+      committed.signal();
+    } finally {
+      signalLock.unlock();
+    }
+    try {
+      thread.join(10_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
