@@ -38,7 +38,16 @@ class ServerSmokeTest {
       assertThat(missing.contentType()).startsWith("application/problem+json");
       assertThat(missing.json().get("detail").asText()).contains("/no/such/route");
 
-      assertThat(http.get("/metrics", null).body()).contains("# HELP");
+      String metrics = http.get("/metrics", null).body();
+      assertThat(metrics).contains("# HELP");
+      // Creating the default workspace was a write transaction: it held the lock a while.
+      if (kind == StoreKind.SQLITE) {
+        assertThat(metrics)
+            .containsPattern("kairos_store_write_lock_held_seconds_total [0-9.E-]*[1-9]")
+            .contains("kairos_store_write_lock_wait_seconds_total");
+      } else {
+        assertThat(metrics).doesNotContain("kairos_store_write_lock");
+      }
     }
   }
 

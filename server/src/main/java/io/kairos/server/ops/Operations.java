@@ -4,6 +4,7 @@ import io.javalin.config.RoutesConfig;
 import io.kairos.server.Capability;
 import io.kairos.server.openapi.OpenApi;
 import io.kairos.server.store.Database;
+import io.micrometer.core.instrument.FunctionCounter;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
@@ -22,6 +23,18 @@ public final class Operations implements Capability {
     this.db = db;
     this.metrics = metrics;
     this.capabilitiesReady = capabilitiesReady;
+    if (db.kind() == Database.Kind.SQLITE) {
+      FunctionCounter.builder("kairos.store.write.lock.held", db, Database::writeLockHeldSeconds)
+          .baseUnit("seconds")
+          .description(
+              "time write transactions held SQLite's one write lock; a rate near 1 means the"
+                  + " store's writes limit throughput")
+          .register(metrics.registry());
+      FunctionCounter.builder("kairos.store.write.lock.wait", db, Database::writeLockWaitSeconds)
+          .baseUnit("seconds")
+          .description("time write transactions waited for the write lock, summed over writers")
+          .register(metrics.registry());
+    }
   }
 
   @Override

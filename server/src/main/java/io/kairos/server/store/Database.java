@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
@@ -57,6 +58,8 @@ public final class Database implements AutoCloseable {
   private final ReentrantLock writeLock;
 
   private final WalCheckpointer checkpointer;
+  private final LongAdder writeLockWaitNanos = new LongAdder();
+  private final LongAdder writeLockHeldNanos = new LongAdder();
 
   private Database(Kind kind, HikariDataSource pool, Supplier<Connection> checkpoints) {
     this.kind = kind;
@@ -166,13 +169,17 @@ public final class Database implements AutoCloseable {
     if (writeLock == null) {
       return inTransaction(work);
     }
+    long asked = System.nanoTime();
     writeLock.lock();
+    long taken = System.nanoTime();
     try {
       T result = inTransaction(work);
       checkpointer.committed();
       return result;
     } finally {
       writeLock.unlock();
+      writeLockWaitNanos.add(taken - asked);
+      writeLockHeldNanos.add(System.nanoTime() - taken);
     }
   }
 
@@ -209,6 +216,20 @@ public final class Database implements AutoCloseable {
     } catch (SQLException ignored) {
       // The connection is broken; the pool discards it and the transaction never committed.
     }
+  }
+
+  /**
+   * Seconds write transactions of this process held SQLite's write lock, in total: its rate is the
+   * share of the time the store writes (near 1: the store is what limits throughput). 0 for
+   * PostgreSQL.
+   */
+  public double writeLockHeldSeconds() {
+    return writeLockHeldNanos.sum() / 1e9;
+  }
+
+  /** Seconds write transactions waited for the write lock, summed over the waiting threads. */
+  public double writeLockWaitSeconds() {
+    return writeLockWaitNanos.sum() / 1e9;
   }
 
   /**
