@@ -18,16 +18,25 @@ import org.slf4j.LoggerFactory;
  * have it turned off and this thread runs a {@code PASSIVE} checkpoint, which never blocks a
  * writer, at most every {@link #PACE_MILLIS} while commits happen.
  *
- * <p>A passive checkpoint cannot finish while a reader still uses old frames, and the log only
- * starts over from its beginning once one has. If the log nevertheless grows past {@link
- * #TRUNCATE_PAGES}, the checkpointer takes the store's write lock and truncates it, so the log is
- * bounded whatever the readers do.
+ * <p>The log only starts over from its beginning after a checkpoint that copied all of it while no
+ * reader used it, which a passive checkpoint under constant reads never sees: once the log passes
+ * {@link #RESTART_PAGES} and is wholly copied, the checkpointer takes the store's write lock for a
+ * {@code RESTART} (a wait for the readers on the log, a few milliseconds). If the log grows past
+ * {@link #TRUNCATE_PAGES} anyway (a reader kept passive checkpoints from finishing), it truncates
+ * it under the lock, so the log is bounded whatever the readers do.
  */
 final class WalCheckpointer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(WalCheckpointer.class);
 
   /** Least time between two checkpoints: pages written again meanwhile are copied once. */
   static final long PACE_MILLIS = 100;
+
+  /**
+   * A log this long (in pages), once wholly copied, is restarted under the write lock: 64 MB of 4
+   * KB pages. With readers always about, a passive checkpoint copies the frames but the log never
+   * starts over by itself; it would grow until {@link #TRUNCATE_PAGES}.
+   */
+  static final long RESTART_PAGES = 16_384;
 
   /** A log this long (in pages) is truncated under the write lock: 256 MB of 4 KB pages. */
   static final long TRUNCATE_PAGES = 65_536;
@@ -84,7 +93,7 @@ final class WalCheckpointer implements AutoCloseable {
           break;
         }
         dirty = false;
-        long pages = checkpoint(st, "PASSIVE");
+        long[] passive = checkpoint(st, "PASSIVE");
         signalLock.lock();
         try {
           checkpoints++;
@@ -92,7 +101,18 @@ final class WalCheckpointer implements AutoCloseable {
         } finally {
           signalLock.unlock();
         }
-        if (pages > TRUNCATE_PAGES) {
+        long pages = passive[0];
+        if (pages >= RESTART_PAGES && passive[1] >= pages) {
+          // Everything is copied: under the lock no frame is added, so the restart only waits
+          // for the readers still on the log (short reads), and the next commit writes the log
+          // from its beginning again.
+          writeLock.lock();
+          try {
+            checkpoint(st, "RESTART");
+          } finally {
+            writeLock.unlock();
+          }
+        } else if (pages > TRUNCATE_PAGES) {
           writeLock.lock();
           try {
             log.info("write-ahead log at {} pages: truncating it", pages);
@@ -139,10 +159,10 @@ final class WalCheckpointer implements AutoCloseable {
     }
   }
 
-  /** Runs one checkpoint and returns the log's length in pages when it began. */
-  private static long checkpoint(Statement st, String mode) throws SQLException {
+  /** Runs one checkpoint: {the log's length in pages, how many of them are copied}. */
+  private static long[] checkpoint(Statement st, String mode) throws SQLException {
     try (ResultSet rs = st.executeQuery("PRAGMA wal_checkpoint(" + mode + ")")) {
-      return rs.next() ? rs.getLong(2) : 0;
+      return rs.next() ? new long[] {rs.getLong(2), rs.getLong(3)} : new long[2];
     }
   }
 
