@@ -27,6 +27,7 @@ import java.util.concurrent.locks.LockSupport;
  * <pre>
  * java -cp bench/target/kairos-bench.jar io.kairos.bench.IngestLoad --url http://127.0.0.1:8080
  *     --key KEY [--events 2000000] [--batch 100] [--connections 8] [--rate 0] [--users 100000]
+ *     [--slow-ms 0]
  * </pre>
  */
 public final class IngestLoad {
@@ -36,6 +37,7 @@ public final class IngestLoad {
   private final int users;
   private final String runId = Long.toString(System.nanoTime(), 36);
   private final AtomicLong nextEvent = new AtomicLong();
+  private static long slowMillis;
 
   private IngestLoad(String url, String key, int batch, int users) {
     this.uri = URI.create(url + "/v1/batch");
@@ -62,6 +64,7 @@ public final class IngestLoad {
         case "--connections" -> connections = Integer.parseInt(v);
         case "--rate" -> rate = Long.parseLong(v);
         case "--users" -> users = Integer.parseInt(v);
+        case "--slow-ms" -> slowMillis = Long.parseLong(v);
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
@@ -109,6 +112,13 @@ public final class IngestLoad {
                       failures.incrementAndGet();
                     }
                     latencies[(int) r] = System.nanoTime() - due;
+                    if (slowMillis > 0 && latencies[(int) r] > slowMillis * 1_000_000L) {
+                      System.err.printf(
+                          Locale.ROOT,
+                          "slow request at %s: %.0f ms%n",
+                          java.time.LocalTime.now(),
+                          latencies[(int) r] / 1e6);
+                    }
                   }
                 }
                 return null;
