@@ -61,11 +61,19 @@ public final class Database implements AutoCloseable {
   private final LongAdder writeLockWaitNanos = new LongAdder();
   private final LongAdder writeLockHeldNanos = new LongAdder();
 
-  private Database(Kind kind, HikariDataSource pool, Supplier<Connection> checkpoints) {
+  private Database(
+      Kind kind,
+      HikariDataSource pool,
+      Supplier<Connection> checkpoints,
+      long restartPages,
+      long truncatePages) {
     this.kind = kind;
     this.pool = pool;
     this.writeLock = kind == Kind.SQLITE ? new ReentrantLock(true) : null;
-    this.checkpointer = checkpoints == null ? null : new WalCheckpointer(checkpoints, writeLock);
+    this.checkpointer =
+        checkpoints == null
+            ? null
+            : new WalCheckpointer(checkpoints, writeLock, restartPages, truncatePages);
   }
 
   /** Opens the store the configuration names and brings its schema up to date. */
@@ -89,6 +97,11 @@ public final class Database implements AutoCloseable {
    *     (survives a killed process, may lose the last commits on power loss)
    */
   public static Database sqlite(Path file, String synchronous) {
+    return sqlite(file, synchronous, WalCheckpointer.RESTART_PAGES, WalCheckpointer.TRUNCATE_PAGES);
+  }
+
+  /** With other write-ahead log bounds (in pages), for tests. */
+  static Database sqlite(Path file, String synchronous, long restartPages, long truncatePages) {
     SQLiteConfig sc = new SQLiteConfig();
     sc.setJournalMode(SQLiteConfig.JournalMode.WAL);
     sc.setSynchronous(SQLiteConfig.SynchronousMode.valueOf(synchronous));
@@ -112,7 +125,9 @@ public final class Database implements AutoCloseable {
             throw new StoreException("store: " + e.getMessage(), e);
           }
         };
-    return migrate(new Database(Kind.SQLITE, new HikariDataSource(hc), checkpoints));
+    return migrate(
+        new Database(
+            Kind.SQLITE, new HikariDataSource(hc), checkpoints, restartPages, truncatePages));
   }
 
   /** A PostgreSQL database reached by a {@code jdbc:postgresql:} URL. */
@@ -129,7 +144,7 @@ public final class Database implements AutoCloseable {
     hc.setMaximumPoolSize(16);
     // Batched inserts become multi-row statements: one round trip per batch, not per row.
     hc.addDataSourceProperty("reWriteBatchedInserts", "true");
-    return migrate(new Database(Kind.POSTGRES, new HikariDataSource(hc), null));
+    return migrate(new Database(Kind.POSTGRES, new HikariDataSource(hc), null, 0, 0));
   }
 
   private static Database migrate(Database db) {
@@ -238,6 +253,16 @@ public final class Database implements AutoCloseable {
    */
   boolean awaitCheckpoint(long millis) throws InterruptedException {
     return checkpointer == null || checkpointer.awaitNextCheckpoint(millis);
+  }
+
+  /** The write lock, for tests; null for PostgreSQL. */
+  ReentrantLock writeLock() {
+    return writeLock;
+  }
+
+  /** The checkpointer, for tests; null for PostgreSQL. */
+  WalCheckpointer checkpointer() {
+    return checkpointer;
   }
 
   @Override

@@ -5,6 +5,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
@@ -21,9 +22,10 @@ import org.slf4j.LoggerFactory;
  * <p>The log only starts over from its beginning after a checkpoint that copied all of it while no
  * reader used it, which a passive checkpoint under constant reads never sees: once the log passes
  * {@link #RESTART_PAGES} and is wholly copied, the checkpointer takes the store's write lock for a
- * {@code RESTART} (a wait for the readers on the log, a few milliseconds). If the log grows past
- * {@link #TRUNCATE_PAGES} anyway (a reader kept passive checkpoints from finishing), it truncates
- * it under the lock, so the log is bounded whatever the readers do.
+ * {@code RESTART} (a wait for the readers on the log, at most {@link #READER_WAIT_MILLIS}: a long
+ * read makes it give up until the next round instead of holding every writer). If the log grows
+ * past {@link #TRUNCATE_PAGES} anyway (a reader kept passive checkpoints from finishing), it
+ * truncates it under the lock, so the log is bounded whatever the readers do.
  */
 final class WalCheckpointer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(WalCheckpointer.class);
@@ -32,15 +34,22 @@ final class WalCheckpointer implements AutoCloseable {
   static final long PACE_MILLIS = 100;
 
   /**
-   * A log this long (in pages), once wholly copied, is restarted under the write lock: 64 MB of 4
+   * A log this long (in pages), once wholly copied, is restarted under the write lock: 256 MB of 4
    * KB pages. With readers always about, a passive checkpoint copies the frames but the log never
    * starts over by itself; it would grow until {@link #TRUNCATE_PAGES}.
    */
-  static final long RESTART_PAGES = 16_384;
+  static final long RESTART_PAGES = 65_536;
 
-  /** A log this long (in pages) is truncated under the write lock: 256 MB of 4 KB pages. */
-  static final long TRUNCATE_PAGES = 65_536;
+  /** A log this long (in pages) is truncated under the write lock: 1 GB of 4 KB pages. */
+  static final long TRUNCATE_PAGES = 262_144;
 
+  /** The longest a restart holding the write lock waits for the readers on the log. */
+  static final int READER_WAIT_MILLIS = 50;
+
+  private final long restartPages;
+  private final long truncatePages;
+  private final AtomicLong restarts = new AtomicLong();
+  private final AtomicLong restartsGivenUp = new AtomicLong();
   private final Supplier<Connection> connect;
   private final ReentrantLock writeLock;
   private final ReentrantLock signalLock = new ReentrantLock();
@@ -56,6 +65,17 @@ final class WalCheckpointer implements AutoCloseable {
    * @param writeLock the lock every write transaction of this process holds
    */
   WalCheckpointer(Supplier<Connection> connect, ReentrantLock writeLock) {
+    this(connect, writeLock, RESTART_PAGES, TRUNCATE_PAGES);
+  }
+
+  /** With other thresholds, for tests. */
+  WalCheckpointer(
+      Supplier<Connection> connect,
+      ReentrantLock writeLock,
+      long restartPages,
+      long truncatePages) {
+    this.restartPages = restartPages;
+    this.truncatePages = truncatePages;
     this.connect = connect;
     this.writeLock = writeLock;
     this.thread = new Thread(this::run, "kairos-wal-checkpointer");
@@ -80,6 +100,8 @@ final class WalCheckpointer implements AutoCloseable {
   private void run() {
     try (Connection c = connect.get();
         Statement st = c.createStatement()) {
+      // How long a RESTART or TRUNCATE, holding the write lock, waits for readers to leave.
+      st.execute("PRAGMA busy_timeout = " + READER_WAIT_MILLIS);
       while (!closed) {
         signalLock.lock();
         try {
@@ -94,32 +116,29 @@ final class WalCheckpointer implements AutoCloseable {
         }
         dirty = false;
         long[] passive = checkpoint(st, "PASSIVE");
+        long pages = passive[1];
+        if (pages >= restartPages && passive[2] >= pages) {
+          // Everything is copied: under the lock no frame is added, so the restart only copies
+          // what was committed since and waits for the readers still on the log, at most the
+          // connection's busy timeout; a long read makes it give up until the next round rather
+          // than hold every writer.
+          if (underLock(st, "RESTART")) {
+            restarts.incrementAndGet();
+          } else {
+            restartsGivenUp.incrementAndGet();
+          }
+        } else if (pages > truncatePages) {
+          log.info("write-ahead log at {} pages: truncating it", pages);
+          if (!underLock(st, "TRUNCATE")) {
+            log.warn("write-ahead log at {} pages: a reader keeps it from being truncated", pages);
+          }
+        }
         signalLock.lock();
         try {
           checkpoints++;
           checkpointed.signalAll();
         } finally {
           signalLock.unlock();
-        }
-        long pages = passive[0];
-        if (pages >= RESTART_PAGES && passive[1] >= pages) {
-          // Everything is copied: under the lock no frame is added, so the restart only waits
-          // for the readers still on the log (short reads), and the next commit writes the log
-          // from its beginning again.
-          writeLock.lock();
-          try {
-            checkpoint(st, "RESTART");
-          } finally {
-            writeLock.unlock();
-          }
-        } else if (pages > TRUNCATE_PAGES) {
-          writeLock.lock();
-          try {
-            log.info("write-ahead log at {} pages: truncating it", pages);
-            checkpoint(st, "TRUNCATE");
-          } finally {
-            writeLock.unlock();
-          }
         }
         // Paced by the commits it serves: one checkpoint per interval at most.
         TimeUnit.MILLISECONDS.sleep(PACE_MILLIS);
@@ -159,11 +178,36 @@ final class WalCheckpointer implements AutoCloseable {
     }
   }
 
-  /** Runs one checkpoint: {the log's length in pages, how many of them are copied}. */
+  /** Runs {@code mode} holding the write lock; whether it completed. */
+  private boolean underLock(Statement st, String mode) throws SQLException {
+    writeLock.lock();
+    try {
+      return checkpoint(st, mode)[0] == 0;
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  /**
+   * Runs one checkpoint: {busy (1: it could not complete), the log's length in pages, how many of
+   * them are copied}.
+   */
   private static long[] checkpoint(Statement st, String mode) throws SQLException {
     try (ResultSet rs = st.executeQuery("PRAGMA wal_checkpoint(" + mode + ")")) {
-      return rs.next() ? new long[] {rs.getLong(2), rs.getLong(3)} : new long[2];
+      return rs.next()
+          ? new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3)}
+          : new long[] {1, 0, 0};
     }
+  }
+
+  /** Restarts of the log done, for tests and logs. */
+  long restarts() {
+    return restarts.get();
+  }
+
+  /** Restarts given up because a reader stayed on the log past the busy timeout. */
+  long restartsGivenUp() {
+    return restartsGivenUp.get();
   }
 
   @Override
