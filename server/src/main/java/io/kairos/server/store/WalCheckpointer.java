@@ -89,6 +89,10 @@ final class WalCheckpointer implements AutoCloseable {
       return;
     }
     dirty = true;
+    wake();
+  }
+
+  private void wake() {
     signalLock.lock();
     try {
       committed.signal();
@@ -213,12 +217,7 @@ final class WalCheckpointer implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
-    signalLock.lock();
-    try {
-      committed.signal();
-    } finally {
-      signalLock.unlock();
-    }
+    wake();
     try {
       thread.join(10_000);
     } catch (InterruptedException e) {

@@ -25,31 +25,12 @@ class DatabaseWritesTest {
   void commitsLeaveTheCheckpointToTheCheckpointer() throws Exception {
     Path file = dir.resolve("kairos.db");
     try (Database db = Database.sqlite(file, "FULL")) {
-      db.transaction(
-          c -> {
-            try (PreparedStatement ps =
-                c.prepareStatement("CREATE TABLE blobs (id INTEGER PRIMARY KEY, b BLOB)")) {
-              ps.execute();
-            }
-            return null;
-          });
+      createBlobs(db);
       assertThat(db.awaitCheckpoint(30_000)).isTrue();
       long before = Files.size(file);
       // 8 MB in 64 commits: with SQLite's own automatic checkpoint (1,000 pages) the commits
       // would copy it into the file themselves; here they do not, the checkpointer does.
-      for (int t = 0; t < 64; t++) {
-        db.transaction(
-            c -> {
-              try (PreparedStatement ps = c.prepareStatement("INSERT INTO blobs(b) VALUES (?)")) {
-                for (int i = 0; i < 32; i++) {
-                  ps.setBytes(1, new byte[4096]);
-                  ps.addBatch();
-                }
-                ps.executeBatch();
-              }
-              return null;
-            });
-      }
+      writeBlobs(db, 64);
       try (var c = db.connection();
           PreparedStatement ps = c.prepareStatement("PRAGMA wal_autocheckpoint");
           ResultSet rs = ps.executeQuery()) {
