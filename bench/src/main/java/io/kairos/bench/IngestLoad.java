@@ -37,9 +37,10 @@ public final class IngestLoad {
   private final int users;
   private final String runId = Long.toString(System.nanoTime(), 36);
   private final AtomicLong nextEvent = new AtomicLong();
-  private static long slowMillis;
+  private final long slowMillis;
 
-  private IngestLoad(String url, String key, int batch, int users) {
+  private IngestLoad(String url, String key, int batch, int users, long slowMillis) {
+    this.slowMillis = slowMillis;
     this.uri = URI.create(url + "/v1/batch");
     this.auth = "Bearer " + key;
     this.batch = batch;
@@ -54,6 +55,7 @@ public final class IngestLoad {
     int connections = 8;
     long rate = 0;
     int users = 100_000;
+    long slowMillis = 0;
     for (int i = 0; i < args.length; i += 2) {
       String v = i + 1 < args.length ? args[i + 1] : null;
       switch (args[i]) {
@@ -71,7 +73,7 @@ public final class IngestLoad {
     if (key == null) {
       throw new IllegalArgumentException("--key is required (an ingest key)");
     }
-    new IngestLoad(url, key, batch, users).run(events, connections, rate);
+    new IngestLoad(url, key, batch, users, slowMillis).run(events, connections, rate);
   }
 
   private void run(long events, int connections, long rate) throws Exception {
