@@ -122,6 +122,32 @@ final class ChildServer implements AutoCloseable {
     }
   }
 
+  /**
+   * Polls the child's {@code /metrics} (bounded) until nothing acknowledged waits for the store
+   * ({@code kairos_ingest_queue_depth} 0): a 200 stands on the ingest log, the {@code events} table
+   * has the messages moments later.
+   */
+  void awaitStored(Duration limit) throws Exception {
+    java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+    java.net.http.HttpRequest get =
+        java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + awaitListening(limit) + "/metrics"))
+            .build();
+    Pattern depth = Pattern.compile("(?m)^kairos_ingest_queue_depth ([0-9.eE+-]+)$");
+    long deadline = System.nanoTime() + limit.toNanos();
+    while (true) {
+      String body = http.send(get, java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+      Matcher m = depth.matcher(body);
+      if (m.find() && Double.parseDouble(m.group(1)) == 0) {
+        return;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("acknowledged messages not stored within " + limit + describe());
+      }
+      Thread.sleep(20);
+    }
+  }
+
   /** SIGKILL: no shutdown hook, no drain. Returns the exit code (137 on Linux). */
   int kill() throws InterruptedException {
     process.toHandle().destroyForcibly();

@@ -148,7 +148,7 @@ class GracefulShutdownTest {
       List.of(
           "KairosServer INFO stopping: new requests are refused",
           "Dispatcher INFO dispatcher stopped: every attempt made is recorded",
-          "IngestWriter INFO ingest writer stopped: every request it accepted is committed",
+          "IngestWriter INFO ingest writer stopped: every request it accepted is stored",
           "KairosServer INFO HTTP listener closed",
           "PartitionWorker INFO partition * stopped; its log up to seq",
           "PartitionWorker INFO partition * stopped; its log up to seq",

@@ -54,6 +54,9 @@ class ImportCommandTest {
   }
 
   private long events() {
+    assertThat(server.ingestion().eventLog().awaitStored(java.time.Duration.ofSeconds(30)))
+        .as("acknowledged rows stored")
+        .isNotNegative();
     return server
         .database()
         .read(

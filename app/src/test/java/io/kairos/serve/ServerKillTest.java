@@ -204,6 +204,7 @@ class ServerKillTest {
           .isEqualTo(b.messages().size());
       assertThat(o.accepted()).as("accepted of %s sent again", b.id()).isZero();
     }
+    server.awaitStored(Duration.ofSeconds(30));
     assertThat(store.count("SELECT COUNT(*) FROM events"))
         .as("events rows after acknowledged batches were sent again")
         .isEqualTo(events);
@@ -224,6 +225,7 @@ class ServerKillTest {
       accepted += o.accepted();
     }
     ledger.unansweredBatches.removeAll(retry);
+    server.awaitStored(Duration.ofSeconds(30));
     assertThat(store.count("SELECT COUNT(*) FROM events"))
         .as("events rows after unanswered batches were sent again")
         .isEqualTo(events + accepted);

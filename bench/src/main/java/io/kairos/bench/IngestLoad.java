@@ -81,6 +81,7 @@ public final class IngestLoad {
     long[] latencies = new long[requests];
     AtomicLong next = new AtomicLong();
     AtomicLong failures = new AtomicLong();
+    AtomicLong refusals = new AtomicLong();
     long intervalNanos = rate == 0 ? 0 : (long) (1e9 * batch / rate);
     // Warm up the server's JIT and connections; not measured.
     try (PlainHttpConnection warm = new PlainHttpConnection(uri, auth)) {
@@ -110,7 +111,16 @@ public final class IngestLoad {
                     if (wait > 0) {
                       LockSupport.parkNanos(wait);
                     }
-                    if (!send(connection, body)) {
+                    // As Segment's libraries do: a refusal (503, 429) is sent again after a
+                    // growing pause; the latency runs until the 200.
+                    long pause = 10_000_000L;
+                    int status;
+                    while ((status = send(connection, body)) == 503 || status == 429) {
+                      refusals.incrementAndGet();
+                      LockSupport.parkNanos(pause);
+                      pause = Math.min(1_000_000_000L, pause * 2);
+                    }
+                    if (status != 200) {
                       failures.incrementAndGet();
                     }
                     latencies[(int) r] = System.nanoTime() - due;
@@ -137,7 +147,7 @@ public final class IngestLoad {
     System.out.printf(
         Locale.ROOT,
         "mode=%s events=%d batch=%d connections=%d seconds=%.2f acked_events_per_s=%.0f"
-            + " failed_requests=%d p50_ms=%.1f p90_ms=%.1f p99_ms=%.1f max_ms=%.1f%n",
+            + " failed_requests=%d refused_then_resent=%d p50_ms=%.1f p90_ms=%.1f p99_ms=%.1f max_ms=%.1f%n",
         rate == 0 ? "closed" : "open@" + rate,
         acked,
         batch,
@@ -145,6 +155,7 @@ public final class IngestLoad {
         seconds,
         acked / seconds,
         failures.get(),
+        refusals.get(),
         pct(latencies, 0.50),
         pct(latencies, 0.90),
         pct(latencies, 0.99),
@@ -155,11 +166,11 @@ public final class IngestLoad {
     return sorted[Math.min(sorted.length - 1, (int) (sorted.length * p))] / 1e6;
   }
 
-  private static boolean send(PlainHttpConnection connection, byte[] body) {
+  private static int send(PlainHttpConnection connection, byte[] body) {
     try {
-      return connection.post(body) == 200;
+      return connection.post(body);
     } catch (IOException | RuntimeException e) {
-      return false;
+      return -1;
     }
   }
 

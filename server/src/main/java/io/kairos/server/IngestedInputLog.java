@@ -57,6 +57,11 @@ final class IngestedInputLog implements InputLog {
   }
 
   @Override
+  public long settledSeq(java.time.Duration limit) {
+    return log.awaitStored(limit);
+  }
+
+  @Override
   public void onCommitted(LongConsumer listener) {
     log.onCommitted(listener);
   }

@@ -76,6 +76,7 @@ public final class KairosServer implements AutoCloseable {
       // Capabilities stop in reverse order: whatever feeds the runtime (ingestion) is added after
       // it, so that it stops first and the runtime can apply what it accepted.
       this.runtime = new LiveRuntime(config, db, definitions, inputLog, clock, metrics);
+      ingestion.limitBacklog(runtime::lagEvents);
       capabilities.add(runtime);
       capabilities.add(new DefinitionsApi(definitions, auth));
       // Erasures and API triggers feed the runtime: added after it, so it stops first.

@@ -70,7 +70,8 @@ public final class ConfigLoader {
           new Key(
               "ingest.queue_capacity",
               "50000",
-              "events waiting for the ingest writer before requests are refused with 503"),
+              "events acknowledged and not yet applied by the engine before tracking requests"
+                  + " are refused with 503"),
           new Key("shutdown.grace", "10s", "how long shutdown waits for in-flight work"),
           new Key("delivery.enabled", "true", "whether the dispatcher sends what journeys decide"),
           new Key("delivery.threads", "8", "sending threads per channel"),

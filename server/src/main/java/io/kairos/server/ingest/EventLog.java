@@ -16,6 +16,14 @@ public interface EventLog {
   long lastCommittedSeq();
 
   /**
+   * Waits until every message acknowledged before this call is in the store (acknowledged means on
+   * disk in the ingest log; the log's writer moves it into {@code events} moments later).
+   *
+   * @return the last committed seq then, or -1 when {@code limit} passed first
+   */
+  long awaitStored(java.time.Duration limit);
+
+  /**
    * Calls {@code listener} with the highest committed seq after every commit, on the writer thread:
    * the listener must return quickly (signal a condition, not do work).
    */

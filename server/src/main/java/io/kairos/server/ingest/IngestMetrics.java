@@ -17,6 +17,7 @@ final class IngestMetrics {
   final Counter duplicate;
   final Counter invalid;
   final Timer commit;
+  final Timer logForce;
 
   IngestMetrics(MeterRegistry registry, Supplier<Number> queueDepth) {
     accepted = events(registry, "accepted");
@@ -27,8 +28,13 @@ final class IngestMetrics {
             .description("time of one group commit of the ingest writer")
             .publishPercentiles(0.5, 0.95, 0.99)
             .register(registry);
+    logForce =
+        Timer.builder("kairos.ingest.log.append")
+            .description("time of one append and force of the ingest log (before the 200s)")
+            .publishPercentiles(0.5, 0.95, 0.99)
+            .register(registry);
     Gauge.builder("kairos.ingest.queue.depth", queueDepth)
-        .description("events waiting for the ingest writer")
+        .description("events acknowledged or waiting to be, not yet in the store")
         .register(registry);
   }
 

@@ -2,7 +2,9 @@ package io.kairos.server.ingest;
 
 import io.kairos.server.store.Database;
 import io.kairos.server.store.SqlWork;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -17,31 +19,46 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongConsumer;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one writer of the event log: group commit. Request threads {@link #submit} validated messages
- * and wait on a future; this thread takes every submission queued so far and, in ONE transaction,
- * drops duplicates (messageIds seen within the dedupe window), routes events to profiles ({@link
- * IdentityRouter}), assigns seqs (one increasing sequence; the writer is the only one that assigns
- * them), inserts the rows, commits, and only then completes the futures. So a 200 means committed,
- * and one fsync serves many requests.
+ * The one writer of the event log, in two steps with a thread each.
  *
- * <p>If a group fails to commit, each of its submissions is tried alone, so one bad submission
- * cannot fail the others; a submission whose commit failed is answered with an error and nothing of
- * it was written.
+ * <p><b>Logging</b> ({@code kairos-ingest-log}): request threads {@link #submit} validated messages
+ * and wait on a future; this thread takes every submission queued so far, drops duplicates
+ * (messageIds seen within the dedupe window: among the messages logged but not yet stored, then in
+ * the store's {@code message_ids}), appends the rest to the {@link IngestLog} with one force to
+ * disk, and only then completes the futures. So a 200 means on disk, and one fsync serves many
+ * requests, without waiting for the store's write lock.
+ *
+ * <p><b>Storing</b> ({@code kairos-ingest-writer}): takes every logged record (and the rows the
+ * runtime appends) queued so far and, in ONE transaction, routes events to profiles ({@link
+ * IdentityRouter}), assigns seqs (one increasing sequence; the writer is the only one that assigns
+ * them), inserts the rows and their messageIds, and records the number of the last log record
+ * stored. Then the log's older segments can go. A store failure is retried: what is logged was
+ * acknowledged and is never dropped; after a crash the records the store lacks are stored again
+ * before the server takes requests ({@link #start}).
+ *
+ * <p>If a group fails to commit, each of its parts is tried alone, so one bad runtime append cannot
+ * fail the others; an append whose commit failed is answered with an error and nothing of it was
+ * written.
  */
 final class IngestWriter implements EventLog {
   private static final Logger log = LoggerFactory.getLogger(IngestWriter.class);
 
-  /** Most events in one transaction, so a burst does not make one huge commit. */
-  static final int MAX_COMMIT_EVENTS = 10_000;
+  /**
+   * Most events in one transaction: the store's write lock is held this long, and the runtime's
+   * writers wait meanwhile, so a backlog in the log is stored in steps of a few milliseconds each.
+   */
+  static final int MAX_COMMIT_EVENTS = 2_000;
 
   private static final int IN_LIST = 500;
   private static final int IDENTITY_CACHE = 200_000;
@@ -50,6 +67,12 @@ final class IngestWriter implements EventLog {
   static final String ERASE = "erase";
 
   private static final long PRUNE_EVERY_MILLIS = 60_000;
+
+  /** Most events the logging thread takes for one force. */
+  static final int MAX_LOG_EVENTS = 10_000;
+
+  private static final long RETRY_MIN_MILLIS = 50;
+  private static final long RETRY_MAX_MILLIS = 5_000;
   private static final byte[] EMPTY_BODY = "{}".getBytes(StandardCharsets.UTF_8);
 
   /** Refused before queueing: the queue is full or the writer is stopping. */
@@ -89,6 +112,30 @@ final class IngestWriter implements EventLog {
       result.completeExceptionally(t);
     }
   }
+
+  /** One record of the ingest log, its messages already deduplicated: to be stored. */
+  private static final class Logged extends Work {
+    final long number;
+    final List<Accepted> items;
+
+    Logged(long number, List<Accepted> items) {
+      this.number = number;
+      this.items = items;
+    }
+
+    @Override
+    int size() {
+      return items.size();
+    }
+
+    @Override
+    void fail(Throwable t) {
+      // Acknowledged already: a failure is retried, never answered.
+    }
+  }
+
+  /** A messageId within its workspace. */
+  private record MessageKey(String workspace, String messageId) {}
 
   private static final class Append extends Work {
     final List<LogEntry> entries;
@@ -147,7 +194,29 @@ final class IngestWriter implements EventLog {
   private final InstantSource clock;
   private final int capacity;
   private final IngestMetrics metrics;
+  private final Path logDir;
+  private final long segmentBytes;
+
+  /** Submissions waiting for the logging thread. */
+  private final LinkedBlockingQueue<Work> front = new LinkedBlockingQueue<>();
+
+  /** Logged records and runtime appends waiting for the store. */
   private final LinkedBlockingQueue<Work> queue = new LinkedBlockingQueue<>();
+
+  /**
+   * The messageIds logged but not stored yet: the part of the dedupe window {@code message_ids}
+   * does not show. Added by the logging thread before the force, removed by the storing thread
+   * after the commit that puts them in {@code message_ids}; so a messageId is always in one of the
+   * two when the logging thread looks here first and in the store second.
+   */
+  private final Map<MessageKey, Boolean> unstored = new ConcurrentHashMap<>();
+
+  private final Object storedSignal = new Object();
+  private IngestLog ingestLog;
+  private volatile long lastLogged;
+  private volatile long lastStored;
+  private volatile LongSupplier engineBehind = () -> 0;
+  private Thread logger;
   private final AtomicInteger queued = new AtomicInteger();
   private final Object lock = new Object();
   private final List<LongConsumer> listeners = new CopyOnWriteArrayList<>();
@@ -172,20 +241,31 @@ final class IngestWriter implements EventLog {
       };
 
   private long lastPrune = Long.MIN_VALUE;
+
+  /** Set when a logged record could not be stored before the stop: nothing after it may be. */
+  private boolean halted;
+
   private Thread thread;
 
   /**
-   * @param capacity how many events may wait; beyond it {@link #submit} refuses
+   * @param logDir the ingest log's directory
+   * @param segmentBytes when the log starts a new segment file
+   * @param capacity how many events may wait (logged or not yet, not yet stored); beyond it {@link
+   *     #submit} refuses
    * @param metrics null until {@link #metrics} is set
    */
   IngestWriter(
       Database db,
+      Path logDir,
+      long segmentBytes,
       Partitioner partitioner,
       Duration dedupeWindow,
       InstantSource clock,
       int capacity,
       IngestMetrics metrics) {
     this.db = db;
+    this.logDir = logDir;
+    this.segmentBytes = segmentBytes;
     this.partitioner = partitioner;
     this.windowMillis = dedupeWindow.toMillis();
     this.clock = clock;
@@ -198,16 +278,34 @@ final class IngestWriter implements EventLog {
     return metrics.commits();
   }
 
+  /** How many appends (each forced to disk) the ingest log took. */
+  long metricsLogAppends() {
+    return metrics.logForce.count();
+  }
+
   /** Events waiting for the writer. */
   int queued() {
     return queued.get();
   }
 
-  /** Reads where the log ends and starts the writer thread. */
+  /**
+   * Reads where the event log ends, stores the ingest log's records the store lacks (those logged
+   * before a crash), and starts the two threads.
+   */
   void start() {
+    long[] stored = new long[1];
     committedSeq =
         db.read(
             c -> {
+              try (PreparedStatement ps =
+                  c.prepareStatement(
+                      "SELECT value FROM settings WHERE key = 'ingest_log_stored'")) {
+                try (ResultSet rs = ps.executeQuery()) {
+                  if (rs.next()) {
+                    stored[0] = Long.parseLong(rs.getString(1));
+                  }
+                }
+              }
               long max = 0;
               try (PreparedStatement ps = c.prepareStatement("SELECT MAX(seq) FROM events");
                   ResultSet rs = ps.executeQuery()) {
@@ -226,24 +324,60 @@ final class IngestWriter implements EventLog {
               return max;
             });
     nextSeq = committedSeq + 1;
+    List<IngestLog.Entry> pending = new ArrayList<>();
+    ingestLog = IngestLog.open(logDir, segmentBytes, stored[0], pending);
+    lastStored = stored[0];
+    lastLogged = ingestLog.nextNumber() - 1;
+    if (!pending.isEmpty()) {
+      storeLoggedBeforeStart(pending);
+    }
     thread = new Thread(this::run, "kairos-ingest-writer");
     thread.start();
+    logger = new Thread(this::log, "kairos-ingest-log");
+    logger.start();
+  }
+
+  /** Stores what was acknowledged before the last stop but not stored, before any new request. */
+  private void storeLoggedBeforeStart(List<IngestLog.Entry> pending) {
+    List<Work> group = new ArrayList<>();
+    int events = 0;
+    for (IngestLog.Entry e : pending) {
+      Logged l = new Logged(e.number(), LoggedMessages.decode(e.payload()));
+      for (Accepted a : l.items) {
+        unstored.put(new MessageKey(a.workspace(), a.messageId()), Boolean.TRUE);
+      }
+      group.add(l);
+      events += l.size();
+      if (events >= MAX_COMMIT_EVENTS) {
+        commit(group);
+        group.clear();
+        events = 0;
+      }
+    }
+    if (!group.isEmpty()) {
+      commit(group);
+    }
+    log.info(
+        "stored {} ingest log records acknowledged before the last stop (up to record {})",
+        pending.size(),
+        lastStored);
   }
 
   /** Whether the writer takes work. */
   boolean running() {
-    return thread != null && thread.isAlive() && !stopping;
+    return thread != null && thread.isAlive() && logger.isAlive() && !stopping;
   }
 
   /**
    * Queues validated messages of one request.
    *
-   * @return completes after the commit with each message's seq, or -1 for a duplicate
+   * @return completes once they are on disk in the ingest log with, for each message, the number of
+   *     its log record, or -1 for a duplicate
    * @throws Busy when the queue is full or the writer is stopping
    */
   CompletableFuture<long[]> submit(List<Accepted> items) {
     Submission s = new Submission(items);
-    enqueue(s);
+    enqueue(s, front);
     return s.result;
   }
 
@@ -255,22 +389,34 @@ final class IngestWriter implements EventLog {
   @Override
   public CompletableFuture<Long> append(List<LogEntry> entries, SqlWork<?> alongside) {
     Append a = new Append(List.copyOf(entries), alongside);
-    enqueue(a);
+    enqueue(a, queue);
     return a.result;
   }
 
-  private void enqueue(Work w) {
+  /** See {@link Ingestion#limitBacklog}. */
+  void limitBacklog(LongSupplier engineBehind) {
+    this.engineBehind = engineBehind;
+  }
+
+  /** Events acknowledged (or waiting to be) that the engine has not applied yet. */
+  long backlog() {
+    return queued.get() + engineBehind.getAsLong();
+  }
+
+  private void enqueue(Work w, LinkedBlockingQueue<Work> to) {
     synchronized (lock) {
       if (stopping || thread == null) {
         throw new Busy(true);
       }
-      int n = queued.get();
+      // Only tracked messages wait for the engine: the runtime's own appends (the dispatcher's
+      // outcomes, triggers, erasures) must go on, or the engine could not catch up.
+      long n = w instanceof Submission ? backlog() : queued.get();
       // An oversized request is still taken when nothing waits, or it could never be taken.
       if (n > 0 && n + w.size() > capacity) {
         throw new Busy(false);
       }
       queued.addAndGet(w.size());
-      queue.add(w);
+      to.add(w);
     }
   }
 
@@ -279,7 +425,34 @@ final class IngestWriter implements EventLog {
    * runs waits in the queue.
    */
   void runBetweenCommits(Runnable body) {
-    enqueue(new Hold(body));
+    enqueue(new Hold(body), queue);
+  }
+
+  /**
+   * Waits until everything logged when this is called is in the store: what a reader of the {@code
+   * events} table needs after an acknowledgement, to see the acknowledged messages.
+   *
+   * @return the last committed seq then, or -1 when {@code limit} passed first
+   */
+  @Override
+  public long awaitStored(Duration limit) {
+    long target = lastLogged;
+    long deadline = System.nanoTime() + limit.toNanos();
+    synchronized (storedSignal) {
+      while (lastStored < target) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return -1;
+        }
+        try {
+          TimeUnit.NANOSECONDS.timedWait(storedSignal, left);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return -1;
+        }
+      }
+    }
+    return committedSeq;
   }
 
   @Override
@@ -307,8 +480,9 @@ final class IngestWriter implements EventLog {
         return;
       }
       stopping = true;
-      if (thread != null) {
-        queue.add(STOP);
+      if (logger != null) {
+        // The logging thread passes the stop on to the storing thread once it has logged all.
+        front.add(STOP);
       }
     }
   }
@@ -319,13 +493,183 @@ final class IngestWriter implements EventLog {
       return;
     }
     try {
-      thread.join(Math.max(1, grace.toMillis()));
+      long deadline = System.nanoTime() + Math.max(1, grace.toMillis()) * 1_000_000;
+      logger.join(Math.max(1, grace.toMillis()));
+      thread.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
     if (thread.isAlive()) {
-      log.warn("ingest writer still committing after {}; closing anyway", grace);
+      log.warn(
+          "ingest writer still committing after {}; closing anyway (the ingest log keeps what is"
+              + " not stored, and the next start stores it)",
+          grace);
     }
+    if (!logger.isAlive()) {
+      ingestLog.close();
+    }
+  }
+
+  /** The logging thread: dedupe, append, force, acknowledge, hand over to the storing thread. */
+  private void log() {
+    List<Submission> group = new ArrayList<>();
+    while (true) {
+      Work first;
+      try {
+        first = front.take();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+      if (first == STOP) {
+        queue.add(STOP);
+        return;
+      }
+      group.add((Submission) first);
+      int events = first.size();
+      while (events < MAX_LOG_EVENTS) {
+        Work next = front.peek();
+        if (next == null || next == STOP) {
+          break;
+        }
+        front.poll();
+        group.add((Submission) next);
+        events += next.size();
+      }
+      logGroup(group);
+      group.clear();
+    }
+    for (Work w; (w = front.poll()) != null; ) {
+      w.fail(new Busy(true));
+    }
+  }
+
+  private void logGroup(List<Submission> group) {
+    long now = clock.millis();
+    List<MessageKey> claimed = new ArrayList<>();
+    List<List<Accepted>> fresh = new ArrayList<>(group.size());
+    int events = 0;
+    int duplicates = 0;
+    try {
+      // The ids logged but not stored are looked at first, the store second: an id the storing
+      // thread moves from one to the other in between is then found in the store.
+      Set<MessageKey> seen = new HashSet<>();
+      List<MessageKey> candidates = new ArrayList<>();
+      for (Submission s : group) {
+        events += s.size();
+        s.seqs = new long[s.items.size()];
+        for (int i = 0; i < s.items.size(); i++) {
+          Accepted a = s.items.get(i);
+          MessageKey key = new MessageKey(a.workspace(), a.messageId());
+          if (!seen.add(key) || unstored.containsKey(key)) {
+            s.seqs[i] = -1;
+          } else {
+            candidates.add(key);
+          }
+        }
+      }
+      Set<MessageKey> inStore = inStore(candidates, now);
+      for (Submission s : group) {
+        List<Accepted> kept = new ArrayList<>(s.items.size());
+        for (int i = 0; i < s.items.size(); i++) {
+          Accepted a = s.items.get(i);
+          if (s.seqs[i] == 0 && inStore.contains(new MessageKey(a.workspace(), a.messageId()))) {
+            s.seqs[i] = -1;
+          }
+          if (s.seqs[i] < 0) {
+            duplicates++;
+          } else {
+            kept.add(a);
+          }
+        }
+        fresh.add(kept);
+      }
+      List<byte[]> payloads = new ArrayList<>();
+      for (List<Accepted> kept : fresh) {
+        if (!kept.isEmpty()) {
+          payloads.add(LoggedMessages.encode(kept));
+          for (Accepted a : kept) {
+            MessageKey key = new MessageKey(a.workspace(), a.messageId());
+            unstored.put(key, Boolean.TRUE);
+            claimed.add(key);
+          }
+        }
+      }
+      long start = System.nanoTime();
+      long number = ingestLog.nextNumber();
+      if (!payloads.isEmpty()) {
+        ingestLog.append(payloads);
+        metrics.logForce.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+      }
+      // Duplicates never wait for the store.
+      queued.addAndGet(-duplicates);
+      for (int g = 0; g < group.size(); g++) {
+        List<Accepted> kept = fresh.get(g);
+        if (kept.isEmpty()) {
+          continue;
+        }
+        Submission s = group.get(g);
+        for (int i = 0; i < s.seqs.length; i++) {
+          if (s.seqs[i] == 0) {
+            s.seqs[i] = number;
+          }
+        }
+        queue.add(new Logged(number++, kept));
+      }
+      lastLogged = number - 1;
+    } catch (IOException | RuntimeException e) {
+      log.error("ingest log append failed; the requests are answered 503", e);
+      for (MessageKey k : claimed) {
+        unstored.remove(k);
+      }
+      queued.addAndGet(-events);
+      for (Submission s : group) {
+        s.fail(e);
+      }
+      return;
+    }
+    metrics.accepted.increment(events - duplicates);
+    metrics.duplicate.increment(duplicates);
+    for (Submission s : group) {
+      s.result.complete(s.seqs);
+    }
+  }
+
+  /** Which of {@code keys} the store's {@code message_ids} has within the dedupe window. */
+  private Set<MessageKey> inStore(List<MessageKey> keys, long now) {
+    if (keys.isEmpty()) {
+      return Set.of();
+    }
+    Map<String, List<String>> ids = new LinkedHashMap<>();
+    for (MessageKey k : keys) {
+      ids.computeIfAbsent(k.workspace(), w -> new ArrayList<>()).add(k.messageId());
+    }
+    return db.read(
+        c -> {
+          Set<MessageKey> found = new HashSet<>();
+          for (Map.Entry<String, List<String>> e : ids.entrySet()) {
+            List<String> all = e.getValue();
+            for (int from = 0; from < all.size(); from += IN_LIST) {
+              List<String> chunk = all.subList(from, Math.min(all.size(), from + IN_LIST));
+              try (PreparedStatement ps =
+                  lookup(
+                      c,
+                      "SELECT m.message_id FROM message_ids m",
+                      "m.workspace = ? AND m.received_at >= ?",
+                      "m.message_id",
+                      chunk)) {
+                ps.setString(1, e.getKey());
+                ps.setLong(2, now - windowMillis);
+                try (ResultSet rs = ps.executeQuery()) {
+                  while (rs.next()) {
+                    found.add(new MessageKey(e.getKey(), rs.getString(1)));
+                  }
+                }
+              }
+            }
+          }
+          return found;
+        });
   }
 
   private void run() {
@@ -340,7 +684,7 @@ final class IngestWriter implements EventLog {
       }
       if (first == STOP) {
         log.info(
-            "ingest writer stopped: every request it accepted is committed (log up to seq {})",
+            "ingest writer stopped: every request it accepted is stored (log up to seq {})",
             committedSeq);
         break;
       }
@@ -361,9 +705,14 @@ final class IngestWriter implements EventLog {
         group.add(next);
         events += next.size();
       }
-      queued.addAndGet(-events);
       commitGroup(group);
+      queued.addAndGet(-events);
       group.clear();
+      if (halted) {
+        log.error(
+            "ingest writer stopped storing: the ingest log keeps the rest for the next start");
+        break;
+      }
     }
     // Anything left behind (only after an interrupt) is answered, never silently dropped.
     for (Work w; (w = queue.poll()) != null; ) {
@@ -377,20 +726,51 @@ final class IngestWriter implements EventLog {
       return;
     } catch (RuntimeException e) {
       nextSeq = committedSeq + 1;
-      if (group.size() == 1) {
-        log.error("ingest commit failed", e);
-        group.get(0).fail(e);
-        return;
-      }
-      log.warn("group commit of {} submissions failed; committing each alone", group.size(), e);
+      log.warn("group commit of {} parts failed; committing each alone", group.size(), e);
     }
     for (Work w : group) {
+      if (w instanceof Logged) {
+        if (halted || !storeUntilDone(w)) {
+          // Records are stored in log order or not at all, or the next start would skip this one.
+          halted = true;
+        }
+        continue;
+      }
       try {
         commit(List.of(w));
       } catch (RuntimeException e) {
         nextSeq = committedSeq + 1;
         log.error("ingest commit failed", e);
         w.fail(e);
+      }
+    }
+  }
+
+  /**
+   * Commits a logged record, retrying while the store fails: it was acknowledged, so it is never
+   * dropped. While this retries, requests queue up until the capacity refuses them with 503. When
+   * the server stops meanwhile, the record stays in the ingest log for the next start.
+   */
+  private boolean storeUntilDone(Work w) {
+    long wait = RETRY_MIN_MILLIS;
+    while (true) {
+      try {
+        commit(List.of(w));
+        return true;
+      } catch (RuntimeException e) {
+        nextSeq = committedSeq + 1;
+        if (stopping) {
+          log.error("ingest log record not stored before the stop; the next start stores it", e);
+          return false;
+        }
+        log.error("storing an ingest log record failed; retrying in {} ms", wait, e);
+        try {
+          Thread.sleep(wait);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          return false;
+        }
+        wait = Math.min(RETRY_MAX_MILLIS, wait * 2);
       }
     }
   }
@@ -413,7 +793,7 @@ final class IngestWriter implements EventLog {
     long now = clock.millis();
     long first = nextSeq;
     List<Row> rows = new ArrayList<>();
-    int[] accepted = new int[1];
+    long[] stored = new long[1];
     Set<List<String>> loaded = new HashSet<>();
     IdentityRouter[] routed = new IdentityRouter[1];
     Map<IdentityRouter.Key, String> identityChanges =
@@ -433,23 +813,15 @@ final class IngestWriter implements EventLog {
                   ps.execute();
                 }
               }
-              Set<List<String>> fresh = claimMessageIds(c, group, now);
-              Set<List<String>> taken = new HashSet<>();
+              long logged = recordMessageIds(c, group);
               if (group.size() == 1 && erases(group.get(0))) {
                 forget(c, (Append) group.get(0));
               }
               IdentityRouter router = new IdentityRouter(identities(c, group, loaded));
               long seq = first;
               for (Work w : group) {
-                if (w instanceof Submission s) {
-                  s.seqs = new long[s.items.size()];
-                  for (int i = 0; i < s.items.size(); i++) {
-                    Accepted a = s.items.get(i);
-                    List<String> key = List.of(a.workspace(), a.messageId());
-                    if (!fresh.contains(key) || !taken.add(key)) {
-                      s.seqs[i] = -1;
-                      continue;
-                    }
+                if (w instanceof Logged l) {
+                  for (Accepted a : l.items) {
                     IdentityRouter.Route route = router.route(a);
                     List<String> merged = route.merged();
                     for (String from : merged) {
@@ -494,8 +866,6 @@ final class IngestWriter implements EventLog {
                             a.receivedAt(),
                             merged.isEmpty() ? null : merged.get(merged.size() - 1),
                             a.body()));
-                    accepted[0]++;
-                    s.seqs[i] = eventSeq;
                   }
                 } else {
                   Append ap = (Append) w;
@@ -534,6 +904,16 @@ final class IngestWriter implements EventLog {
                   ps.executeUpdate();
                 }
               }
+              if (logged > 0) {
+                try (PreparedStatement ps =
+                    c.prepareStatement(
+                        "INSERT INTO settings(key, value) VALUES ('ingest_log_stored', ?)"
+                            + " ON CONFLICT (key) DO UPDATE SET value = excluded.value")) {
+                  ps.setString(1, Long.toString(logged));
+                  ps.executeUpdate();
+                }
+              }
+              stored[0] = logged;
               nextSeq = seq;
               return router.changed();
             });
@@ -553,15 +933,20 @@ final class IngestWriter implements EventLog {
           });
     }
     metrics.commit.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
-    int duplicates = 0;
-    for (Work w : group) {
-      if (w instanceof Submission s) {
-        duplicates += s.items.size();
+    if (stored[0] > 0) {
+      for (Work w : group) {
+        if (w instanceof Logged l) {
+          for (Accepted a : l.items) {
+            unstored.remove(new MessageKey(a.workspace(), a.messageId()));
+          }
+        }
       }
+      synchronized (storedSignal) {
+        lastStored = stored[0];
+        storedSignal.notifyAll();
+      }
+      ingestLog.release(stored[0]);
     }
-    duplicates -= accepted[0];
-    metrics.accepted.increment(accepted[0]);
-    metrics.duplicate.increment(duplicates);
     if (log.isDebugEnabled()) {
       log.debug(
           "committed {} rows ({} identities changed) up to seq {}",
@@ -570,10 +955,7 @@ final class IngestWriter implements EventLog {
           committedSeq);
     }
     for (Work w : group) {
-      if (w instanceof Submission s) {
-        s.result.complete(s.seqs);
-      } else {
-        Append ap = (Append) w;
+      if (w instanceof Append ap) {
         ap.result.complete(ap.last);
       }
     }
@@ -593,50 +975,41 @@ final class IngestWriter implements EventLog {
   }
 
   /**
-   * Records the messageIds of the group that were not seen within the window, and returns them as
-   * (workspace, messageId): the messages to accept. One upsert per id claims it: a row older than
-   * the window (pruning runs once a minute) is taken over, a younger one is a duplicate and
-   * returned by nothing. The insert finds conflicts through the key, whatever the statistics say.
+   * Writes the messageIds of the group's logged records into {@code message_ids}, where the logging
+   * thread finds them from now on. The logging thread already dropped duplicates, so each id is new
+   * or older than the window: an older row is taken over.
+   *
+   * @return the number of the group's last logged record, 0 when it has none
    */
-  private Set<List<String>> claimMessageIds(Connection c, List<Work> group, long now)
-      throws SQLException {
-    Map<List<String>, Long> unique = new LinkedHashMap<>();
+  private long recordMessageIds(Connection c, List<Work> group) throws SQLException {
+    long last = 0;
+    List<Accepted> all = new ArrayList<>();
     for (Work w : group) {
-      if (w instanceof Submission s) {
-        for (Accepted a : s.items) {
-          unique.putIfAbsent(List.of(a.workspace(), a.messageId()), a.receivedAt());
-        }
+      if (w instanceof Logged l) {
+        all.addAll(l.items);
+        last = l.number;
       }
     }
-    List<Map.Entry<List<String>, Long>> all = new ArrayList<>(unique.entrySet());
-    Set<List<String>> fresh = new HashSet<>();
     for (int from = 0; from < all.size(); from += IN_LIST) {
-      List<Map.Entry<List<String>, Long>> chunk =
-          all.subList(from, Math.min(all.size(), from + IN_LIST));
+      List<Accepted> chunk = all.subList(from, Math.min(all.size(), from + IN_LIST));
       StringBuilder sql =
           new StringBuilder("INSERT INTO message_ids(workspace, message_id, received_at) VALUES ");
       for (int i = 0; i < chunk.size(); i++) {
         sql.append(i == 0 ? "(?,?,?)" : ",(?,?,?)");
       }
       sql.append(
-          " ON CONFLICT (workspace, message_id) DO UPDATE SET received_at = excluded.received_at"
-              + " WHERE message_ids.received_at < ? RETURNING workspace, message_id");
+          " ON CONFLICT (workspace, message_id) DO UPDATE SET received_at = excluded.received_at");
       try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
         int p = 1;
-        for (Map.Entry<List<String>, Long> e : chunk) {
-          ps.setString(p++, e.getKey().get(0));
-          ps.setString(p++, e.getKey().get(1));
-          ps.setLong(p++, e.getValue());
+        for (Accepted a : chunk) {
+          ps.setString(p++, a.workspace());
+          ps.setString(p++, a.messageId());
+          ps.setLong(p++, a.receivedAt());
         }
-        ps.setLong(p, now - windowMillis);
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            fresh.add(List.of(rs.getString(1), rs.getString(2)));
-          }
-        }
+        ps.executeUpdate();
       }
     }
-    return fresh;
+    return last;
   }
 
   /**
@@ -649,8 +1022,8 @@ final class IngestWriter implements EventLog {
     Map<IdentityRouter.Key, String> known = new HashMap<>();
     List<String> values = new ArrayList<>(3);
     for (Work w : group) {
-      if (w instanceof Submission s) {
-        for (Accepted a : s.items) {
+      if (w instanceof Logged l) {
+        for (Accepted a : l.items) {
           values.clear();
           IdentityRouter.valuesOf(a, values);
           for (String v : values) {

@@ -28,6 +28,9 @@ public final class Ingestion implements Capability {
    */
   static final long NO_TIME = Long.MIN_VALUE;
 
+  /** The ingest log's directory under the data directory. */
+  public static final String LOG_DIRECTORY = "ingest-log";
+
   private final ServerConfig config;
   private final Database db;
   private final Partitioner partitioner;
@@ -59,7 +62,14 @@ public final class Ingestion implements Capability {
     IngestMetrics meters = new IngestMetrics(metrics.registry(), () -> self[0].queued());
     this.writer =
         new IngestWriter(
-            db, partitioner, config.dedupeWindow(), clock, config.ingestQueueCapacity(), meters);
+            db,
+            config.dataDir().resolve(LOG_DIRECTORY),
+            IngestLog.SEGMENT_BYTES,
+            partitioner,
+            config.dedupeWindow(),
+            clock,
+            config.ingestQueueCapacity(),
+            meters);
     self[0] = writer;
     MessageIntake intake =
         new MessageIntake(parser, config.maxEventBytes(), config.futureTolerance());
@@ -75,6 +85,15 @@ public final class Ingestion implements Capability {
             config.maxBatchBytes());
     this.imports =
         new ProfileImport(tracking, writer, intake, meters, clock, config.maxImportBytes());
+  }
+
+  /**
+   * Counts the events stored but not yet applied by the engine against {@code
+   * ingest.queue_capacity}: a client sending faster than the engine applies is refused with 503
+   * once the engine is that far behind, instead of the backlog growing without bound.
+   */
+  public void limitBacklog(java.util.function.LongSupplier engineBehind) {
+    writer.limitBacklog(engineBehind);
   }
 
   /** The event log the runtime reads: commit signal, last committed seq, appends. */

@@ -341,8 +341,9 @@ final class TrackingApi {
           ? unavailable("the server is stopping; nothing was stored", 5)
           : unavailable(
               "the ingest queue is full ("
-                  + writer.queued()
-                  + " events waiting); nothing was stored, send again shortly",
+                  + writer.backlog()
+                  + " events waiting for the store or the engine); nothing was stored, send"
+                  + " again shortly",
               1);
     }
     try {

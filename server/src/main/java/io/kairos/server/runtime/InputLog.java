@@ -24,6 +24,17 @@ public interface InputLog {
   /** The highest seq committed so far (0 for an empty log). */
   long lastCommittedSeq();
 
+  /**
+   * The highest seq committed once every input acknowledged before this call is committed: what
+   * "everything sent so far" is for a caller that waits for the runtime to apply it. A log that
+   * commits before it acknowledges has nothing to wait for.
+   *
+   * @return -1 when {@code limit} passed first
+   */
+  default long settledSeq(java.time.Duration limit) {
+    return lastCommittedSeq();
+  }
+
   /** Calls {@code listener} with the new highest seq after each commit, on the writer's thread. */
   void onCommitted(LongConsumer listener);
 }

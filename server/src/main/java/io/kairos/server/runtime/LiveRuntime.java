@@ -180,7 +180,10 @@ public final class LiveRuntime implements Capability {
    * @return false when {@code limit} passed first, or the runtime stopped
    */
   public boolean awaitIdle(Duration limit) {
-    long seq = inputLog.lastCommittedSeq();
+    long seq = inputLog.settledSeq(limit);
+    if (seq < 0) {
+      return false;
+    }
     long now = clock.millis();
     wake();
     try {
@@ -326,7 +329,8 @@ public final class LiveRuntime implements Capability {
 
   // ---- metrics ---------------------------------------------------------------------------------
 
-  long lagEvents() {
+  /** How many committed log rows the slowest partition has not applied yet. */
+  public long lagEvents() {
     return Math.max(0, inputLog.lastCommittedSeq() - progress.minMark());
   }
 

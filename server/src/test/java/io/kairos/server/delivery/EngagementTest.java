@@ -461,6 +461,8 @@ class EngagementTest {
   }
 
   private static long eventCount(DeliveryFixture f) {
+    assertThat(f.server.ingestion().eventLog().awaitStored(java.time.Duration.ofSeconds(30)))
+        .isNotNegative();
     return f.server
         .database()
         .read(

@@ -1,5 +1,7 @@
 package io.kairos.server.ingest;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.kairos.server.KairosServer;
 import io.kairos.server.config.ConfigLoader;
 import io.kairos.server.testing.Http;
@@ -48,6 +50,11 @@ final class Fixture implements AutoCloseable {
   static Fixture start(StoreKind kind, Path dir, Consumer<ConfigLoader> tweak) {
     ConfigLoader loader = TestStores.config(kind, dir);
     tweak.accept(loader);
+    return start(loader);
+  }
+
+  /** A server on the store {@code loader} names: started again on it, it finds what it left. */
+  static Fixture start(ConfigLoader loader) {
     VirtualClock clock = new VirtualClock(START);
     return new Fixture(KairosServer.start(loader.build(), clock), clock);
   }
@@ -69,7 +76,11 @@ final class Fixture implements AutoCloseable {
     return count("SELECT COUNT(*) FROM events");
   }
 
+  /** Rows of the store, once every acknowledged message is in it. */
   List<Map<String, Object>> rows(String sql, Object... args) {
+    assertThat(server.ingestion().eventLog().awaitStored(java.time.Duration.ofSeconds(30)))
+        .as("acknowledged messages stored")
+        .isNotNegative();
     return server
         .database()
         .read(

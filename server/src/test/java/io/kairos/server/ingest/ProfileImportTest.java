@@ -167,7 +167,7 @@ class ProfileImportTest {
       assertThat(r.status()).as(r.body()).isEqualTo(200);
       assertThat(r.json().get("accepted").asInt()).isEqualTo(n);
       assertThat(f.events()).isEqualTo(n);
-      assertThat(f.server.ingestion().writer().metricsCommits())
+      assertThat(f.server.ingestion().writer().metricsLogAppends())
           .isGreaterThanOrEqualTo(n / ProfileImport.CHUNK);
 
       // Over the import limit: refused at the limit; the chunks before it are kept and counted.

@@ -133,6 +133,9 @@ final class ProfilesFixture implements AutoCloseable {
   }
 
   long count(String sql) {
+    assertThat(server.ingestion().eventLog().awaitStored(IDLE))
+        .as("acknowledged messages stored")
+        .isNotNegative();
     return server
         .database()
         .read(
