@@ -83,7 +83,7 @@ for store in "${stores[@]}"; do
   open="$(java -cp "$BENCH_JAR" io.kairos.bench.IngestLoad --url "http://127.0.0.1:$PORT" \
     --key "$key" --events $((events / 2)) --connections "$connections" --rate "$half")"
   echo "store=$store $open" | tee -a "$out"
-  curl -s "http://127.0.0.1:$PORT/metrics" | grep -E '^kairos_(runtime_decision|ingest_commit|runtime_commit)_seconds(_max)?\{.*quantile|^kairos_engine_lag|^kairos_store_write_lock_held' \
+  curl -s "http://127.0.0.1:$PORT/metrics" | grep -E '^kairos_(runtime_decision|ingest_commit|ingest_log_append|runtime_commit)_seconds(_max)?\{.*quantile|^kairos_engine_lag|^kairos_store_write_lock_held' \
     | sed "s/^/store=$store metric /" | tee -a "$out" || true
   kill "$server"; wait "$server" 2>/dev/null || true
   cp "$work/server-$store.log" "${out%.txt}-server-$store.log"

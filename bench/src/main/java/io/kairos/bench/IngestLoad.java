@@ -24,6 +24,10 @@ import java.util.concurrent.locks.LockSupport;
  * pace of R events per second and latency is measured from when a request was <em>due</em>, not
  * when it was sent, so a stalled server cannot hide its queueing (no coordinated omission).
  *
+ * <p>A request refused with 503 or 429 (the server's backlog is full) is sent again after a pause
+ * that doubles from 10 ms up to 1 s, as Segment's libraries retry; its latency runs until the 200,
+ * and {@code refused_then_resent} counts the refusals.
+ *
  * <pre>
  * java -cp bench/target/kairos-bench.jar io.kairos.bench.IngestLoad --url http://127.0.0.1:8080
  *     --key KEY [--events 2000000] [--batch 100] [--connections 8] [--rate 0] [--users 100000]
