@@ -13,6 +13,7 @@ import io.kairos.server.testing.TestStores;
 import io.kairos.server.testing.VirtualClock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -216,6 +217,7 @@ class GroupCommitTest {
       for (int i = 0; i < 3; i++) {
         assertThat(http.postJson("/v1/track", key, track("s" + i)).status()).isEqualTo(200);
       }
+      assertThat(server.ingestion().eventLog().awaitStored(Duration.ofSeconds(30))).isEqualTo(3);
       // The newest events are erased (as a GDPR erasure may): their seqs must still not return.
       server
           .database()
@@ -236,6 +238,7 @@ class GroupCommitTest {
               .createKey("default", io.kairos.server.workspace.Scope.INGEST, "k2")
               .secret();
       assertThat(http.postJson("/v1/track", key, track("s3")).status()).isEqualTo(200);
+      assertThat(server.ingestion().eventLog().awaitStored(Duration.ofSeconds(30))).isEqualTo(4);
       long seq =
           server
               .database()
