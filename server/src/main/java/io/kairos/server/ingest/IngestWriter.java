@@ -514,11 +514,8 @@ final class IngestWriter implements EventLog {
   private void log() {
     List<Submission> group = new ArrayList<>();
     while (true) {
-      Work first;
-      try {
-        first = front.take();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+      Work first = take(front);
+      if (first == null) {
         break;
       }
       if (first == STOP) {
@@ -672,14 +669,21 @@ final class IngestWriter implements EventLog {
         });
   }
 
+  /** The next work, once there is some; null when the thread is interrupted. */
+  private static Work take(LinkedBlockingQueue<Work> from) {
+    try {
+      return from.take();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    }
+  }
+
   private void run() {
     List<Work> group = new ArrayList<>();
     while (true) {
-      Work first;
-      try {
-        first = queue.take();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+      Work first = take(queue);
+      if (first == null) {
         break;
       }
       if (first == STOP) {
