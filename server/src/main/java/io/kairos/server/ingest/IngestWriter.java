@@ -1,6 +1,7 @@
 package io.kairos.server.ingest;
 
 import io.kairos.server.store.Database;
+import io.kairos.server.store.Settings;
 import io.kairos.server.store.SqlWork;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -67,6 +68,12 @@ final class IngestWriter implements EventLog {
   static final String ERASE = "erase";
 
   private static final long PRUNE_EVERY_MILLIS = 60_000;
+
+  /** The highest seq ever committed, so a seq is never reused after the newest are erased. */
+  private static final String EVENT_SEQ = "event_seq";
+
+  /** The number of the last ingest log record the store holds. */
+  private static final String LOG_STORED = "ingest_log_stored";
 
   /** Most events the logging thread takes for one force. */
   static final int MAX_LOG_EVENTS = 10_000;
@@ -297,15 +304,8 @@ final class IngestWriter implements EventLog {
     committedSeq =
         db.read(
             c -> {
-              try (PreparedStatement ps =
-                  c.prepareStatement(
-                      "SELECT value FROM settings WHERE key = 'ingest_log_stored'")) {
-                try (ResultSet rs = ps.executeQuery()) {
-                  if (rs.next()) {
-                    stored[0] = Long.parseLong(rs.getString(1));
-                  }
-                }
-              }
+              String logStored = Settings.get(c, LOG_STORED);
+              stored[0] = logStored == null ? 0 : Long.parseLong(logStored);
               long max = 0;
               try (PreparedStatement ps = c.prepareStatement("SELECT MAX(seq) FROM events");
                   ResultSet rs = ps.executeQuery()) {
@@ -313,15 +313,8 @@ final class IngestWriter implements EventLog {
                   max = rs.getLong(1);
                 }
               }
-              try (PreparedStatement ps =
-                  c.prepareStatement("SELECT value FROM settings WHERE key = 'event_seq'")) {
-                try (ResultSet rs = ps.executeQuery()) {
-                  if (rs.next()) {
-                    max = Math.max(max, Long.parseLong(rs.getString(1)));
-                  }
-                }
-              }
-              return max;
+              String eventSeq = Settings.get(c, EVENT_SEQ);
+              return eventSeq == null ? max : Math.max(max, Long.parseLong(eventSeq));
             });
     nextSeq = committedSeq + 1;
     List<IngestLog.Entry> pending = new ArrayList<>();
@@ -900,22 +893,10 @@ final class IngestWriter implements EventLog {
               }
               routed[0] = router;
               if (seq > first) {
-                try (PreparedStatement ps =
-                    c.prepareStatement(
-                        "INSERT INTO settings(key, value) VALUES ('event_seq', ?)"
-                            + " ON CONFLICT (key) DO UPDATE SET value = excluded.value")) {
-                  ps.setString(1, Long.toString(seq - 1));
-                  ps.executeUpdate();
-                }
+                Settings.put(c, EVENT_SEQ, Long.toString(seq - 1));
               }
               if (logged > 0) {
-                try (PreparedStatement ps =
-                    c.prepareStatement(
-                        "INSERT INTO settings(key, value) VALUES ('ingest_log_stored', ?)"
-                            + " ON CONFLICT (key) DO UPDATE SET value = excluded.value")) {
-                  ps.setString(1, Long.toString(logged));
-                  ps.executeUpdate();
-                }
+                Settings.put(c, LOG_STORED, Long.toString(logged));
               }
               stored[0] = logged;
               nextSeq = seq;

@@ -10,8 +10,8 @@ import io.kairos.server.openapi.OpenApi;
 import io.kairos.server.openapi.TrackingPaths;
 import io.kairos.server.ops.Metrics;
 import io.kairos.server.store.Database;
+import io.kairos.server.store.Settings;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Instant;
 import java.time.InstantSource;
 
@@ -138,13 +138,9 @@ public final class Ingestion implements Capability {
     Integer stored =
         db.transaction(
             c -> {
-              try (PreparedStatement ps =
-                  c.prepareStatement("SELECT value FROM settings WHERE key = 'partitions'")) {
-                try (ResultSet rs = ps.executeQuery()) {
-                  if (rs.next()) {
-                    return Integer.parseInt(rs.getString(1));
-                  }
-                }
+              String value = Settings.get(c, "partitions");
+              if (value != null) {
+                return Integer.parseInt(value);
               }
               try (PreparedStatement ps =
                   c.prepareStatement("INSERT INTO settings(key, value) VALUES ('partitions', ?)")) {

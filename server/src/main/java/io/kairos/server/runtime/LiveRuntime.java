@@ -180,6 +180,7 @@ public final class LiveRuntime implements Capability {
    * @return false when {@code limit} passed first, or the runtime stopped
    */
   public boolean awaitIdle(Duration limit) {
+    long deadline = System.nanoTime() + limit.toNanos();
     long seq = inputLog.settledSeq(limit);
     if (seq < 0) {
       return false;
@@ -187,7 +188,8 @@ public final class LiveRuntime implements Capability {
     long now = clock.millis();
     wake();
     try {
-      return progress.awaitIdle(seq, now, limit.toNanos());
+      // One limit for both waits: the store catching up, then the partitions.
+      return progress.awaitIdle(seq, now, deadline - System.nanoTime());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return false;

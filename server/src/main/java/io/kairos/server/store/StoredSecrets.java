@@ -1,7 +1,6 @@
 package io.kairos.server.store;
 
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.util.function.Supplier;
 
 /**
@@ -20,14 +19,9 @@ public final class StoredSecrets {
   public static Secret get(Database db, String key, Supplier<String> generate) {
     return db.transaction(
         c -> {
-          try (PreparedStatement ps =
-              c.prepareStatement("SELECT value FROM settings WHERE key = ?")) {
-            ps.setString(1, key);
-            try (ResultSet rs = ps.executeQuery()) {
-              if (rs.next()) {
-                return new Secret(rs.getString(1), false);
-              }
-            }
+          String stored = Settings.get(c, key);
+          if (stored != null) {
+            return new Secret(stored, false);
           }
           String secret = generate.get();
           try (PreparedStatement ps =

@@ -66,7 +66,7 @@ class IngestBackpressureTest {
       assertThat(refused.status()).isEqualTo(503);
       assertThat(refused.json().get("detail").asText())
           .contains("waiting for the store or the engine");
-      // The runtime's own appends are not held back by the engine's backlog.
+      // The refusal is the engine's backlog: the first 60 are stored, only not applied yet.
       assertThat(server.ingestion().eventLog().awaitStored(RuntimeFixture.IDLE)).isEqualTo(60);
 
       release.countDown();
