@@ -352,7 +352,8 @@ final class PartitionWorker implements Runnable {
                   }
                   return tc;
                 });
-    rt.metrics().committed(b, System.nanoTime() - started, now);
+    // The decision counts from the event's arrival to this commit: after it, not from the start.
+    rt.metrics().committed(b, System.nanoTime() - started, rt.clock().millis());
     batch = null;
     profiles.afterCommit(b);
     cursor = upTo;

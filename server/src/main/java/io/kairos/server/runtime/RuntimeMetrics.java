@@ -62,7 +62,8 @@ final class RuntimeMetrics {
         .register(registry);
   }
 
-  void committed(Batch b, long nanos, long now) {
+  /** A batch committed at {@code committedAt} (epoch ms) after {@code nanos} of transaction. */
+  void committed(Batch b, long nanos, long committedAt) {
     commit.record(nanos, TimeUnit.NANOSECONDS);
     events.increment(b.events);
     timers.increment(b.timers);
@@ -70,7 +71,7 @@ final class RuntimeMetrics {
     merges.increment(b.merges);
     erasures.increment(b.erasures.size());
     for (long received : b.received) {
-      decision.record(Math.max(0, now - received), TimeUnit.MILLISECONDS);
+      decision.record(Math.max(0, committedAt - received), TimeUnit.MILLISECONDS);
     }
   }
 }

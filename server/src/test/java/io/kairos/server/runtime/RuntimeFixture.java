@@ -36,6 +36,9 @@ final class RuntimeFixture implements AutoCloseable {
   DirectInputLog log;
   LiveRuntime runtime;
 
+  /** The registry the runtime reports to (a new one at every start). */
+  Metrics metrics;
+
   /** How states are stored; a test may swap in one that fails. */
   StateFormat format = StateFormat.CODEC;
 
@@ -114,7 +117,8 @@ final class RuntimeFixture implements AutoCloseable {
   /** Starts a runtime over the store (as a new process would). */
   void start() {
     log = new DirectInputLog(db, PartitionFunction.hashing(settings.partitions()));
-    runtime = new LiveRuntime(settings, db, definitions, log, clock, new Metrics(), format);
+    metrics = new Metrics();
+    runtime = new LiveRuntime(settings, db, definitions, log, clock, metrics, format);
     runtime.start();
   }
 
