@@ -51,7 +51,7 @@ public final class ConfigLoader {
               "",
               "message templates (<id>.json) loaded into a new 'default'" + " workspace"),
           new Key("runtime.partitions", "2", "partitions profiles are spread over"),
-          new Key("runtime.batch_size", "500", "inputs a partition applies per transaction"),
+          new Key("runtime.batch_size", "2000", "inputs a partition applies per transaction"),
           new Key("runtime.timer_window", "10000", "soonest timers each partition keeps in memory"),
           new Key(
               "runtime.cache_profiles", "100000", "profile states kept in memory, all partitions"),

@@ -88,7 +88,7 @@ class ServerRuntimeTest {
         .hasMessageStartingWith("runtime.cache_profiles:");
     var c = new ConfigLoader().env(java.util.Map.of("KAIROS_RUNTIME_TIMER_WINDOW", "5000")).build();
     assertThat(c.timerWindow()).isEqualTo(5000);
-    assertThat(c.runtimeBatchSize()).isEqualTo(500);
+    assertThat(c.runtimeBatchSize()).isEqualTo(2000);
     assertThat(c.cacheProfiles()).isEqualTo(100_000);
   }
 
