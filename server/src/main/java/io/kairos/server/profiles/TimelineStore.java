@@ -9,9 +9,10 @@ import java.util.List;
 
 /**
  * A profile's history as one stream, read in one statement: its customer events (the messages it
- * sent and API triggers, from {@code events}, found through the {@code event} rows the runtime
- * writes to {@code timeline} as it applies them; the runtime's merge markers and erase requests are
- * bookkeeping and left out) and what the runtime decided ({@code timeline}), newest first.
+ * sent and API triggers, from {@code events}, found through the {@code timeline} rows that name
+ * them in {@code input_seq}: the decisions an event caused, or the {@code event} row the runtime
+ * writes for one that caused none; the runtime's merge markers and erase requests are bookkeeping
+ * and left out) and what the runtime decided ({@code timeline}), newest first.
  *
  * <p>The order is the order things happened in, as a key {@code (time, seq, source, id)}: an event
  * at its timestamp, right before the decisions it caused ({@code timeline.input_seq}); decisions of
@@ -75,10 +76,10 @@ final class TimelineStore {
             + " e.body AS body, CAST(NULL AS TEXT) AS kind, CAST(NULL AS TEXT) AS journey,"
             + " CAST(NULL AS TEXT) AS version, CAST(NULL AS TEXT) AS step,"
             + " CAST(NULL AS DOUBLE PRECISION) AS revenue, CAST(NULL AS TEXT) AS detail"
-            + " FROM timeline a JOIN events e ON e.seq = a.input_seq"
+            + " FROM events e WHERE e.seq IN (SELECT a.input_seq FROM timeline a"
             + " WHERE a.workspace = ? AND a.profile IN ("
             + in
-            + ") AND a.kind = 'event' AND e.type NOT IN ('merge_out', 'erase')"
+            + ") AND a.input_seq IS NOT NULL) AND e.type NOT IN ('merge_out', 'erase')"
             + " UNION ALL "
             + "SELECT l.at, COALESCE(l.input_seq, 0), 1, l.id, NULL, NULL, NULL, l.message_id,"
             + " NULL, l.kind, l.journey, l.version, l.step, l.revenue, l.detail"

@@ -282,14 +282,13 @@ final class BatchWriter {
         ps.setString(3, id);
         ps.executeUpdate();
       }
-      // The events it sent: every log row applied to it has its 'event' timeline row (merge
-      // markers too); the erase row itself stays, as the record of the request.
+      // The events it sent: every log row applied to it is named by a timeline row of it, its
+      // own 'event' row or one of the decisions it caused (merge markers too); the erase row
+      // itself stays, as the record of the request.
       try (PreparedStatement ps =
           c.prepareStatement(
               "DELETE FROM events WHERE seq IN (SELECT input_seq FROM timeline"
-                  + " WHERE workspace = ? AND profile = ? AND kind = '"
-                  + EffectRows.APPLIED
-                  + "' AND input_seq < ?)")) {
+                  + " WHERE workspace = ? AND profile = ? AND input_seq < ?)")) {
         ps.setString(1, e.workspace());
         ps.setString(2, id);
         ps.setLong(3, e.seq());
