@@ -403,6 +403,17 @@ final class PartitionWorker implements Runnable {
    * deletion) and an error in the timeline; the profiles it changed stay as committed.
    */
   private void setApart(Batch b, ProfileKey key, RuntimeException e) {
+    // The one input's log row, if it was one applied to this profile: the error row names it, so
+    // erasure and the timeline API still find the event when every other row is dropped.
+    Long seq = null;
+    for (TimelineRow t : b.timeline) {
+      if (t.inputSeq() != null
+          && t.profile().equals(key.id())
+          && t.workspace().equals(key.workspace())) {
+        seq = t.inputSeq();
+        break;
+      }
+    }
     for (ProfileKey k : b.touched.keySet()) {
       profiles.evict(k);
     }
@@ -421,7 +432,7 @@ final class PartitionWorker implements Runnable {
             key.id(),
             clock,
             "error",
-            null,
+            seq,
             Map.of("reason", "the input's outcome cannot be stored and was set apart: " + e)));
   }
 

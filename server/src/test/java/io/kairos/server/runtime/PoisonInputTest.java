@@ -119,6 +119,12 @@ class PoisonInputTest {
       assertThat(f.trace()).noneMatch(l -> l.contains("| poison |"));
       assertThat(f.notes("error")).containsExactly("ana 2026-03-02T10:00:00Z");
       assertThat(f.count("SELECT COUNT(*) FROM profiles")).isEqualTo(3);
+      // The event set apart is still ana's: her timeline names it (erasure finds it there).
+      assertThat(
+              f.count(
+                  "SELECT COUNT(*) FROM timeline t JOIN events e ON e.seq = t.input_seq"
+                      + " WHERE t.profile = 'ana' AND t.kind = 'error' AND e.name = 'Poisoned'"))
+          .isOne();
     }
   }
 
