@@ -18,18 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
  * transaction) shows in it, so the metric cannot look better than what a customer sees.
  */
 class DecisionLatencyTest {
-  private static final Definitions WELCOME =
-      TestDefinitions.of(
-          """
-          id: welcome
-          goal: welcome
-          trigger:
-            event: Signed Up
-          entry: parallel
-          steps:
-            - send: email
-              template: welcome
-          """);
+  private static final Definitions WELCOME = TestDefinitions.of(TestDefinitions.WELCOME_YAML);
 
   @TempDir Path dir;
 

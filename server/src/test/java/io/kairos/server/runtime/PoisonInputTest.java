@@ -15,19 +15,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * an error in the timeline; the partition goes on with everything else instead of stalling.
  */
 class PoisonInputTest {
-  private static final String WELCOME_YAML =
-      """
-      id: welcome
-      goal: welcome
-      trigger:
-        event: Signed Up
-      entry: parallel
-      steps:
-        - send: email
-          template: welcome
-      """;
-
-  private static final Definitions WELCOME = TestDefinitions.of(WELCOME_YAML);
+  private static final Definitions WELCOME = TestDefinitions.of(TestDefinitions.WELCOME_YAML);
 
   @TempDir Path dir;
 
@@ -74,7 +62,7 @@ class PoisonInputTest {
   void anOutcomeThatCannotBeStoredIsSetApart(StoreKind kind) {
     Definitions defs =
         TestDefinitions.of(
-            WELCOME_YAML,
+            TestDefinitions.WELCOME_YAML,
             """
             id: poison
             goal: mark

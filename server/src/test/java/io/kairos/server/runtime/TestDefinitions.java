@@ -25,6 +25,19 @@ import java.util.stream.Stream;
  * version ever published stays readable.
  */
 final class TestDefinitions implements PublishedDefinitions {
+  /** One journey: a welcome email to everyone who signs up. */
+  static final String WELCOME_YAML =
+      """
+      id: welcome
+      goal: welcome
+      trigger:
+        event: Signed Up
+      entry: parallel
+      steps:
+        - send: email
+          template: welcome
+      """;
+
   private volatile Definitions current;
   private final Map<String, Journey> versions = new ConcurrentHashMap<>();
   private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();

@@ -16,18 +16,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * both, which would write a row per event that says nothing new.
  */
 class TimelineIndexTest {
-  private static final Definitions WELCOME =
-      TestDefinitions.of(
-          """
-          id: welcome
-          goal: welcome
-          trigger:
-            event: Signed Up
-          entry: parallel
-          steps:
-            - send: email
-              template: welcome
-          """);
+  private static final Definitions WELCOME = TestDefinitions.of(TestDefinitions.WELCOME_YAML);
 
   @TempDir Path dir;
 
