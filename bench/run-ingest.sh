@@ -10,6 +10,8 @@
 # closed-loop load (maximum acknowledged events/s, 100 events per request), then the open loop at
 # half that rate (acknowledgement latency percentiles), then reads the engine's event-to-decision
 # latency from /metrics. Prints one line per run; a copy goes to bench/results/ (git-ignored).
+# The server runs on $JAVA_HOME/bin/java when JAVA_HOME is set (as ./kairos does), with
+# KAIROS_JAVA_OPTS; the first line of the results names that JVM and its options.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -46,8 +48,10 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# The launcher's default for `kairos server`.
+# The launcher's default for `kairos server`, and its JVM.
 : "${KAIROS_JAVA_OPTS:=-XX:+UseG1GC -XX:MaxGCPauseMillis=20 -Xmx1g}"
+server_java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+echo "jvm=$("$server_java" -version 2>&1 | head -1 | tr ' ' '_') opts=${KAIROS_JAVA_OPTS// /,}" | tee -a "$out"
 
 wait_ready() {
   for _ in $(seq 1 600); do
@@ -69,7 +73,7 @@ for store in "${stores[@]}"; do
     export KAIROS_STORE_URL="$(grep -m1 '^jdbc:' "$work/pg.url")" KAIROS_STORE_USER=postgres
   fi
   # shellcheck disable=SC2086
-  java $KAIROS_JAVA_OPTS -jar "$APP_JAR" server --port "$PORT" --data "$data" \
+  "$server_java" $KAIROS_JAVA_OPTS -jar "$APP_JAR" server --port "$PORT" --data "$data" \
     --journeys examples/journeys >"$work/server-$store.log" 2>&1 &
   server=$!
   pids+=($server)
