@@ -407,9 +407,7 @@ final class PartitionWorker implements Runnable {
     // erasure and the timeline API still find the event when every other row is dropped.
     Long seq = null;
     for (TimelineRow t : b.timeline) {
-      if (t.inputSeq() != null
-          && t.profile().equals(key.id())
-          && t.workspace().equals(key.workspace())) {
+      if (t.namesInputOf(key.workspace(), key.id())) {
         seq = t.inputSeq();
         break;
       }
@@ -479,10 +477,7 @@ final class PartitionWorker implements Runnable {
   private static boolean names(List<TimelineRow> timeline, int from, LogEntry row) {
     for (int i = from; i < timeline.size(); i++) {
       TimelineRow t = timeline.get(i);
-      if (t.inputSeq() != null
-          && t.inputSeq() == row.seq()
-          && t.profile().equals(row.profile())
-          && t.workspace().equals(row.workspace())) {
+      if (t.namesInputOf(row.workspace(), row.profile()) && t.inputSeq() == row.seq()) {
         return true;
       }
     }

@@ -17,4 +17,12 @@ record TimelineRow(
     String messageId,
     Double revenue,
     Long inputSeq,
-    String detail) {}
+    String detail) {
+
+  /**
+   * Whether this row names a log row (an input) applied to {@code profile} of {@code workspace}.
+   */
+  boolean namesInputOf(String workspace, String profile) {
+    return inputSeq != null && this.profile.equals(profile) && this.workspace.equals(workspace);
+  }
+}
