@@ -437,6 +437,9 @@ public sealed interface Effect {
   /**
    * A message the policies hold back until {@code until} (quiet hours, a frequency cap, a minimum
    * gap); it is decided again then, with the same {@link #messageId()}.
+   *
+   * @param first whether this is the first time the message is held back (a message deferred again
+   *     when its time comes is the same message: counted once among the deferred messages)
    */
   record Deferred(
       String journey,
@@ -451,7 +454,8 @@ public sealed interface Effect {
       Category category,
       String topic,
       long until,
-      String reason)
+      String reason,
+      boolean first)
       implements Effect {
     public String summary() {
       return "defer " + channel + " " + template + " until " + Timestamps.formatSeconds(until);

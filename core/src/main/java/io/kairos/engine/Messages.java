@@ -135,7 +135,7 @@ final class Messages {
     PendingMessage p =
         new PendingMessage(
             j.id(), j.version(), stepId, in.seq, s.template(), data, m, now, 0, event);
-    apply(state, p, d, now, out, what + ": ");
+    apply(state, p, d, now, out, what + ": ", true);
   }
 
   /** A {@link Timer.Kind#MESSAGE} timer fired: decides every deferred message due by now. */
@@ -187,7 +187,7 @@ final class Messages {
                 p.message.expiresAt()));
         sent(state, p.message, now, zone);
       } else {
-        apply(state, p, d, now, out, what + "; ");
+        apply(state, p, d, now, out, what + "; ", false);
       }
     }
   }
@@ -230,9 +230,15 @@ final class Messages {
     }
   }
 
-  /** Defers or skips {@code p} as {@code d} says. */
+  /** Defers or skips {@code p} as {@code d} says; {@code first}: it was not deferred before. */
   private static void apply(
-      ProfileState state, PendingMessage p, Decision d, long now, Effects out, String what) {
+      ProfileState state,
+      PendingMessage p,
+      Decision d,
+      long now,
+      Effects out,
+      String what,
+      boolean first) {
     String profile = state.profile().id();
     Message m = p.message;
     if (d instanceof Decision.Defer defer) {
@@ -256,7 +262,8 @@ final class Messages {
               m.category(),
               m.topic(),
               defer.until(),
-              what + "held by " + defer.reason()));
+              what + "held by " + defer.reason(),
+              first));
     } else {
       Decision.Skip skip = (Decision.Skip) d;
       out.emit(

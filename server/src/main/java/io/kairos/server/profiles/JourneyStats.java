@@ -10,11 +10,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Counts of what journeys decided, per journey, step and (when asked) version, computed by SQL
- * aggregates over the {@code timeline} rows the runtime wrote — the same effects the simulator's
- * summary counts. One statement, so one committed state. The counters are defined in docs/api.md
- * ("Journey stats"); each timeline row belongs to exactly one step, so a journey's totals are the
- * sums of its steps.
+ * Counts of what journeys decided, per journey, step and (when asked) version, summed from the
+ * counters the runtime keeps per quarter hour ({@code journey_counts}, written with the timeline
+ * rows they count: the same effects the simulator's summary counts). One statement, so one
+ * committed state. The counters are defined in docs/api.md ("Journey stats"); each decision belongs
+ * to exactly one step, so a journey's totals are the sums of its steps.
  *
  * <p>What became of the messages (delivered, bounced, opened...) is not in the timeline as
  * decisions: it is counted from the marks on each message's {@code outbox} row ({@code
@@ -55,11 +55,6 @@ final class JourneyStats {
           + " SUM(CASE WHEN machine_opens > 0 THEN 1 ELSE 0 END), COUNT(first_click_at),"
           + " COUNT(unsubscribed_at), COUNT(read_at)";
 
-  /** The timeline kinds the counters read. */
-  private static final String KINDS =
-      "'entered', 'entry_refused', 'completed', 'exited', 'send', 'deferred', 'skipped',"
-          + " 'converted'";
-
   /**
    * The counts of one journey, step and version (null unless split by version), in the order of
    * {@link #COUNTERS}; revenue counters as doubles.
@@ -76,36 +71,27 @@ final class JourneyStats {
 
   /**
    * The groups of {@code workspace}, of one journey or all (null), with decisions made at {@code
-   * from} or later and before {@code to} (each null: unbounded).
+   * from} or later and before {@code to} (each null: unbounded; else on a quarter hour, as the
+   * counters are kept).
    */
   List<Group> groups(String workspace, String journey, Long from, Long to, boolean byVersion) {
-    Dialect.Expr held = dialect.jsonTrue("detail", "holdout");
-    List<Object> args = new ArrayList<>(held.args());
-    String version = byVersion ? "version" : "CAST(NULL AS TEXT)";
+    List<Object> args = new ArrayList<>();
+    String version = byVersion ? "NULLIF(version, '')" : "CAST(NULL AS TEXT)";
     // The outbox keeps the version in the payload only: parsed when asked for, and then only for
     // the journey's rows in the window.
     Dialect.Expr outboxVersion =
-        byVersion ? dialect.jsonText("payload", "version") : new Dialect.Expr(version, List.of());
-    // Counted per kind (a cheap grouping), and the distinct deferred messages in a second branch
-    // of the same statement: COUNT(DISTINCT) over every row would sort them all. The holdout flag
-    // lives in the detail JSON of conversions only, so only those are parsed.
+        byVersion
+            ? dialect.jsonText("payload", "version")
+            : new Dialect.Expr("CAST(NULL AS TEXT)", List.of());
     String sql =
-        "SELECT journey, step, v, kind, COUNT(*), SUM(held),"
-            + " SUM(CASE WHEN held = 0 THEN COALESCE(revenue, 0) ELSE 0 END),"
-            + " SUM(CASE WHEN held = 1 THEN COALESCE(revenue, 0) ELSE 0 END), 0, 0, 0, 0"
-            + " FROM (SELECT journey, step, "
+        "SELECT journey, NULLIF(step, ''), "
             + version
-            + " AS v, kind, revenue, CASE WHEN kind = 'converted' THEN (CASE WHEN "
-            + held.sql()
-            + " THEN 1 ELSE 0 END) ELSE 0 END AS held FROM timeline"
-            + where(workspace, journey, from, to, KINDS, args)
-            + ") x GROUP BY journey, step, v, kind"
-            + " UNION ALL SELECT journey, step, "
+            + ", kind, SUM(n), SUM(held), SUM(revenue), SUM(held_revenue), 0, 0, 0, 0"
+            + " FROM journey_counts"
+            + where(workspace, journey, from, to, args)
+            + " GROUP BY journey, NULLIF(step, ''), "
             + version
-            + ", 'deferred_messages', COUNT(DISTINCT message_id), 0, 0, 0, 0, 0, 0, 0 FROM timeline"
-            + where(workspace, journey, from, to, "'deferred'", args)
-            + " GROUP BY journey, step, "
-            + version
+            + ", kind HAVING SUM(n) <> 0"
             + " UNION ALL SELECT journey, step, v, 'outbox', "
             + OUTBOX_COUNTS
             + " FROM (SELECT journey, step, "
@@ -148,22 +134,19 @@ final class JourneyStats {
   }
 
   private static String where(
-      String workspace, String journey, Long from, Long to, String kinds, List<Object> args) {
+      String workspace, String journey, Long from, Long to, List<Object> args) {
     StringBuilder where = new StringBuilder(" WHERE workspace = ?");
     args.add(workspace);
     if (journey != null) {
       where.append(" AND journey = ?");
       args.add(journey);
-    } else {
-      where.append(" AND journey IS NOT NULL");
     }
-    where.append(" AND kind IN (").append(kinds).append(')');
     if (from != null) {
-      where.append(" AND at >= ?");
+      where.append(" AND bucket >= ?");
       args.add(from);
     }
     if (to != null) {
-      where.append(" AND at < ?");
+      where.append(" AND bucket < ?");
       args.add(to);
     }
     return where.toString();

@@ -15,6 +15,7 @@ import io.kairos.server.http.Authenticator;
 import io.kairos.server.http.Problem;
 import io.kairos.server.http.ProblemException;
 import io.kairos.server.openapi.OpenApi;
+import io.kairos.server.runtime.JourneyCounts;
 import io.kairos.server.runtime.LiveRuntime;
 import io.kairos.server.store.Database;
 import io.kairos.server.workspace.ApiKey;
@@ -327,8 +328,8 @@ public final class ProfilesApi implements Capability {
   private void stats(Context ctx, String journeyId) {
     ApiKey key = auth.require(ctx, Scope.READ);
     Params p = Params.of(ctx, Set.of("from", "to", "by"), null);
-    Long from = p.time("from");
-    Long to = p.time("to");
+    Long from = onQuarterHour("from", p.time("from"));
+    Long to = onQuarterHour("to", p.time("to"));
     if (from != null && to != null && to <= from) {
       throw ProblemException.badField("to", "must be later than from");
     }
@@ -368,6 +369,18 @@ public final class ProfilesApi implements Capability {
     range(body, from, to);
     body.put("journeys", out);
     ctx.json(body);
+  }
+
+  /** The counters are kept per quarter hour: a window starts and ends on one. */
+  private static Long onQuarterHour(String field, Long time) {
+    if (time != null && Math.floorMod(time, JourneyCounts.BUCKET_MILLIS) != 0) {
+      throw ProblemException.badField(
+          field,
+          "must be on a quarter hour (minutes 00, 15, 30 or 45, no seconds), as the stats are"
+              + " counted per quarter hour; got "
+              + Views.time(time));
+    }
+    return time;
   }
 
   private static void range(Map<String, Object> body, Long from, Long to) {

@@ -35,6 +35,7 @@ final class Batch {
   final List<Long> firedTimers = new ArrayList<>();
   final List<OutboxRow> outbox = new ArrayList<>();
   final List<TimelineRow> timeline = new ArrayList<>();
+  final JourneyCounts counts = new JourneyCounts();
   final List<Erasure> erasures = new ArrayList<>();
 
   /** received_at of every event applied, for the decision latency. */

@@ -1,13 +1,18 @@
 package io.kairos.server.runtime;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import io.kairos.engine.Timer;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -42,6 +47,7 @@ final class BatchWriter {
     long deleted = deleteTimers(c, partition, b.firedTimers, born);
     insertOutbox(c, b.outbox);
     insertTimeline(c, b.timeline);
+    addCounts(c, b.counts, 1);
     for (Erasure e : b.erasures) {
       deleted += erase(c, e, now);
     }
@@ -267,9 +273,99 @@ final class BatchWriter {
     }
   }
 
+  /**
+   * Adds {@code counts} to {@code journey_counts} ({@code sign} 1), or takes them back (-1: an
+   * erasure).
+   */
+  private static void addCounts(Connection c, JourneyCounts counts, int sign) throws SQLException {
+    if (counts.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "INSERT INTO journey_counts (workspace, journey, version, step, bucket, kind, n, held,"
+                + " revenue, held_revenue) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                + " ON CONFLICT (workspace, journey, bucket, step, version, kind) DO UPDATE SET"
+                + " n = journey_counts.n + excluded.n,"
+                + " held = journey_counts.held + excluded.held,"
+                + " revenue = journey_counts.revenue + excluded.revenue,"
+                + " held_revenue = journey_counts.held_revenue + excluded.held_revenue")) {
+      for (Map.Entry<JourneyCounts.Key, JourneyCounts.Sums> e : counts.sums().entrySet()) {
+        JourneyCounts.Key k = e.getKey();
+        JourneyCounts.Sums v = e.getValue();
+        ps.setString(1, k.workspace());
+        ps.setString(2, k.journey());
+        ps.setString(3, k.version());
+        ps.setString(4, k.step());
+        ps.setLong(5, k.bucket());
+        ps.setString(6, k.kind());
+        ps.setLong(7, sign * v.n);
+        ps.setLong(8, sign * v.held);
+        ps.setDouble(9, sign * v.revenue);
+        ps.setDouble(10, sign * v.heldRevenue);
+        ps.addBatch();
+      }
+      ps.executeBatch();
+    }
+  }
+
+  /**
+   * What the timeline rows of {@code ids} added to the journey stats, read back before they are
+   * deleted (the first deferral of a message is its earliest {@code deferred} row).
+   */
+  private static JourneyCounts countsOf(Connection c, String workspace, List<String> ids)
+      throws SQLException {
+    JourneyCounts counts = new JourneyCounts();
+    Map<List<String>, long[]> firstDeferral = new LinkedHashMap<>();
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT journey, version, step, at, kind, revenue, detail, message_id FROM timeline"
+                + " WHERE workspace = ? AND profile = ? AND journey IS NOT NULL AND kind IN ("
+                + JourneyCounts.KINDS
+                + ")")) {
+      for (String id : ids) {
+        ps.setString(1, workspace);
+        ps.setString(2, id);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            String journey = rs.getString(1);
+            String version = rs.getString(2);
+            String step = rs.getString(3);
+            long at = rs.getLong(4);
+            String kind = rs.getString(5);
+            JourneyCounts.Sums s = counts.count(workspace, journey, version, step, at, kind);
+            if (kind.equals("converted")) {
+              double value = rs.getDouble(6);
+              if (JsonValues.MAPPER.readTree(rs.getString(7)).path("holdout").asBoolean()) {
+                s.held++;
+                s.heldRevenue += value;
+              } else {
+                s.revenue += value;
+              }
+            } else if (kind.equals("deferred")) {
+              long[] first =
+                  firstDeferral.computeIfAbsent(
+                      Arrays.asList(journey, version, step, rs.getString(8)),
+                      k -> new long[] {Long.MAX_VALUE});
+              first[0] = Math.min(first[0], at);
+            }
+          }
+        } catch (JsonProcessingException ex) {
+          throw new SQLException("a conversion's timeline detail is not JSON", ex);
+        }
+      }
+    }
+    firstDeferral.forEach(
+        (k, first) ->
+            counts.count(workspace, k.get(0), k.get(1), k.get(2), first[0], "deferred_messages"));
+    return counts;
+  }
+
   /** Erases a profile; returns how many timers went with it. */
   private static long erase(Connection c, Erasure e, long now) throws SQLException {
     long timers = deleteTimers(c, e.timers());
+    // Its decisions leave the stats with its timeline.
+    addCounts(c, countsOf(c, e.workspace(), e.ids()), -1);
     for (String id : e.ids()) {
       // Every outbox row has the timeline row of its decision, under the same message id: the
       // outbox needs no index by profile (one less random-key page written per message).

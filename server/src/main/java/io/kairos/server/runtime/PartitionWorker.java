@@ -768,6 +768,7 @@ final class PartitionWorker implements Runnable {
     @Override
     public void emit(Effect effect) {
       b.timeline.add(EffectRows.timeline(workspace, effect, seq));
+      b.counts.add(workspace, effect);
       OutboxRow o = EffectRows.outbox(workspace, effect);
       if (o != null) {
         b.outbox.add(o);
