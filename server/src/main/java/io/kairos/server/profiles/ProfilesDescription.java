@@ -8,6 +8,14 @@ import java.util.Map;
 
 /** The OpenAPI description of {@link ProfilesApi}'s routes (docs/api.md has the prose). */
 final class ProfilesDescription {
+  /** The stats window's bounds: counters are kept per quarter hour. */
+  private static final String FROM =
+      "count decisions (and the messages decided) at or after this time, on a quarter hour"
+          + " (minutes 00, 15, 30 or 45)";
+
+  private static final String TO =
+      "count decisions (and the messages decided) before this time, on a quarter hour";
+
   private ProfilesDescription() {}
 
   private static Map<String, Object> string() {
@@ -271,16 +279,16 @@ final class ProfilesDescription {
             "Counters per journey and step, defined in docs/api.md (Journey stats): the decisions,"
                 + " and per message decided in the window what became of it (delivered, bounced,"
                 + " failed, unique_opens, machine_opens, unique_clicks, unsubscribed, read).")
-        .query("from", "count decisions (and the messages decided) at or after this time", from)
-        .query("to", "count decisions (and the messages decided) before this time", from)
+        .query("from", FROM, from)
+        .query("to", TO, from)
         .query("by", "`version`: split by the journey version", Map.of("enum", List.of("version")))
         .json(200, "the journey's stats", OpenApi.ref("JourneyStats"))
         .problem(400, "a bad parameter (named in `errors`)")
         .problem(404, "no such journey in the key's workspace");
     api.operation("GET", "/v1/stats/journeys", "stats", "Every journey's stats")
         .scope(Scope.READ)
-        .query("from", "count decisions (and the messages decided) at or after this time", from)
-        .query("to", "count decisions (and the messages decided) before this time", from)
+        .query("from", FROM, from)
+        .query("to", TO, from)
         .query("by", "`version`: split by the journey version", Map.of("enum", List.of("version")))
         .json(
             200,
