@@ -47,9 +47,9 @@ final class BatchWriter {
     long deleted = deleteTimers(c, partition, b.firedTimers, born);
     insertOutbox(c, b.outbox);
     insertTimeline(c, b.timeline);
-    addCounts(c, b.counts, 1);
+    addCounts(c, partition, b.counts, 1);
     for (Erasure e : b.erasures) {
-      deleted += erase(c, e, now);
+      deleted += erase(c, partition, e, now);
     }
     try (PreparedStatement ps =
         c.prepareStatement(
@@ -274,18 +274,21 @@ final class BatchWriter {
   }
 
   /**
-   * Adds {@code counts} to {@code journey_counts} ({@code sign} 1), or takes them back (-1: an
-   * erasure).
+   * Adds {@code counts} to the rows of {@code partition} in {@code journey_counts} ({@code sign}
+   * 1), or takes them back (-1: an erasure). A partition writes only rows of its own, so the
+   * writers of two partitions never wait for each other's row locks.
    */
-  private static void addCounts(Connection c, JourneyCounts counts, int sign) throws SQLException {
+  private static void addCounts(Connection c, int partition, JourneyCounts counts, int sign)
+      throws SQLException {
     if (counts.isEmpty()) {
       return;
     }
     try (PreparedStatement ps =
         c.prepareStatement(
-            "INSERT INTO journey_counts (workspace, journey, version, step, bucket, kind, n, held,"
-                + " revenue, held_revenue) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                + " ON CONFLICT (workspace, journey, bucket, step, version, kind) DO UPDATE SET"
+            "INSERT INTO journey_counts (workspace, journey, partition, version, step, bucket,"
+                + " kind, n, held, revenue, held_revenue) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                + " ON CONFLICT (workspace, journey, bucket, step, version, kind, partition)"
+                + " DO UPDATE SET"
                 + " n = journey_counts.n + excluded.n,"
                 + " held = journey_counts.held + excluded.held,"
                 + " revenue = journey_counts.revenue + excluded.revenue,"
@@ -295,14 +298,15 @@ final class BatchWriter {
         JourneyCounts.Sums v = e.getValue();
         ps.setString(1, k.workspace());
         ps.setString(2, k.journey());
-        ps.setString(3, k.version());
-        ps.setString(4, k.step());
-        ps.setLong(5, k.bucket());
-        ps.setString(6, k.kind());
-        ps.setLong(7, sign * v.n);
-        ps.setLong(8, sign * v.held);
-        ps.setDouble(9, sign * v.revenue);
-        ps.setDouble(10, sign * v.heldRevenue);
+        ps.setInt(3, partition);
+        ps.setString(4, k.version());
+        ps.setString(5, k.step());
+        ps.setLong(6, k.bucket());
+        ps.setString(7, k.kind());
+        ps.setLong(8, sign * v.n);
+        ps.setLong(9, sign * v.held);
+        ps.setDouble(10, sign * v.revenue);
+        ps.setDouble(11, sign * v.heldRevenue);
         ps.addBatch();
       }
       ps.executeBatch();
@@ -362,10 +366,11 @@ final class BatchWriter {
   }
 
   /** Erases a profile; returns how many timers went with it. */
-  private static long erase(Connection c, Erasure e, long now) throws SQLException {
+  private static long erase(Connection c, int partition, Erasure e, long now) throws SQLException {
     long timers = deleteTimers(c, e.timers());
-    // Its decisions leave the stats with its timeline.
-    addCounts(c, countsOf(c, e.workspace(), e.ids()), -1);
+    // Its decisions leave the stats with its timeline. They are taken from this partition's rows
+    // even where another partition counted them (a visitor it absorbed): the sums stay right.
+    addCounts(c, partition, countsOf(c, e.workspace(), e.ids()), -1);
     for (String id : e.ids()) {
       // Every outbox row has the timeline row of its decision, under the same message id: the
       // outbox needs no index by profile (one less random-key page written per message).

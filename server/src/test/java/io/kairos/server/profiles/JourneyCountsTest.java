@@ -148,7 +148,10 @@ class JourneyCountsTest {
     }
   }
 
-  /** The non-zero counters, by journey|version|step|bucket|kind: n, held, revenue, held revenue. */
+  /**
+   * The non-zero counters summed over partitions, by journey|version|step|bucket|kind: n, held,
+   * revenue, held revenue.
+   */
   private static Map<String, List<Double>> counters(ProfilesFixture f) {
     return f.server
         .database()
@@ -157,8 +160,10 @@ class JourneyCountsTest {
               Map<String, List<Double>> out = new TreeMap<>();
               try (PreparedStatement ps =
                       c.prepareStatement(
-                          "SELECT journey, version, step, bucket, kind, n, held, revenue,"
-                              + " held_revenue FROM journey_counts WHERE n <> 0");
+                          "SELECT journey, version, step, bucket, kind, SUM(n), SUM(held),"
+                              + " SUM(revenue), SUM(held_revenue) FROM journey_counts"
+                              + " GROUP BY journey, version, step, bucket, kind"
+                              + " HAVING SUM(n) <> 0");
                   ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                   String key =
