@@ -2,22 +2,33 @@ package io.kairos.server.runtime;
 
 import io.kairos.engine.Effect;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * What a batch adds to the journey stats ({@code journey_counts}): the engine's decisions summed
  * per journey, version, step, quarter hour and kind, so the stats read a few sums per quarter hour
- * instead of every timeline row (docs/decisions.md 30). The kinds and what they count are those of
- * the timeline rows of the same effects ({@link EffectRows}).
+ * instead of every timeline row (docs/decisions.md 30). What is counted is read from the timeline
+ * rows of the same effects ({@link EffectRows}), so the two always name a decision alike.
  */
 public final class JourneyCounts {
   /** The counters' granularity: a quarter hour, so any time zone's midnight starts one. */
   public static final long BUCKET_MILLIS = 15 * 60_000L;
 
-  /** The timeline kinds that are counted, as SQL (the erasure reads them back). */
-  static final String KINDS =
-      "'entered', 'entry_refused', 'completed', 'exited', 'send', 'deferred', 'skipped',"
-          + " 'converted'";
+  /** The timeline kinds that are counted (each also names its counter). */
+  static final List<String> COUNTED =
+      List.of(
+          "entered",
+          "entry_refused",
+          "completed",
+          "exited",
+          "send",
+          "deferred",
+          "skipped",
+          "converted");
+
+  /** {@link #COUNTED} as an SQL list, for the erasure that reads them back. */
+  static final String KINDS = "'" + String.join("', '", COUNTED) + "'";
 
   /** One row of {@code journey_counts}; version and step are '' when the decision has none. */
   record Key(
@@ -38,30 +49,19 @@ public final class JourneyCounts {
     return Math.floorDiv(at, BUCKET_MILLIS) * BUCKET_MILLIS;
   }
 
-  /** Counts {@code e} of {@code workspace}, if it is a counted decision of a journey. */
-  void add(String workspace, Effect e) {
-    if (e.journey() == null) {
+  /**
+   * Counts the effect {@code e} stored as timeline row {@code row} (its kind, journey, version,
+   * step and time), if it is a counted decision of a journey.
+   */
+  void add(TimelineRow row, Effect e) {
+    if (row.journey() == null || !COUNTED.contains(row.kind())) {
       return;
     }
-    if (e instanceof Effect.Entered x) {
-      count(workspace, e, x.version(), "entered");
-    } else if (e instanceof Effect.EntryRefused) {
-      count(workspace, e, null, "entry_refused");
-    } else if (e instanceof Effect.Completed x) {
-      count(workspace, e, x.version(), "completed");
-    } else if (e instanceof Effect.Exited x) {
-      count(workspace, e, x.version(), "exited");
-    } else if (e instanceof Effect.Send x) {
-      count(workspace, e, x.version(), "send");
-    } else if (e instanceof Effect.Deferred x) {
-      count(workspace, e, x.version(), "deferred");
-      if (x.first()) {
-        count(workspace, e, x.version(), "deferred_messages");
-      }
-    } else if (e instanceof Effect.Skipped x) {
-      count(workspace, e, x.version(), "skipped");
+    Sums s = count(row.workspace(), row.journey(), row.version(), row.step(), row.at(), row.kind());
+    if (e instanceof Effect.Deferred x && x.first()) {
+      count(
+          row.workspace(), row.journey(), row.version(), row.step(), row.at(), "deferred_messages");
     } else if (e instanceof Effect.Converted x) {
-      Sums s = count(workspace, e, x.version(), "converted");
       double value = x.value() == null ? 0 : x.value();
       if (x.holdout()) {
         s.held++;
@@ -86,10 +86,6 @@ public final class JourneyCounts {
             k -> new Sums());
     s.n++;
     return s;
-  }
-
-  private Sums count(String workspace, Effect e, String version, String kind) {
-    return count(workspace, e.journey(), version, e.step(), e.time(), kind);
   }
 
   Map<Key, Sums> sums() {

@@ -767,8 +767,9 @@ final class PartitionWorker implements Runnable {
 
     @Override
     public void emit(Effect effect) {
-      b.timeline.add(EffectRows.timeline(workspace, effect, seq));
-      b.counts.add(workspace, effect);
+      TimelineRow row = EffectRows.timeline(workspace, effect, seq);
+      b.timeline.add(row);
+      b.counts.add(row, effect);
       OutboxRow o = EffectRows.outbox(workspace, effect);
       if (o != null) {
         b.outbox.add(o);
