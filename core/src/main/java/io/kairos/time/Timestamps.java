@@ -1,5 +1,6 @@
 package io.kairos.time;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
@@ -56,49 +57,77 @@ public final class Timestamps {
 
   /** Formats epoch milliseconds as ISO-8601 UTC at second resolution: 2026-01-08T00:00:00Z. */
   public static String formatSeconds(long epochMillis) {
-    long secs = Math.floorDiv(epochMillis, 1000L);
-    long days = Math.floorDiv(secs, 86_400L);
-    int secOfDay = (int) (secs - days * 86_400L);
-    // Civil date from days since the epoch (Howard Hinnant's algorithm); years 0..9999 only, the
-    // rest falls back to java.time, which also handles the sign and five-digit years.
-    long z = days + 719_468L;
-    long era = Math.floorDiv(z, 146_097L);
-    long doe = z - era * 146_097L;
-    long yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    long mp = (5 * doy + 2) / 153;
-    int day = (int) (doy - (153 * mp + 2) / 5 + 1);
-    int month = (int) (mp < 10 ? mp + 3 : mp - 9);
-    long year = yoe + era * 400 + (month <= 2 ? 1 : 0);
-    if (year < 0 || year > 9999) {
-      return DateTimeFormatter.ISO_INSTANT.format(Instant.ofEpochSecond(secs));
-    }
-    char[] c = new char[20];
-    put(c, 0, (int) year, 4);
-    c[4] = '-';
-    put(c, 5, month, 2);
-    c[7] = '-';
-    put(c, 8, day, 2);
-    c[10] = 'T';
-    put(c, 11, secOfDay / 3600, 2);
-    c[13] = ':';
-    put(c, 14, secOfDay / 60 % 60, 2);
-    c[16] = ':';
-    put(c, 17, secOfDay % 60, 2);
-    c[19] = 'Z';
-    return new String(c);
-  }
-
-  private static void put(char[] c, int at, int value, int width) {
-    for (int i = at + width - 1; i >= at; i--) {
-      c[i] = (char) ('0' + value % 10);
-      value /= 10;
-    }
+    byte[] fast = formatFast(epochMillis, false);
+    return fast != null
+        ? new String(fast, StandardCharsets.US_ASCII)
+        : DateTimeFormatter.ISO_INSTANT.format(
+            Instant.ofEpochSecond(Math.floorDiv(epochMillis, 1000L)));
   }
 
   /** Formats epoch milliseconds as ISO-8601 UTC, with milliseconds only when they are not 0. */
   public static String format(long epochMillis) {
-    return DateTimeFormatter.ISO_INSTANT.format(Instant.ofEpochMilli(epochMillis));
+    byte[] fast = formatFast(epochMillis, true);
+    return fast != null
+        ? new String(fast, StandardCharsets.US_ASCII)
+        : DateTimeFormatter.ISO_INSTANT.format(Instant.ofEpochMilli(epochMillis));
+  }
+
+  /**
+   * {@link #format(long)} as ASCII bytes, for writers of JSON bytes (the tracking API stamps two
+   * timestamps on every event it accepts).
+   */
+  public static byte[] formatAscii(long epochMillis) {
+    byte[] fast = formatFast(epochMillis, true);
+    return fast != null ? fast : format(epochMillis).getBytes(StandardCharsets.US_ASCII);
+  }
+
+  // The text ISO_INSTANT gives for years 0000-9999, 2026-01-08T09:30:00Z or with the milliseconds
+  // (when asked for and not 0) 2026-01-08T09:30:00.120Z, without its allocations. The civil date
+  // is Howard Hinnant's algorithm. Null for other years, which ISO_INSTANT prints with a sign.
+  private static byte[] formatFast(long epochMillis, boolean withMillis) {
+    long seconds = Math.floorDiv(epochMillis, 1000);
+    int millis = withMillis ? (int) Math.floorMod(epochMillis, 1000) : 0;
+    long days = Math.floorDiv(seconds, 86_400);
+    int secondOfDay = (int) Math.floorMod(seconds, 86_400);
+    // The civil date of a day number (days from 1970-01-01), in eras of 400 years starting on
+    // March 1st so that the leap day falls at the end of a year.
+    long z = days + 719_468;
+    long era = Math.floorDiv(z, 146_097);
+    long dayOfEra = z - era * 146_097;
+    long yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365;
+    long dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100);
+    long monthIndex = (5 * dayOfYear + 2) / 153;
+    int day = (int) (dayOfYear - (153 * monthIndex + 2) / 5 + 1);
+    int month = (int) (monthIndex < 10 ? monthIndex + 3 : monthIndex - 9);
+    long year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
+    if (year < 0 || year > 9999) {
+      return null;
+    }
+    byte[] b = new byte[millis == 0 ? 20 : 24];
+    putDigits(b, 0, (int) year, 4);
+    b[4] = '-';
+    putDigits(b, 5, month, 2);
+    b[7] = '-';
+    putDigits(b, 8, day, 2);
+    b[10] = 'T';
+    putDigits(b, 11, secondOfDay / 3600, 2);
+    b[13] = ':';
+    putDigits(b, 14, secondOfDay / 60 % 60, 2);
+    b[16] = ':';
+    putDigits(b, 17, secondOfDay % 60, 2);
+    if (millis != 0) {
+      b[19] = '.';
+      putDigits(b, 20, millis, 3);
+    }
+    b[b.length - 1] = 'Z';
+    return b;
+  }
+
+  private static void putDigits(byte[] b, int at, int value, int width) {
+    for (int i = at + width - 1; i >= at; i--) {
+      b[i] = (byte) ('0' + value % 10);
+      value /= 10;
+    }
   }
 
   // yyyy-MM-ddTHH:mm:ss[.f{1,9}](Z|+HH:MM|-HH:MM|+HHMM); returns Long.MIN_VALUE when not that

@@ -3,11 +3,55 @@ package io.kairos.time;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class TimestampsTest {
+  @Test
+  void formatsAsIsoInstantDoesForEveryYearAndMillisecond() {
+    Random random = new Random(42);
+    long year10000 = Instant.parse("+10000-01-01T00:00:00Z").toEpochMilli();
+    long year0 = Instant.parse("0000-01-01T00:00:00Z").toEpochMilli();
+    List<Long> cases = new ArrayList<>();
+    for (long edge :
+        new long[] {
+          0,
+          -1,
+          1,
+          999,
+          1000,
+          year0,
+          year0 - 1,
+          year10000,
+          year10000 - 1,
+          Instant.parse("2024-02-29T23:59:59.999Z").toEpochMilli(),
+          Instant.parse("2100-03-01T00:00:00Z").toEpochMilli(),
+          Instant.parse("2000-02-29T12:00:00.120Z").toEpochMilli(),
+          Long.MAX_VALUE / 1000,
+          Long.MIN_VALUE / 1000
+        }) {
+      cases.add(edge);
+    }
+    for (int i = 0; i < 200_000; i++) {
+      // Mostly years 0-9999, some far outside (printed with a sign, by the slow path).
+      long span = i % 10 == 0 ? Long.MAX_VALUE / 2000 : year10000 - year0;
+      cases.add(year0 + Math.floorMod(random.nextLong(), span) - (i % 10 == 0 ? span / 2 : 0));
+    }
+    for (long t : cases) {
+      String expected = DateTimeFormatter.ISO_INSTANT.format(Instant.ofEpochMilli(t));
+      assertThat(Timestamps.format(t)).as("%d", t).isEqualTo(expected);
+      assertThat(new String(Timestamps.formatAscii(t), StandardCharsets.US_ASCII))
+          .as("%d", t)
+          .isEqualTo(expected);
+    }
+  }
+
   @Test
   void parsesCommonShapes() {
     assertThat(Timestamps.parse("2026-01-08T00:00:00Z")).isEqualTo(1_767_830_400_000L);

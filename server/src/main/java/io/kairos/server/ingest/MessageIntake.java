@@ -310,8 +310,8 @@ final class MessageIntake {
     } else {
       out.put((byte) '"').put(ascii(messageId)).put((byte) '"');
     }
-    out.put(TIMESTAMP).put(ascii(Timestamps.format(timestamp)));
-    out.put(RECEIVED_AT).put(ascii(Timestamps.format(env.receivedAt()))).put((byte) '"');
+    out.put(TIMESTAMP).put(Timestamps.formatAscii(timestamp));
+    out.put(RECEIVED_AT).put(Timestamps.formatAscii(env.receivedAt())).put((byte) '"');
     if (f.timestamp != null
         && f.originalTimestamp == null
         && env.scan().isString(f.timestamp.valueStart())) {
