@@ -61,17 +61,6 @@ final class Dialect {
   }
 
   /**
-   * A condition: the JSON column {@code column}'s top-level boolean {@code key} (a fixed name of
-   * letters) is true.
-   */
-  Expr jsonTrue(String column, String key) {
-    if (kind == Database.Kind.POSTGRES) {
-      return new Expr("(" + pgJson(column) + " ->> '" + key + "') = 'true'", NUL_ARGS);
-    }
-    return new Expr("json_extract(" + column + ", '$." + key + "') = 1", List.of());
-  }
-
-  /**
    * The ORDER BY term for a key column. When a selective index other than the key's serves the
    * filter ({@code selective}), SQLite must not be tempted to walk the key's index for its order
    * (without statistics it does, scanning the whole workspace): {@code +column} sorts the few rows
