@@ -194,6 +194,10 @@ public final class KairosServer implements AutoCloseable {
                     server.setHandler(new GracefulHandler());
                     server.setStopTimeout(Math.max(1, config.shutdownGrace().toMillis()));
                   });
+              // Jetty reuses the header fields a connection sent before and by default matches
+              // them ignoring letter case: an Authorization differing from the last one only in
+              // case would be read as the last one. Credentials are case-sensitive.
+              cfg.jetty.modifyHttpConfiguration(h -> h.setHeaderCacheCaseSensitive(true));
               cfg.http.maxRequestSize = config.maxBatchBytes();
               cfg.routes.exception(ProblemException.class, (e, ctx) -> problem(ctx, e.problem()));
               cfg.routes.exception(
