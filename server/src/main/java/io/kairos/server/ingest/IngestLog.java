@@ -211,7 +211,15 @@ final class IngestLog implements AutoCloseable {
     return number - 1;
   }
 
-  /** Deletes the segments whose every record is numbered at most {@code stored}. */
+  /** Whether {@link #release}{@code (stored)} would delete a segment. */
+  synchronized boolean releases(long stored) {
+    return segments.size() > 1 && segments.get(1) <= stored + 1;
+  }
+
+  /**
+   * Deletes the segments whose every record is numbered at most {@code stored}. The store's copy of
+   * those records must be on disk: the commit that stored them, or one after it, was forced.
+   */
   synchronized void release(long stored) {
     while (segments.size() > 1 && segments.get(1) <= stored + 1) {
       long first = segments.remove(0);

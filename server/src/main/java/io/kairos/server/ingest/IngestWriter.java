@@ -222,6 +222,14 @@ final class IngestWriter implements EventLog {
   private IngestLog ingestLog;
   private volatile long lastLogged;
   private volatile long lastStored;
+
+  /**
+   * The last ingest log record whose copy in the store is on disk: stored by a forced commit of
+   * this writer or by one before such a commit (forcing the store's log forces all of it). Segments
+   * are deleted up to here only. Storing thread only.
+   */
+  private long durableStored;
+
   private volatile LongSupplier engineBehind = () -> 0;
   private Thread logger;
   private final AtomicInteger queued = new AtomicInteger();
@@ -793,8 +801,10 @@ final class IngestWriter implements EventLog {
     long[] stored = new long[1];
     Set<List<String>> loaded = new HashSet<>();
     IdentityRouter[] routed = new IdentityRouter[1];
+    boolean forced = mustForce(group);
     Map<IdentityRouter.Key, String> identityChanges =
         db.transaction(
+            forced,
             c -> {
               if (pruneDue(now)) {
                 try (PreparedStatement ps =
@@ -926,11 +936,18 @@ final class IngestWriter implements EventLog {
           }
         }
       }
+    }
+    // Before the signal: a waiter that saw its record stored sees the segments it released gone.
+    long storedNow = Math.max(lastStored, stored[0]);
+    if (forced && storedNow > durableStored) {
+      durableStored = storedNow;
+      ingestLog.release(durableStored);
+    }
+    if (stored[0] > 0) {
       synchronized (storedSignal) {
         lastStored = stored[0];
         storedSignal.notifyAll();
       }
-      ingestLog.release(stored[0]);
     }
     if (log.isDebugEnabled()) {
       log.debug(
@@ -952,6 +969,25 @@ final class IngestWriter implements EventLog {
         log.error("commit listener failed", e);
       }
     }
+  }
+
+  /**
+   * Whether this group's commit must be on disk when it returns. Rows copied from the ingest log
+   * need not be: until their segment is deleted the log still holds them, and a start after a power
+   * loss that undid the commit stores them again (the store's {@code ingest_log_stored} went back
+   * with it). So a commit is forced when it lets a segment go, which also forces every unforced one
+   * before it, and when it holds anything else: the runtime's own rows (a trigger's caller is
+   * answered on this commit) and the delivery writes that come with them.
+   */
+  private boolean mustForce(List<Work> group) {
+    long last = 0;
+    for (Work w : group) {
+      if (!(w instanceof Logged l)) {
+        return true;
+      }
+      last = Math.max(last, l.number);
+    }
+    return ingestLog.releases(Math.max(last, lastStored));
   }
 
   // Old messageIds are deleted once a minute of the (injected) clock, by the commit that sees it.

@@ -8,11 +8,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
 
@@ -23,6 +26,7 @@ import org.sqlite.SQLiteDataSource;
  * LIMIT}), and asks {@link #kind()} only where they differ.
  */
 public final class Database implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Database.class);
 
   /** Which database is behind the store. */
   public enum Kind {
@@ -58,6 +62,15 @@ public final class Database implements AutoCloseable {
   private final ReentrantLock writeLock;
 
   private final WalCheckpointer checkpointer;
+
+  /**
+   * SQLite at {@code synchronous=FULL}: an unforced transaction's connection is switched to NORMAL
+   * for its commit and back.
+   */
+  private final boolean forcesEveryCommit;
+
+  private final LongAdder forcedCommits = new LongAdder();
+  private final LongAdder unforcedCommits = new LongAdder();
   private final LongAdder writeLockWaitNanos = new LongAdder();
   private final LongAdder writeLockHeldNanos = new LongAdder();
 
@@ -66,8 +79,10 @@ public final class Database implements AutoCloseable {
       HikariDataSource pool,
       Supplier<Connection> checkpoints,
       long restartPages,
-      long truncatePages) {
+      long truncatePages,
+      boolean forcesEveryCommit) {
     this.kind = kind;
+    this.forcesEveryCommit = forcesEveryCommit;
     this.pool = pool;
     this.writeLock = kind == Kind.SQLITE ? new ReentrantLock(true) : null;
     this.checkpointer =
@@ -127,7 +142,12 @@ public final class Database implements AutoCloseable {
         };
     return migrate(
         new Database(
-            Kind.SQLITE, new HikariDataSource(hc), checkpoints, restartPages, truncatePages));
+            Kind.SQLITE,
+            new HikariDataSource(hc),
+            checkpoints,
+            restartPages,
+            truncatePages,
+            synchronous.equals("FULL")));
   }
 
   /** A PostgreSQL database reached by a {@code jdbc:postgresql:} URL. */
@@ -144,7 +164,7 @@ public final class Database implements AutoCloseable {
     hc.setMaximumPoolSize(16);
     // Batched inserts become multi-row statements: one round trip per batch, not per row.
     hc.addDataSourceProperty("reWriteBatchedInserts", "true");
-    return migrate(new Database(Kind.POSTGRES, new HikariDataSource(hc), null, 0, 0));
+    return migrate(new Database(Kind.POSTGRES, new HikariDataSource(hc), null, 0, 0, false));
   }
 
   private static Database migrate(Database db) {
@@ -181,14 +201,30 @@ public final class Database implements AutoCloseable {
    * @throws StoreException when the database fails; nothing of the work is kept
    */
   public <T> T transaction(SqlWork<T> work) {
+    return transaction(true, work);
+  }
+
+  /**
+   * Like {@link #transaction}, but the commit may return before it is forced to disk. It is visible
+   * at once and survives a killed process; a power loss (or a crash of PostgreSQL's host) may undo
+   * it until the next forced commit of any writer, since forcing the store's log to disk forces
+   * every commit before. Only for writes that have another durable copy until then, as the ingest
+   * writer's rows have in the ingest log.
+   */
+  public <T> T unforcedTransaction(SqlWork<T> work) {
+    return transaction(false, work);
+  }
+
+  /** {@link #transaction} when {@code forced}, else {@link #unforcedTransaction}. */
+  public <T> T transaction(boolean forced, SqlWork<T> work) {
     if (writeLock == null) {
-      return inTransaction(work);
+      return inTransaction(work, forced);
     }
     long asked = System.nanoTime();
     writeLock.lock();
     long taken = System.nanoTime();
     try {
-      T result = inTransaction(work);
+      T result = inTransaction(work, forced);
       checkpointer.committed();
       return result;
     } finally {
@@ -198,12 +234,25 @@ public final class Database implements AutoCloseable {
     }
   }
 
-  private <T> T inTransaction(SqlWork<T> work) {
-    try (Connection c = pool.getConnection()) {
+  private <T> T inTransaction(SqlWork<T> work, boolean forced) {
+    Connection c = null;
+    boolean relaxed = false;
+    try {
+      c = pool.getConnection();
+      if (!forced && forcesEveryCommit) {
+        pragmaSynchronous(c, "NORMAL");
+        relaxed = true;
+      }
       c.setAutoCommit(false);
       try {
+        if (!forced && kind == Kind.POSTGRES) {
+          try (Statement st = c.createStatement()) {
+            st.execute("SET LOCAL synchronous_commit TO OFF");
+          }
+        }
         T result = work.run(c);
         c.commit();
+        (forced ? forcedCommits : unforcedCommits).increment();
         return result;
       } catch (SQLException | RuntimeException e) {
         rollbackQuietly(c);
@@ -213,7 +262,49 @@ public final class Database implements AutoCloseable {
       }
     } catch (SQLException e) {
       throw new StoreException("store: " + e.getMessage(), e);
+    } finally {
+      release(c, relaxed);
     }
+  }
+
+  private static void pragmaSynchronous(Connection c, String mode) throws SQLException {
+    try (Statement st = c.createStatement()) {
+      st.execute("PRAGMA synchronous = " + mode);
+    }
+  }
+
+  /**
+   * Back to the pool, forcing its commits again first; a connection that cannot be set back is
+   * closed for good, so no later transaction commits unforced by accident.
+   */
+  private void release(Connection c, boolean relaxed) {
+    if (c == null) {
+      return;
+    }
+    if (relaxed) {
+      try {
+        pragmaSynchronous(c, "FULL");
+      } catch (SQLException e) {
+        log.warn("store: a connection could not be set back to synchronous=FULL; closing it", e);
+        pool.evictConnection(c);
+        return;
+      }
+    }
+    try {
+      c.close();
+    } catch (SQLException e) {
+      log.warn("store: closing a connection failed", e);
+    }
+  }
+
+  /** How many transactions committed forced to disk. */
+  public long forcedCommits() {
+    return forcedCommits.sum();
+  }
+
+  /** How many transactions committed through {@link #unforcedTransaction}. */
+  public long unforcedCommits() {
+    return unforcedCommits.sum();
   }
 
   /** Runs read-only {@code work} on a connection in auto-commit mode. */
