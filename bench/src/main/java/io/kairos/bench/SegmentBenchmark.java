@@ -53,6 +53,30 @@ public class SegmentBenchmark {
   @Param({"100000"})
   int users;
 
+  /**
+   * Adds lead scoring that watches two of the events: every {@code Order Completed} earns points, a
+   * {@code Page Viewed} only on the pricing page (never, in these events). What a workspace with
+   * both segments and scoring pays for segments read after scoring.
+   */
+  @Param({"false", "true"})
+  boolean scoring;
+
+  /** The scoring of the {@code scoring} variant, as YAML. */
+  static final String SCORING =
+      """
+      scoring:
+        interest:
+          decay: { half_life: 14d }
+          rules:
+            - id: pricing-page
+              event: Page Viewed
+              where: has(event.properties.path) && event.properties.path == "/pricing"
+              points: 10
+            - id: order
+              event: Order Completed
+              points: 20
+      """;
+
   Event[] events;
   Definitions definitions;
 
@@ -123,9 +147,13 @@ public class SegmentBenchmark {
 
   @Setup(Level.Trial)
   public void setUp() throws Exception {
-    definitions =
-        new DefinitionLoader()
-            .load(List.of(new DefinitionLoader.Source("segments.yaml", segments())));
+    List<DefinitionLoader.Source> sources =
+        new java.util.ArrayList<>(
+            List.of(new DefinitionLoader.Source("segments.yaml", segments())));
+    if (scoring) {
+      sources.add(new DefinitionLoader.Source("scoring.yaml", SCORING));
+    }
+    definitions = new DefinitionLoader().load(sources);
     if (definitions.segments().size() != 50) {
       throw new IllegalStateException("expected 50 segments: " + definitions.segments().size());
     }
@@ -179,6 +207,7 @@ public class SegmentBenchmark {
   public static void main(String[] args) throws Exception {
     SegmentBenchmark b = new SegmentBenchmark();
     b.users = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
+    b.scoring = args.length > 1 && args[1].equals("scoring");
     b.setUp();
     for (int run = 0; run < 3; run++) {
       long[] counts = new long[2];

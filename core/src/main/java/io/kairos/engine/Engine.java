@@ -360,14 +360,17 @@ public final class Engine {
           }
         }
       }
-      boolean scored = activity && leads.active() && leads.watches(state, e.name());
-      if (scored) {
-        leads.onEvent(leadCtx(), e, bindings(e, null));
-      }
+      // Scores and the stage are profile data that events other than identify change; an event
+      // a rule watches but that changed neither (a false where, a spent daily cap) changes none.
+      boolean scored =
+          activity
+              && leads.active()
+              && leads.watches(state, e.name())
+              && leads.onEvent(leadCtx(), e, bindings(e, null));
       membership.afterEvent(state, e, activity, now, this);
       if (scored) {
-        // Scores and the stage are profile data that events other than identify change.
-        membership.afterScoring(state, now, this, "after event '" + e.name() + "' was scored");
+        membership.afterScoring(
+            state, now, this, "after event '" + e.name() + "' changed a score or the stage");
       }
       String name = e.name();
       if (activity && e.context().location() != null && !definitions.geofences().isEmpty()) {

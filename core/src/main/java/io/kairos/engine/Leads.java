@@ -124,10 +124,15 @@ final class Leads {
 
   // ---- events --------------------------------------------------------------------------------
 
-  /** Scores the event, applies lifecycle moves, and closes the lead on {@code Owner Released}. */
-  void onEvent(Ctx c, Event e, EngineBindings bindings) {
+  /**
+   * Scores the event, applies lifecycle moves, and closes the lead on {@code Owner Released}.
+   *
+   * @return whether a score or the stage changed: points were awarded, or the lifecycle moved
+   */
+  boolean onEvent(Ctx c, Event e, EngineBindings bindings) {
     flushPending(c);
     String name = e.name();
+    boolean changed = false;
     for (int i = 0; i < scores.size(); i++) {
       ScoreDefinition def = scores.get(i);
       for (int r = 0; r < def.rules().size(); r++) {
@@ -143,7 +148,7 @@ final class Leads {
           }
           why += " matched where " + o.explanation();
         }
-        award(c, i, r, rule, why);
+        changed |= award(c, i, r, rule, why);
       }
     }
     for (Lifecycle.Move m : lifecycle.moves()) {
@@ -162,12 +167,14 @@ final class Leads {
       int from = stage(c.state());
       if (to > from || (to < from && m.backward())) {
         moveStage(c, to, m.id(), why + (to < from ? " (move backward allowed)" : ""));
+        changed = true;
       }
     }
     LeadState ls = c.state().leads;
     if (name.equals(OWNER_RELEASED) && ls != null && ls.owner != null) {
       release(c, "event '" + OWNER_RELEASED + "'");
     }
+    return changed;
   }
 
   private void flushPending(Ctx c) {
@@ -192,7 +199,8 @@ final class Leads {
     return state.leads == null ? 0 : state.leads.stage;
   }
 
-  private void award(Ctx c, int i, int r, ScoreRule rule, String why) {
+  /** Awards a rule's points; false when none were left to award (a daily cap). */
+  private boolean award(Ctx c, int i, int r, ScoreRule rule, String why) {
     ScoreDefinition def = scores.get(i);
     LeadState.Score s = leads(c.state()).score(i, scores.size());
     double before = valueAt(i, s, c.now());
@@ -235,7 +243,7 @@ final class Leads {
                   0,
                   before,
                   "rule " + rule.id() + ": " + why + "; no points"));
-      return;
+      return false;
     }
     add(c, i, s, before, points, rule.id());
     double after = valueAt(i, s, c.now());
@@ -249,6 +257,7 @@ final class Leads {
         change,
         points,
         "rule " + rule.id() + ": " + why + ", " + signed(points) + " points");
+    return true;
   }
 
   /** Adds points at {@code now} to a score worth {@code before} at {@code now}. */
