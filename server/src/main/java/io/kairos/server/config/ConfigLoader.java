@@ -44,7 +44,10 @@ public final class ConfigLoader {
           new Key("store.url", "", "jdbc:postgresql://host:port/db to use PostgreSQL"),
           new Key("store.user", "", "PostgreSQL user (or in the URL)"),
           new Key("store.password", "", "PostgreSQL password (or in the URL)"),
-          new Key("store.sqlite.synchronous", "FULL", "FULL: fsync per commit; NORMAL: faster"),
+          new Key(
+              "store.sqlite.synchronous",
+              "FULL",
+              "FULL: decisions are on disk when committed; NORMAL: no commit waits for the disk"),
           new Key("journeys.dir", "", "definitions loaded into a new 'default' workspace"),
           new Key(
               "templates.dir",

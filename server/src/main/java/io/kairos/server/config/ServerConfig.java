@@ -14,7 +14,8 @@ import java.time.Duration;
  * @param storeUrl a {@code jdbc:postgresql:} URL to use PostgreSQL; null for the embedded SQLite
  * @param storeUser PostgreSQL user name, or null to take it from the URL
  * @param storePassword PostgreSQL password, or null
- * @param sqliteSynchronous SQLite's {@code synchronous} pragma: FULL (fsync per commit) or NORMAL
+ * @param sqliteSynchronous SQLite's {@code synchronous} pragma: FULL (a decision is on disk when
+ *     committed) or NORMAL
  * @param journeysDir definitions loaded into the {@code default} workspace when it is first
  *     created; null for none
  * @param templatesDir message templates ({@code <id>.json}, as {@code POST /v1/templates} takes
