@@ -369,8 +369,7 @@ public final class Engine {
               && leads.onEvent(leadCtx(), e, bindings(e, null));
       membership.afterEvent(state, e, activity, now, this);
       if (scored) {
-        membership.afterScoring(
-            state, now, this, "after event '" + e.name() + "' changed a score or the stage");
+        membership.afterScoring(state, now, this, "after event '" + e.name() + "' was scored");
       }
       String name = e.name();
       if (activity && e.context().location() != null && !definitions.geofences().isEmpty()) {
