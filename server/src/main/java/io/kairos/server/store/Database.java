@@ -205,17 +205,12 @@ public final class Database implements AutoCloseable {
   }
 
   /**
-   * Like {@link #transaction}, but the commit may return before it is forced to disk. It is visible
-   * at once and survives a killed process; a power loss (or a crash of PostgreSQL's host) may undo
-   * it until the next forced commit of any writer, since forcing the store's log to disk forces
-   * every commit before. Only for writes that have another durable copy until then, as the ingest
-   * writer's rows have in the ingest log.
+   * {@link #transaction}, or, when not {@code forced}, one whose commit may return before it is
+   * forced to disk. Such a commit is visible at once and survives a killed process; a power loss
+   * (or a crash of PostgreSQL's host) may undo it until the next forced commit of any writer, since
+   * forcing the store's log to disk forces every commit before. Only for writes that have another
+   * durable copy until then, as the ingest writer's rows have in the ingest log.
    */
-  public <T> T unforcedTransaction(SqlWork<T> work) {
-    return transaction(false, work);
-  }
-
-  /** {@link #transaction} when {@code forced}, else {@link #unforcedTransaction}. */
   public <T> T transaction(boolean forced, SqlWork<T> work) {
     if (writeLock == null) {
       return inTransaction(work, forced);
@@ -302,7 +297,7 @@ public final class Database implements AutoCloseable {
     return forcedCommits.sum();
   }
 
-  /** How many transactions committed through {@link #unforcedTransaction}. */
+  /** How many transactions committed without being forced to disk. */
   public long unforcedCommits() {
     return unforcedCommits.sum();
   }
