@@ -12,6 +12,7 @@ import io.kairos.event.EventType;
 import io.kairos.event.JsonObject;
 import io.kairos.simulation.Simulator;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -148,8 +149,7 @@ public class SegmentBenchmark {
   @Setup(Level.Trial)
   public void setUp() throws Exception {
     List<DefinitionLoader.Source> sources =
-        new java.util.ArrayList<>(
-            List.of(new DefinitionLoader.Source("segments.yaml", segments())));
+        new ArrayList<>(List.of(new DefinitionLoader.Source("segments.yaml", segments())));
     if (scoring) {
       sources.add(new DefinitionLoader.Source("scoring.yaml", SCORING));
     }
