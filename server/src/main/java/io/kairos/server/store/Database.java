@@ -63,6 +63,9 @@ public final class Database implements AutoCloseable {
 
   private final WalCheckpointer checkpointer;
 
+  /** PostgreSQL: analyzes tables that outgrew their planner statistics; null for SQLite. */
+  private final TableStatistics statistics;
+
   /**
    * SQLite at {@code synchronous=FULL}: an unforced transaction's connection is switched to NORMAL
    * for its commit and back.
@@ -89,6 +92,7 @@ public final class Database implements AutoCloseable {
         checkpoints == null
             ? null
             : new WalCheckpointer(checkpoints, writeLock, restartPages, truncatePages);
+    this.statistics = kind == Kind.POSTGRES ? TableStatistics.start(pool) : null;
   }
 
   /** Opens the store the configuration names and brings its schema up to date. */
@@ -355,6 +359,9 @@ public final class Database implements AutoCloseable {
   public void close() {
     if (checkpointer != null) {
       checkpointer.close();
+    }
+    if (statistics != null) {
+      statistics.close();
     }
     pool.close();
   }
