@@ -5,6 +5,8 @@
 #   bench/run-ingest.sh --store sqlite     one store only (sqlite | postgres)
 #   bench/run-ingest.sh --events 500000    fewer events
 #   bench/run-ingest.sh --build            rebuild the jars first
+#   bench/run-ingest.sh --open-rate 2400   open loop at this rate, not half the closed loop's
+#                                          (to compare builds at one rate); --open-events N too
 #
 # For each store: starts a fresh server (examples/journeys loaded), creates an ingest key, runs the
 # closed-loop load (maximum acknowledged events/s, 100 events per request), then the open loop at
@@ -23,13 +25,17 @@ stores=(sqlite postgres)
 events=2000000
 connections=8
 build=0
+open_rate=""
+open_events=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --store) stores=("$2"); shift 2 ;;
     --events) events="$2"; shift 2 ;;
     --connections) connections="$2"; shift 2 ;;
     --build) build=1; shift ;;
-    *) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+    --open-rate) open_rate="$2"; shift 2 ;;
+    --open-events) open_events="$2"; shift 2 ;;
+    *) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
   esac
 done
 
@@ -85,7 +91,8 @@ for store in "${stores[@]}"; do
   rate="$(sed -E 's/.*acked_events_per_s=([0-9]+).*/\1/' <<<"$closed")"
   half=$((rate / 2))
   open="$(java -cp "$BENCH_JAR" io.kairos.bench.IngestLoad --url "http://127.0.0.1:$PORT" \
-    --key "$key" --events $((events / 2)) --connections "$connections" --rate "$half")"
+    --key "$key" --events "${open_events:-$((events / 2))}" --connections "$connections" \
+    --rate "${open_rate:-$half}")"
   echo "store=$store $open" | tee -a "$out"
   curl -s "http://127.0.0.1:$PORT/metrics" | grep -E '^kairos_(runtime_decision|ingest_commit|ingest_log_append|runtime_commit)_seconds(_max)?\{.*quantile|^kairos_engine_lag|^kairos_store_write_lock_held' \
     | sed "s/^/store=$store metric /" | tee -a "$out" || true
