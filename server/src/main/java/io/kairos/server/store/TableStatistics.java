@@ -42,6 +42,11 @@ final class TableStatistics implements AutoCloseable {
   private final AtomicLong analyzed = new AtomicLong();
   private volatile boolean refused;
 
+  /**
+   * Whether the last round failed: a store that stays unreachable is reported once, not per round.
+   */
+  private boolean failing;
+
   private TableStatistics(DataSource pool, boolean scheduled) {
     this.pool = pool;
     if (scheduled) {
@@ -74,8 +79,15 @@ final class TableStatistics implements AutoCloseable {
     }
     try {
       round();
+      if (failing) {
+        log.info("store: looking for tables to analyze works again");
+      }
+      failing = false;
     } catch (SQLException | RuntimeException e) {
-      log.warn("store: looking for tables to analyze failed; trying again", e);
+      if (!failing) {
+        log.warn("store: looking for tables to analyze failed; trying again every round", e);
+      }
+      failing = true;
     }
   }
 
