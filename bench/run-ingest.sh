@@ -7,6 +7,8 @@
 #   bench/run-ingest.sh --build            rebuild the jars first
 #   bench/run-ingest.sh --open-rate 2400   open loop at this rate, not half the closed loop's
 #                                          (to compare builds at one rate); --open-events N too
+#   bench/run-ingest.sh --drain            before the open loop, wait until the engine and the
+#                                          outbox have caught up with the closed loop
 #
 # For each store: starts a fresh server (examples/journeys loaded), creates an ingest key, runs the
 # closed-loop load (maximum acknowledged events/s, 100 events per request), then the open loop at
@@ -27,6 +29,7 @@ connections=8
 build=0
 open_rate=""
 open_events=""
+drain=0
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --store) stores=("$2"); shift 2 ;;
@@ -35,7 +38,8 @@ while [[ $# -gt 0 ]]; do
     --build) build=1; shift ;;
     --open-rate) open_rate="$2"; shift 2 ;;
     --open-events) open_events="$2"; shift 2 ;;
-    *) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+    --drain) drain=1; shift ;;
+    *) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
   esac
 done
 
@@ -67,6 +71,48 @@ wait_ready() {
   echo "server did not become ready" >&2; return 1
 }
 
+# The decision latency of the open loop alone, from the cumulative buckets of
+# kairos_runtime_decision_seconds before and after it (the published percentiles cover a sliding
+# window of about two minutes, which after a short open loop still holds the closed loop's end).
+# Each quantile is the upper bound of the bucket it falls in.
+open_loop_decisions() {
+  awk '
+    /^kairos_runtime_decision_seconds_bucket\{/ {
+      match($0, /le="[^"]*"/); le = substr($0, RSTART + 4, RLENGTH - 5)
+      if (FILENAME == ARGV[1]) before[le] = $2; else { after[le] = $2; order[++n] = le }
+    }
+    /^kairos_runtime_decision_seconds_(count|sum) / {
+      if (FILENAME == ARGV[1]) b[$1] = $2; else a[$1] = $2
+    }
+    END {
+      total = after["+Inf"] - before["+Inf"]
+      if (total <= 0) { print "no decisions"; exit }
+      p50 = ""; p99 = ""
+      for (i = 1; i <= n; i++) {
+        d = after[order[i]] - before[order[i]]
+        if (p50 == "" && d >= 0.5 * total) p50 = order[i]
+        if (p99 == "" && d >= 0.99 * total) p99 = order[i]
+      }
+      mean = (a["kairos_runtime_decision_seconds_sum"] - b["kairos_runtime_decision_seconds_sum"]) / total
+      printf "decisions=%d decision_p50_s<=%s decision_p99_s<=%s decision_mean_s=%.4f\n", total, p50, p99, mean
+    }' "$1" "$2"
+}
+
+# Waits until the engine has applied everything and the outbox stops shrinking: the closed loop
+# leaves a backlog of due messages that the dispatcher would otherwise send during the open loop.
+drain_backlog() {
+  local prev=-1 depth lag
+  for _ in $(seq 1 120); do
+    lag="$(curl -s "http://127.0.0.1:$PORT/metrics" | awk '/^kairos_engine_lag_events /{print int($2)}')"
+    depth="$(curl -s "http://127.0.0.1:$PORT/metrics" | awk '/^kairos_outbox_depth /{print int($2)}')"
+    echo "store=$store drain: engine lag $lag events, outbox depth $depth" >&2
+    local change=$((prev - depth))
+    if [[ $lag == 0 && $prev -ge 0 && ${change#-} -le $((prev / 100)) ]]; then return 0; fi
+    prev=$depth
+    sleep 5
+  done
+}
+
 for store in "${stores[@]}"; do
   data="$work/$store"
   mkdir -p "$data"
@@ -90,10 +136,15 @@ for store in "${stores[@]}"; do
   echo "store=$store $closed" | tee -a "$out"
   rate="$(sed -E 's/.*acked_events_per_s=([0-9]+).*/\1/' <<<"$closed")"
   half=$((rate / 2))
+  if [[ $drain == 1 ]]; then drain_backlog; fi
+  curl -s "http://127.0.0.1:$PORT/metrics" >"$work/before-open.txt"
   open="$(java -cp "$BENCH_JAR" io.kairos.bench.IngestLoad --url "http://127.0.0.1:$PORT" \
     --key "$key" --events "${open_events:-$((events / 2))}" --connections "$connections" \
     --rate "${open_rate:-$half}")"
   echo "store=$store $open" | tee -a "$out"
+  curl -s "http://127.0.0.1:$PORT/metrics" >"$work/after-open.txt"
+  echo "store=$store open loop only: $(open_loop_decisions "$work/before-open.txt" "$work/after-open.txt")" \
+    | tee -a "$out"
   curl -s "http://127.0.0.1:$PORT/metrics" | grep -E '^kairos_(runtime_decision|ingest_commit|ingest_log_append|runtime_commit)_seconds(_max)?\{.*quantile|^kairos_engine_lag|^kairos_store_write_lock_held' \
     | sed "s/^/store=$store metric /" | tee -a "$out" || true
   kill "$server"; wait "$server" 2>/dev/null || true
