@@ -72,8 +72,8 @@ wait_ready() {
 }
 
 # The decision latency of the open loop alone, from the cumulative buckets of
-# kairos_runtime_decision_seconds before and after it (the published percentiles cover a sliding
-# window of about two minutes, which after a short open loop still holds the closed loop's end).
+# kairos_runtime_decision_seconds before and after it (percentiles over a sliding window of about
+# two minutes, as the server published them before, left out the start of a short open loop).
 # Each quantile is the upper bound of the bucket it falls in.
 open_loop_decisions() {
   awk '
@@ -98,7 +98,7 @@ open_loop_decisions() {
     }' "$1" "$2"
 }
 
-# Waits until the engine has applied everything and the outbox stops shrinking: the closed loop
+# Waits until the engine has applied everything and the outbox depth stops changing: the closed loop
 # leaves a backlog of due messages that the dispatcher would otherwise send during the open loop.
 drain_backlog() {
   local prev=-1 depth lag
