@@ -140,7 +140,7 @@ for store in "${stores[@]}"; do
   curl -s "http://127.0.0.1:$PORT/metrics" >"$work/before-open.txt"
   open="$(java -cp "$BENCH_JAR" io.kairos.bench.IngestLoad --url "http://127.0.0.1:$PORT" \
     --key "$key" --events "${open_events:-$((events / 2))}" --connections "$connections" \
-    --rate "${open_rate:-$half}")"
+    --rate "${open_rate:-$half}" --warmup 0)"
   echo "store=$store $open" | tee -a "$out"
   curl -s "http://127.0.0.1:$PORT/metrics" >"$work/after-open.txt"
   echo "store=$store open loop only: $(open_loop_decisions "$work/before-open.txt" "$work/after-open.txt")" \
