@@ -145,7 +145,7 @@ for store in "${stores[@]}"; do
   curl -s "http://127.0.0.1:$PORT/metrics" >"$work/after-open.txt"
   echo "store=$store open loop only: $(open_loop_decisions "$work/before-open.txt" "$work/after-open.txt")" \
     | tee -a "$out"
-  curl -s "http://127.0.0.1:$PORT/metrics" | grep -E '^kairos_(runtime_decision|ingest_commit|ingest_log_append|runtime_commit)_seconds(_max)?\{.*quantile|^kairos_engine_lag|^kairos_store_write_lock_held' \
+  curl -s "http://127.0.0.1:$PORT/metrics" | grep -E '^kairos_(ingest_commit|ingest_log_append|runtime_commit)_seconds(_max)?\{.*quantile|^kairos_engine_lag|^kairos_store_write_lock_held' \
     | sed "s/^/store=$store metric /" | tee -a "$out" || true
   kill "$server"; wait "$server" 2>/dev/null || true
   cp "$work/server-$store.log" "${out%.txt}-server-$store.log"
