@@ -35,6 +35,10 @@ public final class PostgresForBench {
     for (String setting : extra.split(",")) {
       if (!setting.isBlank()) {
         String[] kv = setting.split("=", 2);
+        if (kv.length != 2 || kv[0].isBlank()) {
+          throw new IllegalArgumentException(
+              "pg.conf: '" + setting + "' is not name=value (settings are separated by commas)");
+        }
         builder.setServerConfig(kv[0].trim(), kv[1].trim());
       }
     }
