@@ -26,10 +26,12 @@ import org.slf4j.LoggerFactory;
  * the event log's writer ({@link EventLog#append(List, io.kairos.server.store.SqlWork)}).
  *
  * <p>Never twice: a row is sent only after its claim committed, and settled only together with its
- * report. A crash between the claim and the settlement leaves the row {@code sending}; the next
- * start treats that attempt as ambiguous and retries it with the same message id (the SMTP
- * Message-ID, the HTTP Idempotency-Key, the webhook id), so a provider that honours the id drops
- * the copy, and any other receives at most one duplicate per crash. See docs/delivery.md.
+ * report. The claim's commit is forced to disk, and with it the runtime's unforced commit that
+ * wrote the row: a power loss never undoes a decision whose message went out. A crash between the
+ * claim and the settlement leaves the row {@code sending}; the next start treats that attempt as
+ * ambiguous and retries it with the same message id (the SMTP Message-ID, the HTTP Idempotency-Key,
+ * the webhook id), so a provider that honours the id drops the copy, and any other receives at most
+ * one duplicate per crash. See docs/delivery.md.
  */
 public final class Dispatcher implements Capability {
   private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);

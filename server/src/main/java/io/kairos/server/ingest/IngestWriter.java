@@ -981,7 +981,9 @@ final class IngestWriter implements EventLog {
    * loss that undid the commit stores them again (the store's {@code ingest_log_stored} went back
    * with it). So a commit is forced when it lets a segment go, which also forces every unforced one
    * before it, and when it holds anything else: the runtime's own rows (a trigger's caller is
-   * answered on this commit) and the delivery writes that come with them.
+   * answered on this commit) and the delivery writes that come with them (a dispatcher's claim must
+   * be on disk before its message goes out, and it forces the runtime's unforced commits before
+   * it).
    */
   private boolean mustForce(List<Work> group) {
     long last = 0;

@@ -213,7 +213,9 @@ public final class Database implements AutoCloseable {
    * forced to disk. Such a commit is visible at once and survives a killed process; a power loss
    * (or a crash of PostgreSQL's host) may undo it until the next forced commit of any writer, since
    * forcing the store's log to disk forces every commit before. Only for writes that have another
-   * durable copy until then, as the ingest writer's rows have in the ingest log.
+   * durable copy until then, as the ingest writer's rows have in the ingest log, or that are made
+   * again from durable inputs, as the runtime's batches are, and that nothing outside the process
+   * depends on before a forced commit.
    */
   public <T> T transaction(boolean forced, SqlWork<T> work) {
     if (writeLock == null) {
