@@ -74,28 +74,26 @@ wait_ready() {
 # The decision latency of the open loop alone, from the cumulative buckets of
 # kairos_runtime_decision_seconds before and after it (percentiles over a sliding window of about
 # two minutes, as the server published them before, left out the start of a short open loop).
-# Each quantile is the upper bound of the bucket it falls in.
-open_loop_decisions() {
-  awk '
-    /^kairos_runtime_decision_seconds_bucket\{/ {
+# Each quantile is the upper bound of the bucket it falls in. The same for
+# kairos_ingest_stored_seconds (arrival to the row's commit): the decision's part before the runtime.
+open_loop_quantiles() { # METRIC NAME BEFORE AFTER
+  awk -v metric="$1" -v name="$2" '
+    index($0, metric "_bucket{") == 1 {
       match($0, /le="[^"]*"/); le = substr($0, RSTART + 4, RLENGTH - 5)
       if (FILENAME == ARGV[1]) before[le] = $2; else { after[le] = $2; order[++n] = le }
     }
-    /^kairos_runtime_decision_seconds_(count|sum) / {
-      if (FILENAME == ARGV[1]) b[$1] = $2; else a[$1] = $2
-    }
+    $1 == metric "_sum" { if (FILENAME == ARGV[1]) b = $2; else a = $2 }
     END {
       total = after["+Inf"] - before["+Inf"]
-      if (total <= 0) { print "no decisions"; exit }
+      if (total <= 0) { printf "%s: none", name; exit }
       p50 = ""; p99 = ""
       for (i = 1; i <= n; i++) {
         d = after[order[i]] - before[order[i]]
         if (p50 == "" && d >= 0.5 * total) p50 = order[i]
         if (p99 == "" && d >= 0.99 * total) p99 = order[i]
       }
-      mean = (a["kairos_runtime_decision_seconds_sum"] - b["kairos_runtime_decision_seconds_sum"]) / total
-      printf "decisions=%d decision_p50_s<=%s decision_p99_s<=%s decision_mean_s=%.4f\n", total, p50, p99, mean
-    }' "$1" "$2"
+      printf "%ss=%d %s_p50_s<=%s %s_p99_s<=%s %s_mean_s=%.4f", name, total, name, p50, name, p99, name, (a - b) / total
+    }' "$3" "$4"
 }
 
 # Waits until the engine has applied everything and the outbox depth stops changing: the closed loop
@@ -143,8 +141,9 @@ for store in "${stores[@]}"; do
     --rate "${open_rate:-$half}" --warmup 0)"
   echo "store=$store $open" | tee -a "$out"
   curl -s "http://127.0.0.1:$PORT/metrics" >"$work/after-open.txt"
-  echo "store=$store open loop only: $(open_loop_decisions "$work/before-open.txt" "$work/after-open.txt")" \
-    | tee -a "$out"
+  echo "store=$store open loop only: $(open_loop_quantiles kairos_runtime_decision_seconds decision \
+    "$work/before-open.txt" "$work/after-open.txt") $(open_loop_quantiles kairos_ingest_stored_seconds \
+    stored "$work/before-open.txt" "$work/after-open.txt")" | tee -a "$out"
   curl -s "http://127.0.0.1:$PORT/metrics" | grep -E '^kairos_(ingest_commit|ingest_log_append|runtime_commit)_seconds(_max)?\{.*quantile|^kairos_engine_lag|^kairos_store_write_lock_held' \
     | sed "s/^/store=$store metric /" | tee -a "$out" || true
   kill "$server"; wait "$server" 2>/dev/null || true

@@ -4,13 +4,16 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
 import java.util.function.Supplier;
 
 /**
  * The ingestion meters: {@code kairos_ingest_events_total{result=accepted|duplicate|invalid}},
  * {@code kairos_ingest_commit_seconds} (one observation per group commit, with percentiles), {@code
- * kairos_ingest_commits_total} and the gauge {@code kairos_ingest_queue_depth} (events waiting for
- * the writer).
+ * kairos_ingest_commits_total}, {@code kairos_ingest_stored_seconds} (from an event's arrival to
+ * its row's commit in the store, where the runtime reads it: a histogram, so the decision latency
+ * can be split into ingestion's part and the runtime's) and the gauge {@code
+ * kairos_ingest_queue_depth} (events waiting for the writer).
  */
 final class IngestMetrics {
   final Counter accepted;
@@ -18,6 +21,7 @@ final class IngestMetrics {
   final Counter invalid;
   final Timer commit;
   final Timer logForce;
+  final Timer stored;
 
   IngestMetrics(MeterRegistry registry, Supplier<Number> queueDepth) {
     accepted = events(registry, "accepted");
@@ -32,6 +36,14 @@ final class IngestMetrics {
         Timer.builder("kairos.ingest.log.append")
             .description("time of one append and force of the ingest log (before the 200s)")
             .publishPercentiles(0.5, 0.95, 0.99)
+            .register(registry);
+    // Buckets as kairos_runtime_decision_seconds has, so the two can be compared over any window.
+    stored =
+        Timer.builder("kairos.ingest.stored")
+            .description("from an event's arrival to the commit of its row in the store")
+            .publishPercentileHistogram()
+            .minimumExpectedValue(Duration.ofMillis(1))
+            .maximumExpectedValue(Duration.ofMinutes(1))
             .register(registry);
     Gauge.builder("kairos.ingest.queue.depth", queueDepth)
         .description("events acknowledged or waiting to be, not yet in the store")

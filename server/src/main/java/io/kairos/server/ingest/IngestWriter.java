@@ -932,6 +932,14 @@ final class IngestWriter implements EventLog {
           });
     }
     metrics.commit.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+    long committedAt = clock.millis();
+    for (Work w : group) {
+      if (w instanceof Logged l) {
+        for (Accepted a : l.items) {
+          metrics.stored.record(Math.max(0, committedAt - a.receivedAt()), TimeUnit.MILLISECONDS);
+        }
+      }
+    }
     if (stored[0] > 0) {
       for (Work w : group) {
         if (w instanceof Logged l) {
