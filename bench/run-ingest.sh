@@ -76,8 +76,8 @@ wait_ready() {
 # two minutes, as the server published them before, left out the start of a short open loop).
 # Each quantile is the upper bound of the bucket it falls in. The same for
 # kairos_ingest_stored_seconds (arrival to the row's commit): the decision's part before the runtime.
-open_loop_quantiles() { # METRIC NAME BEFORE AFTER
-  awk -v metric="$1" -v name="$2" '
+open_loop_quantiles() { # METRIC NAME COUNT_LABEL BEFORE AFTER
+  awk -v metric="$1" -v name="$2" -v counted="$3" '
     index($0, metric "_bucket{") == 1 {
       match($0, /le="[^"]*"/); le = substr($0, RSTART + 4, RLENGTH - 5)
       if (FILENAME == ARGV[1]) before[le] = $2; else { after[le] = $2; order[++n] = le }
@@ -92,8 +92,8 @@ open_loop_quantiles() { # METRIC NAME BEFORE AFTER
         if (p50 == "" && d >= 0.5 * total) p50 = order[i]
         if (p99 == "" && d >= 0.99 * total) p99 = order[i]
       }
-      printf "%ss=%d %s_p50_s<=%s %s_p99_s<=%s %s_mean_s=%.4f", name, total, name, p50, name, p99, name, (a - b) / total
-    }' "$3" "$4"
+      printf "%s=%d %s_p50_s<=%s %s_p99_s<=%s %s_mean_s=%.4f", counted, total, name, p50, name, p99, name, (a - b) / total
+    }' "$4" "$5"
 }
 
 # Waits until the engine has applied everything and the outbox depth stops changing: the closed loop
@@ -141,9 +141,9 @@ for store in "${stores[@]}"; do
     --rate "${open_rate:-$half}" --warmup 0)"
   echo "store=$store $open" | tee -a "$out"
   curl -s "http://127.0.0.1:$PORT/metrics" >"$work/after-open.txt"
-  echo "store=$store open loop only: $(open_loop_quantiles kairos_runtime_decision_seconds decision \
+  echo "store=$store open loop only: $(open_loop_quantiles kairos_runtime_decision_seconds decision decisions \
     "$work/before-open.txt" "$work/after-open.txt") $(open_loop_quantiles kairos_ingest_stored_seconds \
-    stored "$work/before-open.txt" "$work/after-open.txt")" | tee -a "$out"
+    stored stored "$work/before-open.txt" "$work/after-open.txt")" | tee -a "$out"
   curl -s "http://127.0.0.1:$PORT/metrics" | grep -E '^kairos_(ingest_commit|ingest_log_append|runtime_commit)_seconds(_max)?\{.*quantile|^kairos_engine_lag|^kairos_store_write_lock_held' \
     | sed "s/^/store=$store metric /" | tee -a "$out" || true
   kill "$server"; wait "$server" 2>/dev/null || true
