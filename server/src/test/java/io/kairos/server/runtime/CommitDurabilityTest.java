@@ -32,17 +32,6 @@ import org.junit.jupiter.params.provider.EnumSource;
 class CommitDurabilityTest {
   @TempDir Path dir;
 
-  private static final String WELCOME =
-      """
-      id: welcome
-      goal: welcome new customers
-      trigger:
-        event: Signed Up
-      steps:
-        - send: email
-          template: welcome
-      """;
-
   @ParameterizedTest
   @EnumSource(StoreKind.class)
   void batchesCommitUnforcedAndAnErasureForced(StoreKind kind) {
@@ -50,7 +39,7 @@ class CommitDurabilityTest {
         new RuntimeFixture(
             kind,
             dir,
-            new TestDefinitions(TestDefinitions.of(WELCOME)),
+            new TestDefinitions(TestDefinitions.of(TestDefinitions.WELCOME_YAML)),
             RuntimeFixture.settings(2))) {
       f.at("2026-03-02T10:00:00Z");
       f.feed(
