@@ -1,10 +1,10 @@
 package io.kairos.server.ingest;
 
+import io.kairos.server.ops.Metrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import java.time.Duration;
 import java.util.function.Supplier;
 
 /**
@@ -37,14 +37,11 @@ final class IngestMetrics {
             .description("time of one append and force of the ingest log (before the 200s)")
             .publishPercentiles(0.5, 0.95, 0.99)
             .register(registry);
-    // Buckets as kairos_runtime_decision_seconds has, so the two can be compared over any window.
     stored =
-        Timer.builder("kairos.ingest.stored")
-            .description("from an event's arrival to the commit of its row in the store")
-            .publishPercentileHistogram()
-            .minimumExpectedValue(Duration.ofMillis(1))
-            .maximumExpectedValue(Duration.ofMinutes(1))
-            .register(registry);
+        Metrics.latencyHistogram(
+            registry,
+            "kairos.ingest.stored",
+            "from an event's arrival to the commit of its row in the store");
     Gauge.builder("kairos.ingest.queue.depth", queueDepth)
         .description("events acknowledged or waiting to be, not yet in the store")
         .register(registry);

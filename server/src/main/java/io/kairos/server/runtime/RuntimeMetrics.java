@@ -1,10 +1,10 @@
 package io.kairos.server.runtime;
 
+import io.kairos.server.ops.Metrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -26,17 +26,13 @@ final class RuntimeMetrics {
             .description("time to write and commit one partition batch")
             .publishPercentiles(0.5, 0.99)
             .register(registry);
-    // Cumulative buckets, not percentiles computed here: those cover a sliding window of about
-    // two minutes, which after a short load still held the load before it. Buckets give any
-    // window's quantiles (bench/run-ingest.sh diffs two scrapes around its open loop; Prometheus'
-    // histogram_quantile does the same over a range).
+    // Buckets, not percentiles: after a short load a sliding window still held the load before it
+    // (bench/run-ingest.sh diffs two scrapes around its open loop).
     decision =
-        Timer.builder("kairos.runtime.decision")
-            .description("from an event's arrival to the commit of the engine's decisions on it")
-            .publishPercentileHistogram()
-            .minimumExpectedValue(Duration.ofMillis(1))
-            .maximumExpectedValue(Duration.ofMinutes(1))
-            .register(registry);
+        Metrics.latencyHistogram(
+            registry,
+            "kairos.runtime.decision",
+            "from an event's arrival to the commit of the engine's decisions on it");
     events = inputs(registry, "event");
     timers = inputs(registry, "timer");
     triggers = inputs(registry, "trigger");
