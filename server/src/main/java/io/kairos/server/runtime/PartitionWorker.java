@@ -340,12 +340,11 @@ final class PartitionWorker implements Runnable {
     List<ProfileRow> rows = encode(b, isolated && b.inputs == 1);
     long started = System.nanoTime();
     long clockAfter = clock;
-    // Unforced: every input of the batch is on disk in the log, and the batch is deterministic, so
-    // a
-    // power loss that undoes this commit only makes the writer apply the same inputs again. Nothing
-    // of it leaves the process before a forced commit: the dispatcher claims a message in one, and
-    // forcing the store's log forces every commit before it. An erasure is forced, because its
-    // caller is told it is done once it is applied.
+    // Unforced: every input of the batch is on disk in the log, and the batch is deterministic,
+    // so a power loss that undoes this commit only makes the writer apply the same inputs again.
+    // Nothing of it leaves the process before a forced commit: the dispatcher claims a message in
+    // one, and forcing the store's log forces every commit before it. An erasure is forced,
+    // because its caller is told it is done once it is applied.
     boolean forced = !b.erasures.isEmpty();
     BatchWriter.TimerCounts counts =
         rt.database()
