@@ -3,6 +3,7 @@ package io.kairos.server;
 import io.kairos.server.ingest.EventLog;
 import io.kairos.server.runtime.InputLog;
 import io.kairos.server.runtime.InputRow;
+import io.kairos.server.runtime.LogEntry;
 import io.kairos.server.store.StoreException;
 import java.util.ArrayList;
 import java.util.List;
@@ -64,5 +65,28 @@ final class IngestedInputLog implements InputLog {
   @Override
   public void onCommitted(LongConsumer listener) {
     log.onCommitted(listener);
+  }
+
+  @Override
+  public void onCommittedRows(CommittedRows listener) {
+    log.onCommittedRows(
+        (after, upTo, rows) -> {
+          List<LogEntry> entries = new ArrayList<>(rows.size());
+          for (EventLog.StoredRow r : rows) {
+            entries.add(
+                new LogEntry(
+                    r.seq(),
+                    r.partition(),
+                    r.workspace(),
+                    r.profile(),
+                    r.type(),
+                    r.name(),
+                    r.timestamp(),
+                    r.receivedAt(),
+                    r.mergeFrom(),
+                    r.body()));
+          }
+          listener.committed(after, upTo, entries);
+        });
   }
 }

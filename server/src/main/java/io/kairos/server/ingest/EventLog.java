@@ -30,6 +30,38 @@ public interface EventLog {
   void onCommitted(LongConsumer listener);
 
   /**
+   * Calls {@code listener} with the rows of every commit, on the writer thread, before {@link
+   * #lastCommittedSeq()} shows them: the runtime's partitions take them from memory instead of
+   * reading them back. The listener must return quickly and must not change the list.
+   */
+  void onCommittedRows(RowsListener listener);
+
+  /** Receives the rows of one commit. */
+  @FunctionalInterface
+  interface RowsListener {
+    /**
+     * @param after the highest seq committed before
+     * @param upTo the highest seq committed now
+     * @param rows every row with a seq in {@code (after, upTo]}, in seq order
+     */
+    void committed(long after, long upTo, List<StoredRow> rows);
+  }
+
+  /** One {@code events} row as it was committed. */
+  record StoredRow(
+      long seq,
+      int partition,
+      String workspace,
+      String profile,
+      String messageId,
+      String type,
+      String name,
+      long timestamp,
+      long receivedAt,
+      String mergeFrom,
+      byte[] body) {}
+
+  /**
    * Appends rows of the runtime's own kinds, committed together with the next group of tracked
    * events. Their profile is given (no identity resolution, no dedupe); the partition is the
    * profile's. A row of type {@code erase} (a GDPR erasure) is committed in a transaction of its

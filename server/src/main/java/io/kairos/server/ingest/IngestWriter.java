@@ -13,6 +13,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -235,6 +236,7 @@ final class IngestWriter implements EventLog {
   private final AtomicInteger queued = new AtomicInteger();
   private final Object lock = new Object();
   private final List<LongConsumer> listeners = new CopyOnWriteArrayList<>();
+  private final List<EventLog.RowsListener> rowsListeners = new CopyOnWriteArrayList<>();
   private volatile long committedSeq;
   private volatile boolean stopping;
   private long nextSeq;
@@ -464,6 +466,11 @@ final class IngestWriter implements EventLog {
   @Override
   public void onCommitted(LongConsumer listener) {
     listeners.add(listener);
+  }
+
+  @Override
+  public void onCommittedRows(EventLog.RowsListener listener) {
+    rowsListeners.add(listener);
   }
 
   /**
@@ -784,24 +791,11 @@ final class IngestWriter implements EventLog {
     }
   }
 
-  /** One row of {@code events}. */
-  private record Row(
-      long seq,
-      String workspace,
-      String profile,
-      String messageId,
-      String type,
-      String name,
-      long timestamp,
-      long receivedAt,
-      String mergeFrom,
-      byte[] body) {}
-
   private void commit(List<Work> group) {
     long start = System.nanoTime();
     long now = clock.millis();
     long first = nextSeq;
-    List<Row> rows = new ArrayList<>();
+    List<EventLog.StoredRow> rows = new ArrayList<>();
     long[] stored = new long[1];
     Set<List<String>> loaded = new HashSet<>();
     IdentityRouter[] routed = new IdentityRouter[1];
@@ -837,8 +831,9 @@ final class IngestWriter implements EventLog {
                     List<String> merged = route.merged();
                     for (String from : merged) {
                       rows.add(
-                          new Row(
+                          new EventLog.StoredRow(
                               seq++,
+                              partitioner.partition(a.workspace(), from),
                               a.workspace(),
                               from,
                               a.messageId() + "/merge_out/" + from,
@@ -852,8 +847,9 @@ final class IngestWriter implements EventLog {
                     // Every merge but the last is a row of its own; the last rides on the event.
                     for (int m = 0; m < merged.size() - 1; m++) {
                       rows.add(
-                          new Row(
+                          new EventLog.StoredRow(
                               seq++,
+                              partitioner.partition(a.workspace(), route.profile()),
                               a.workspace(),
                               route.profile(),
                               a.messageId() + "/merge_in/" + merged.get(m),
@@ -866,8 +862,9 @@ final class IngestWriter implements EventLog {
                     }
                     long eventSeq = seq++;
                     rows.add(
-                        new Row(
+                        new EventLog.StoredRow(
                             eventSeq,
+                            partitioner.partition(a.workspace(), route.profile()),
                             a.workspace(),
                             route.profile(),
                             a.messageId(),
@@ -884,8 +881,9 @@ final class IngestWriter implements EventLog {
                   for (LogEntry e : ap.entries) {
                     ap.last = seq;
                     rows.add(
-                        new Row(
+                        new EventLog.StoredRow(
                             seq++,
+                            partitioner.partition(e.workspace(), e.profile()),
                             e.workspace(),
                             e.profile(),
                             e.messageId(),
@@ -918,6 +916,17 @@ final class IngestWriter implements EventLog {
             });
     if (pruneDue(now)) {
       lastPrune = now;
+    }
+    if (!rows.isEmpty()) {
+      // Before the new seq shows: a partition that sees it finds the rows in its feed.
+      List<EventLog.StoredRow> committed = Collections.unmodifiableList(rows);
+      for (EventLog.RowsListener l : rowsListeners) {
+        try {
+          l.committed(first - 1, nextSeq - 1, committed);
+        } catch (RuntimeException e) {
+          log.error("commit listener failed", e);
+        }
+      }
     }
     committedSeq = nextSeq - 1;
     if (group.size() == 1 && erases(group.get(0))) {
@@ -1133,7 +1142,7 @@ final class IngestWriter implements EventLog {
     }
   }
 
-  private void insertEvents(Connection c, List<Row> rows) throws SQLException {
+  private void insertEvents(Connection c, List<EventLog.StoredRow> rows) throws SQLException {
     if (rows.isEmpty()) {
       return;
     }
@@ -1141,10 +1150,10 @@ final class IngestWriter implements EventLog {
         c.prepareStatement(
             "INSERT INTO events(seq, workspace, partition, profile, message_id, type, name,"
                 + " timestamp, received_at, merge_from, body) VALUES (?,?,?,?,?,?,?,?,?,?,?)")) {
-      for (Row r : rows) {
+      for (EventLog.StoredRow r : rows) {
         ps.setLong(1, r.seq());
         ps.setString(2, r.workspace());
-        ps.setInt(3, partitioner.partition(r.workspace(), r.profile()));
+        ps.setInt(3, r.partition());
         ps.setString(4, r.profile());
         ps.setString(5, r.messageId());
         ps.setString(6, r.type());

@@ -37,4 +37,22 @@ public interface InputLog {
 
   /** Calls {@code listener} with the new highest seq after each commit, on the writer's thread. */
   void onCommitted(LongConsumer listener);
+
+  /**
+   * Calls {@code listener} with the rows of each commit, on the writer's thread, before {@link
+   * #lastCommittedSeq()} shows them, so the partitions apply them without reading them back. A log
+   * that does not offer this never calls it: the partitions then read every row from the store.
+   */
+  default void onCommittedRows(CommittedRows listener) {}
+
+  /** Receives one commit's rows. */
+  @FunctionalInterface
+  interface CommittedRows {
+    /**
+     * @param after the highest seq committed before this commit
+     * @param upTo the highest seq this commit committed
+     * @param rows every row with a seq in {@code (after, upTo]}, in seq order
+     */
+    void committed(long after, long upTo, List<LogEntry> rows);
+  }
 }

@@ -108,6 +108,7 @@ public final class LiveRuntime implements Capability {
       return;
     }
     started = true;
+    inputLog.onCommittedRows(this::feed);
     inputLog.onCommitted(seq -> wake());
     for (PartitionWorker w : workers) {
       Thread t = new Thread(w, "kairos-partition-" + w.partition());
@@ -163,6 +164,21 @@ public final class LiveRuntime implements Capability {
     }
     if (started && !halted && running == 0) {
       log.info("runtime stopped: every partition committed the batch it was in");
+    }
+  }
+
+  // On the log writer's thread: each partition gets its share, an empty one too (its range is
+  // covered all the same).
+  private void feed(long after, long upTo, List<LogEntry> rows) {
+    List<List<LogEntry>> shares = new ArrayList<>(workers.size());
+    for (int p = 0; p < workers.size(); p++) {
+      shares.add(new ArrayList<>());
+    }
+    for (LogEntry e : rows) {
+      shares.get(e.partition()).add(e);
+    }
+    for (int p = 0; p < workers.size(); p++) {
+      workers.get(p).feed().add(after, upTo, shares.get(p));
     }
   }
 

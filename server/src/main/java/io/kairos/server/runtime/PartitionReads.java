@@ -97,6 +97,7 @@ final class PartitionReads {
                 rows.add(
                     new LogEntry(
                         rs.getLong(1),
+                        partition,
                         rs.getString(2),
                         rs.getString(3),
                         rs.getString(4),

@@ -39,6 +39,7 @@ final class PartitionWorker implements Runnable {
   private final int partition;
   private final RuntimeSettings settings;
   private final PartitionReads reads;
+  private final RowFeed feed = new RowFeed();
   private final Profiles profiles;
   private final TimerWindow window;
   private final EventParser parser;
@@ -87,6 +88,11 @@ final class PartitionWorker implements Runnable {
     this.window = new TimerWindow(settings.timerWindow());
     this.parser = parser;
     this.inputLimit = settings.batchSize();
+  }
+
+  /** The rows the log's writer hands over at its commits. */
+  RowFeed feed() {
+    return feed;
   }
 
   /** Makes the writer look at the log and the clock again now. */
@@ -257,7 +263,18 @@ final class PartitionWorker implements Runnable {
     }
     Batch b = new Batch(clock);
     batch = b;
-    List<LogEntry> rows = cursor < high ? reads.rows(cursor, high, limit) : List.of();
+    List<LogEntry> rows = List.of();
+    if (cursor < high) {
+      RowFeed.Slice fed = feed.take(cursor, high, limit);
+      if (fed != null) {
+        rows = fed.rows();
+        high = fed.coveredUpTo();
+        rt.metrics().fed(rows.size());
+      } else {
+        rows = reads.rows(cursor, high, limit);
+        rt.metrics().readBack(rows.size());
+      }
+    }
     oldestUnapplied = rows.isEmpty() ? Long.MAX_VALUE : rows.get(0).receivedAt();
     prefetch(b, rows, now, limit);
     long upTo = cursor;

@@ -19,6 +19,8 @@ final class RuntimeMetrics {
   private final Counter triggers;
   private final Counter merges;
   private final Counter erasures;
+  private final Counter fed;
+  private final Counter readBack;
 
   RuntimeMetrics(MeterRegistry registry, LiveRuntime rt) {
     commit =
@@ -38,6 +40,8 @@ final class RuntimeMetrics {
     triggers = inputs(registry, "trigger");
     merges = inputs(registry, "merge");
     erasures = inputs(registry, "erase");
+    fed = logRows(registry, "memory");
+    readBack = logRows(registry, "store");
     Gauge.builder("kairos.engine.lag.events", rt, LiveRuntime::lagEvents)
         .description("committed log seq minus the lowest partition cursor")
         .strongReference(true)
@@ -63,6 +67,23 @@ final class RuntimeMetrics {
         .description("inputs applied by the partition writers")
         .tag("kind", kind)
         .register(registry);
+  }
+
+  private static Counter logRows(MeterRegistry registry, String source) {
+    return Counter.builder("kairos.runtime.log.rows")
+        .description(
+            "log rows the partition writers took: handed over by the log's writer at its commit"
+                + " (memory), or read back from the store (after a start, or far behind)")
+        .tag("source", source)
+        .register(registry);
+  }
+
+  void fed(int rows) {
+    fed.increment(rows);
+  }
+
+  void readBack(int rows) {
+    readBack.increment(rows);
   }
 
   /** A batch committed at {@code committedAt} (epoch ms) after {@code nanos} of transaction. */

@@ -62,6 +62,10 @@ class ServerRuntimeTest {
       String metrics = http.get("/metrics", null).body();
       assertThat(value(metrics, "kairos_runtime_inputs_total\\{kind=\"event\",?\\}")).isEqualTo(8);
       assertThat(value(metrics, "kairos_engine_lag_events")).isZero();
+      // The ingest writer handed every row over at its commit: none was read back.
+      assertThat(value(metrics, "kairos_runtime_log_rows_total\\{source=\"memory\",?\\}"))
+          .isEqualTo(8);
+      assertThat(value(metrics, "kairos_runtime_log_rows_total\\{source=\"store\",?\\}")).isZero();
       assertThat(value(metrics, "kairos_engine_lag_seconds")).isZero();
       // Each cart waits an hour (abandoned-cart) and starts a quiet period (reactivation).
       assertThat(value(metrics, "kairos_timers_pending")).isGreaterThanOrEqualTo(4);
