@@ -34,6 +34,16 @@ public final class Operations implements Capability {
           .baseUnit("seconds")
           .description("time write transactions waited for the write lock, summed over writers")
           .register(metrics.registry());
+      FunctionCounter.builder(
+              "kairos.store.wal.restart.lock.held", db, Database::walRestartLockSeconds)
+          .baseUnit("seconds")
+          .description(
+              "time the checkpointer held the write lock to start the write-ahead log over"
+                  + " (no writer commits meanwhile)")
+          .register(metrics.registry());
+      FunctionCounter.builder("kairos.store.wal.restarts", db, Database::walRestarts)
+          .description("times the checkpointer started the write-ahead log over")
+          .register(metrics.registry());
     }
   }
 

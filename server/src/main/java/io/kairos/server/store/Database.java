@@ -347,6 +347,20 @@ public final class Database implements AutoCloseable {
     return checkpointer == null || checkpointer.awaitNextCheckpoint(millis);
   }
 
+  /**
+   * Seconds SQLite's write-ahead log checkpointer held the write lock to start the log over (or
+   * truncate it), in total; 0 on PostgreSQL. Not counted in {@link #writeLockHeldSeconds()}, which
+   * counts transactions; every writer that asks meanwhile waits for it.
+   */
+  public double walRestartLockSeconds() {
+    return checkpointer == null ? 0 : checkpointer.lockHeldSeconds();
+  }
+
+  /** How many times the checkpointer started SQLite's write-ahead log over; 0 on PostgreSQL. */
+  public double walRestarts() {
+    return checkpointer == null ? 0 : checkpointer.restarts();
+  }
+
   /** The write lock, for tests; null for PostgreSQL. */
   ReentrantLock writeLock() {
     return writeLock;

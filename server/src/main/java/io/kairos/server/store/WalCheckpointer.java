@@ -34,14 +34,17 @@ final class WalCheckpointer implements AutoCloseable {
   static final long PACE_MILLIS = 100;
 
   /**
-   * A log this long (in pages), once wholly copied, is restarted under the write lock: 256 MB of 4
-   * KB pages. With readers always about, a passive checkpoint copies the frames but the log never
-   * starts over by itself; it would grow until {@link #TRUNCATE_PAGES}.
+   * A log this long (in pages), once wholly copied, is restarted under the write lock: 1 GB of 4 KB
+   * pages. With readers always about, a passive checkpoint copies the frames but the log never
+   * starts over by itself; it would grow until {@link #TRUNCATE_PAGES}. A restart stops every
+   * writer for about 100 ms under load whatever the log's length (it copies and syncs what was
+   * committed since the last passive checkpoint), so the longer the log, the rarer the stops
+   * (decisions.md, 34).
    */
-  static final long RESTART_PAGES = 65_536;
+  static final long RESTART_PAGES = 262_144;
 
-  /** A log this long (in pages) is truncated under the write lock: 1 GB of 4 KB pages. */
-  static final long TRUNCATE_PAGES = 262_144;
+  /** A log this long (in pages) is truncated under the write lock: 4 GB of 4 KB pages. */
+  static final long TRUNCATE_PAGES = 1_048_576;
 
   /** The longest a restart holding the write lock waits for the readers on the log. */
   static final int READER_WAIT_MILLIS = 50;
@@ -50,6 +53,7 @@ final class WalCheckpointer implements AutoCloseable {
   private final long truncatePages;
   private final AtomicLong restarts = new AtomicLong();
   private final AtomicLong restartsGivenUp = new AtomicLong();
+  private final AtomicLong lockHeldNanos = new AtomicLong();
   private final Supplier<Connection> connect;
   private final ReentrantLock writeLock;
   private final ReentrantLock signalLock = new ReentrantLock();
@@ -185,10 +189,12 @@ final class WalCheckpointer implements AutoCloseable {
   /** Runs {@code mode} holding the write lock; whether it completed. */
   private boolean underLock(Statement st, String mode) throws SQLException {
     writeLock.lock();
+    long taken = System.nanoTime();
     try {
       return checkpoint(st, mode)[0] == 0;
     } finally {
       writeLock.unlock();
+      lockHeldNanos.addAndGet(System.nanoTime() - taken);
     }
   }
 
@@ -202,6 +208,11 @@ final class WalCheckpointer implements AutoCloseable {
           ? new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3)}
           : new long[] {1, 0, 0};
     }
+  }
+
+  /** Time the restarts and truncations held the write lock, in total. */
+  double lockHeldSeconds() {
+    return lockHeldNanos.get() / 1e9;
   }
 
   /** Restarts of the log done, for tests and logs. */

@@ -50,6 +50,9 @@ class DatabaseWritesTest {
       writeBlobs(db, 4);
       assertThat(db.awaitCheckpoint(30_000)).isTrue();
       assertThat(db.checkpointer().restarts()).isPositive();
+      // What /metrics reports: the restarts, and their time on the write lock.
+      assertThat(db.walRestarts()).isEqualTo((double) db.checkpointer().restarts());
+      assertThat(db.walRestartLockSeconds()).isPositive();
       // After the restart the next commit writes the log from its start: it is a few frames long.
       writeBlobs(db, 1);
       assertThat(walFrames(db)).isLessThan(64);
