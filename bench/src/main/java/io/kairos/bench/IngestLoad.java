@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -44,7 +45,8 @@ public final class IngestLoad {
   private final String auth;
   private final int batch;
   private final int users;
-  private final String runId = Long.toString(System.nanoTime(), 36);
+  // A run's messageIds differ from every other run's against the same server.
+  private final long runSeed = System.nanoTime();
   private final AtomicLong nextEvent = new AtomicLong();
   private final long slowMillis;
 
@@ -203,10 +205,10 @@ public final class IngestLoad {
       if (i > 0) {
         sb.append(',');
       }
+      // A random UUID, as Segment's libraries send: the store's dedupe index gets its keys in no
+      // order (ids counted up would all land on its last page).
       sb.append("{\"type\":\"track\",\"messageId\":\"")
-          .append(runId)
-          .append('-')
-          .append(n)
+          .append(new UUID(SplitMix.mix(runSeed + n), SplitMix.mix(~(runSeed + n))))
           .append("\",\"userId\":\"u")
           .append(user)
           .append("\",\"event\":\"")
