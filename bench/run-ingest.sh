@@ -9,6 +9,8 @@
 #                                          (to compare builds at one rate); --open-events N too
 #   bench/run-ingest.sh --drain            before the open loop, wait until the engine and the
 #                                          outbox have caught up with the closed loop
+#   bench/run-ingest.sh --warmup-events N  first a closed loop of N events, not measured: the
+#                                          JIT compiles for ~30 s after a start, taking a core
 #
 # For each store: starts a fresh server (examples/journeys loaded), creates an ingest key, runs the
 # closed-loop load (maximum acknowledged events/s, 100 events per request), then the open loop at
@@ -30,6 +32,7 @@ build=0
 open_rate=""
 open_events=""
 drain=0
+warmup_events=0
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --store) stores=("$2"); shift 2 ;;
@@ -39,7 +42,8 @@ while [[ $# -gt 0 ]]; do
     --open-rate) open_rate="$2"; shift 2 ;;
     --open-events) open_events="$2"; shift 2 ;;
     --drain) drain=1; shift ;;
-    *) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+    --warmup-events) warmup_events="$2"; shift 2 ;;
+    *) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
   esac
 done
 
@@ -131,8 +135,15 @@ for store in "${stores[@]}"; do
   pids+=($server)
   wait_ready
   key="$(java -jar "$APP_JAR" keys create --workspace default --scope ingest --data "$data" 2>/dev/null)"
+  closed_warmup=()
+  if [[ $warmup_events -gt 0 ]]; then
+    warm="$(java -cp "$BENCH_JAR" io.kairos.bench.IngestLoad --url "http://127.0.0.1:$PORT" \
+      --key "$key" --events "$warmup_events" --connections "$connections")"
+    echo "store=$store warm-up, not measured: $warm" | tee -a "$out"
+    closed_warmup=(--warmup 0)
+  fi
   closed="$(java -cp "$BENCH_JAR" io.kairos.bench.IngestLoad --url "http://127.0.0.1:$PORT" \
-    --key "$key" --events "$events" --connections "$connections")"
+    --key "$key" --events "$events" --connections "$connections" "${closed_warmup[@]}")"
   echo "store=$store $closed" | tee -a "$out"
   rate="$(sed -E 's/.*acked_events_per_s=([0-9]+).*/\1/' <<<"$closed")"
   half=$((rate / 2))
@@ -146,7 +157,7 @@ for store in "${stores[@]}"; do
   echo "store=$store open loop only: $(open_loop_quantiles kairos_runtime_decision_seconds decision decisions \
     "$work/before-open.txt" "$work/after-open.txt") $(open_loop_quantiles kairos_ingest_stored_seconds \
     stored stored "$work/before-open.txt" "$work/after-open.txt")" | tee -a "$out"
-  curl -s "http://127.0.0.1:$PORT/metrics" | grep -E '^kairos_(ingest_commit|ingest_log_append|runtime_commit)_seconds(_max)?\{.*quantile|^kairos_engine_lag|^kairos_store_write_lock_held|^kairos_store_wal_restart' \
+  curl -s "http://127.0.0.1:$PORT/metrics" | grep -E '^kairos_(ingest_commit|ingest_log_append|ingest_dedupe|runtime_commit)_seconds(_max)?\{.*quantile|^kairos_engine_lag|^kairos_store_write_lock_held|^kairos_store_wal_restart' \
     | sed "s/^/store=$store metric /" | tee -a "$out" || true
   kill "$server"; wait "$server" 2>/dev/null || true
   cp "$work/server-$store.log" "${out%.txt}-server-$store.log"

@@ -10,10 +10,11 @@ import java.util.function.Supplier;
 /**
  * The ingestion meters: {@code kairos_ingest_events_total{result=accepted|duplicate|invalid}},
  * {@code kairos_ingest_commit_seconds} (one observation per group commit, with percentiles), {@code
- * kairos_ingest_commits_total}, {@code kairos_ingest_stored_seconds} (from an event's arrival to
- * its row's commit in the store, where the runtime reads it: a histogram, so the decision latency
- * can be split into ingestion's part and the runtime's) and the gauge {@code
- * kairos_ingest_queue_depth} (events waiting for the writer).
+ * kairos_ingest_commits_total}, {@code kairos_ingest_log_append_seconds} and {@code
+ * kairos_ingest_dedupe_seconds} (the two steps a 200 waits for), {@code
+ * kairos_ingest_stored_seconds} (from an event's arrival to its row's commit in the store, where
+ * the runtime reads it: a histogram, so the decision latency can be split into ingestion's part and
+ * the runtime's) and the gauge {@code kairos_ingest_queue_depth} (events waiting for the writer).
  */
 final class IngestMetrics {
   final Counter accepted;
@@ -21,6 +22,7 @@ final class IngestMetrics {
   final Counter invalid;
   final Timer commit;
   final Timer logForce;
+  final Timer dedupe;
   final Timer stored;
 
   IngestMetrics(MeterRegistry registry, Supplier<Number> queueDepth) {
@@ -35,6 +37,13 @@ final class IngestMetrics {
     logForce =
         Timer.builder("kairos.ingest.log.append")
             .description("time of one append and force of the ingest log (before the 200s)")
+            .publishPercentiles(0.5, 0.95, 0.99)
+            .register(registry);
+    dedupe =
+        Timer.builder("kairos.ingest.dedupe")
+            .description(
+                "time of one lookup of a group's messageIds in the store's dedupe window"
+                    + " (before the 200s)")
             .publishPercentiles(0.5, 0.95, 0.99)
             .register(registry);
     stored =

@@ -573,7 +573,11 @@ final class IngestWriter implements EventLog {
           }
         }
       }
+      long lookup = System.nanoTime();
       Set<MessageKey> inStore = inStore(candidates, now);
+      if (!candidates.isEmpty()) {
+        metrics.dedupe.record(System.nanoTime() - lookup, TimeUnit.NANOSECONDS);
+      }
       for (Submission s : group) {
         List<Accepted> kept = new ArrayList<>(s.items.size());
         for (int i = 0; i < s.items.size(); i++) {

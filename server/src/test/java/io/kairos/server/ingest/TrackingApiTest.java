@@ -19,6 +19,8 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -218,6 +220,11 @@ class TrackingApiTest {
       assertThat(text).contains("kairos_ingest_events_total{result=\"duplicate\"} 5.0");
       assertThat(text).contains("kairos_ingest_commit_seconds{quantile=\"0.99\"}");
       assertThat(text).contains("kairos_ingest_queue_depth");
+      // The first request and the one past the window looked their ids up in the store; the two
+      // between found theirs in memory if they came before the rows were stored.
+      Matcher lookups = Pattern.compile("kairos_ingest_dedupe_seconds_count (\\d+)").matcher(text);
+      assertThat(lookups.find()).as("dedupe lookups counted").isTrue();
+      assertThat(Integer.parseInt(lookups.group(1))).isBetween(2, 4);
     }
   }
 
