@@ -67,9 +67,9 @@ final class ProfileStore {
   }
 
   /**
-   * Whether anything is stored under profile id {@code id}: a state or timeline rows (every event
-   * the runtime applied has one, so a profile whose state was set apart still exists). A profile
-   * exists once the runtime has applied its first event, as its timeline shows its events then.
+   * Whether anything is stored under profile id {@code id}: a state, or the error row of an input
+   * set apart (a profile whose first input failed has no state, only that row). A profile exists
+   * once the runtime has applied its first event, as its timeline shows its events then.
    */
   boolean exists(String workspace, String id) {
     return db.read(
@@ -77,8 +77,9 @@ final class ProfileStore {
           try (PreparedStatement ps =
               c.prepareStatement(
                   "SELECT 1 FROM profiles WHERE workspace = ? AND id = ?"
+                      // timeline_errors, a partial index: the timeline has none by profile.
                       + " UNION ALL SELECT 1 FROM timeline WHERE workspace = ? AND profile = ?"
-                      + " LIMIT 1")) {
+                      + " AND kind = 'error' LIMIT 1")) {
             for (int i = 0; i < 2; i++) {
               ps.setString(2 * i + 1, workspace);
               ps.setString(2 * i + 2, id);

@@ -1,6 +1,7 @@
 package io.kairos.server.profiles;
 
 import io.kairos.server.store.Database;
+import io.kairos.server.store.TimelineChain;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.ArrayList;
@@ -62,14 +63,15 @@ final class TimelineStore {
    * limit}.
    */
   List<Item> page(String workspace, Collection<String> ids, Key before, int limit) {
-    String in = Sql.placeholders(ids.size());
     String after =
         before == null
             ? ""
             : " WHERE x.t < ? OR (x.t = ? AND (x.s < ? OR (x.s = ? AND (x.src < ?"
                 + " OR (x.src = ? AND x.i < ?)))))";
+    // The profiles' timeline rows, found by following them from the profiles' heads.
     String sql =
-        "SELECT x.t, x.s, x.src, x.i, x.type, x.name, x.received_at, x.message_id, x.body,"
+        TimelineChain.with(TimelineChain.startOfProfiles(ids.size()))
+            + "SELECT x.t, x.s, x.src, x.i, x.type, x.name, x.received_at, x.message_id, x.body,"
             + " x.kind, x.journey, x.version, x.step, x.revenue, x.detail FROM ("
             + "SELECT e.timestamp AS t, e.seq AS s, 0 AS src, e.seq AS i, e.type AS type,"
             + " e.name AS name, e.received_at AS received_at, e.message_id AS message_id,"
@@ -77,15 +79,12 @@ final class TimelineStore {
             + " CAST(NULL AS TEXT) AS version, CAST(NULL AS TEXT) AS step,"
             + " CAST(NULL AS DOUBLE PRECISION) AS revenue, CAST(NULL AS TEXT) AS detail"
             + " FROM events e WHERE e.seq IN (SELECT a.input_seq FROM timeline a"
-            + " WHERE a.workspace = ? AND a.profile IN ("
-            + in
-            + ") AND a.input_seq IS NOT NULL) AND e.type NOT IN ('merge_out', 'erase')"
+            + " WHERE a.id IN (SELECT id FROM chain) AND a.input_seq IS NOT NULL)"
+            + " AND e.type NOT IN ('merge_out', 'erase')"
             + " UNION ALL "
             + "SELECT l.at, COALESCE(l.input_seq, 0), 1, l.id, NULL, NULL, NULL, l.message_id,"
             + " NULL, l.kind, l.journey, l.version, l.step, l.revenue, l.detail"
-            + " FROM timeline l WHERE l.workspace = ? AND l.profile IN ("
-            + in
-            + ") AND l.kind <> 'event') x"
+            + " FROM timeline l WHERE l.id IN (SELECT id FROM chain) AND l.kind <> 'event') x"
             + after
             + " ORDER BY x.t DESC, x.s DESC, x.src DESC, x.i DESC LIMIT ?";
     List<Object> args = new ArrayList<>();

@@ -3,6 +3,7 @@ package io.kairos.server.runtime;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,6 +38,15 @@ final class Batch {
   final List<TimelineRow> timeline = new ArrayList<>();
   final JourneyCounts counts = new JourneyCounts();
   final List<Erasure> erasures = new ArrayList<>();
+
+  /**
+   * The newest committed timeline row of profiles that left {@link #touched} in this batch (merged
+   * into another, or erased): their rows of this batch still link to it.
+   */
+  final Map<ProfileKey, Long> goneHeads = new HashMap<>();
+
+  /** Each {@code merged} timeline row and the profile merged in, whose chain it continues. */
+  final Map<TimelineRow, ProfileKey> branches = new IdentityHashMap<>();
 
   /** received_at of every event applied, for the decision latency. */
   final List<Long> received = new ArrayList<>();

@@ -2,6 +2,8 @@ package io.kairos.server.runtime;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.kairos.engine.Timer;
+import io.kairos.server.store.Database;
+import io.kairos.server.store.TimelineChain;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -9,6 +11,7 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,19 +26,31 @@ import java.util.Set;
 final class BatchWriter {
   private BatchWriter() {}
 
-  /** How the stored timers changed: rows inserted and rows deleted. */
-  record TimerCounts(long inserted, long deleted) {}
+  /**
+   * What a batch wrote: timer rows inserted and deleted, and the newest timeline row of each
+   * profile it wrote timeline rows for.
+   */
+  record Written(long inserted, long deleted, Map<ProfileKey, Long> heads) {}
 
-  static TimerCounts write(
+  /**
+   * @param committedHeads the newest committed timeline row of profiles the batch may write rows
+   *     for (the ones it touched and the ones that left it); others are read from the store
+   */
+  static Written write(
       Connection c,
+      Database.Kind kind,
       int partition,
       Batch b,
       List<ProfileRow> profiles,
+      Map<ProfileKey, Long> committedHeads,
       long upTo,
       long clock,
       long now)
       throws SQLException {
-    upsertProfiles(c, partition, profiles, now);
+    // The timeline first: the profile rows then take their new heads.
+    Map<ProfileKey, Long> heads = insertTimeline(c, kind, b, committedHeads);
+    upsertProfiles(c, partition, profiles, heads, now);
+    moveHeads(c, b, profiles, heads);
     deleteProfiles(c, b);
     // A timer set and fired within the batch never needs a row.
     Set<Long> fired = new HashSet<>(b.firedTimers);
@@ -46,10 +61,11 @@ final class BatchWriter {
     }
     long deleted = deleteTimers(c, partition, b.firedTimers, born);
     insertOutbox(c, b.outbox);
-    insertTimeline(c, b.timeline);
     addCounts(c, partition, b.counts, 1);
     for (Erasure e : b.erasures) {
-      deleted += erase(c, partition, e, now);
+      ProfileKey key = new ProfileKey(e.workspace(), e.profile());
+      long head = heads.getOrDefault(key, committedHeads.getOrDefault(key, 0L));
+      deleted += erase(c, partition, e, head, now);
     }
     try (PreparedStatement ps =
         c.prepareStatement(
@@ -61,10 +77,11 @@ final class BatchWriter {
       ps.setLong(3, clock);
       ps.executeUpdate();
     }
-    return new TimerCounts(inserted, deleted);
+    return new Written(inserted, deleted, heads);
   }
 
-  private static void upsertProfiles(Connection c, int partition, List<ProfileRow> rows, long now)
+  private static void upsertProfiles(
+      Connection c, int partition, List<ProfileRow> rows, Map<ProfileKey, Long> heads, long now)
       throws SQLException {
     if (rows.isEmpty()) {
       return;
@@ -79,15 +96,16 @@ final class BatchWriter {
     if (!updates.isEmpty()) {
       try (PreparedStatement ps =
           c.prepareStatement(
-              "UPDATE profiles SET traits = ?, state = ?, updated_at = ?, merged_into = ?"
-                  + " WHERE workspace = ? AND id = ?")) {
+              "UPDATE profiles SET traits = ?, state = ?, updated_at = ?, merged_into = ?,"
+                  + " timeline_head = ? WHERE workspace = ? AND id = ?")) {
         for (ProfileRow r : updates) {
           ps.setString(1, r.traits());
           ps.setBytes(2, r.state());
           ps.setLong(3, now);
           ps.setString(4, r.mergedInto());
-          ps.setString(5, r.workspace());
-          ps.setString(6, r.id());
+          setHead(ps, 5, head(r, heads));
+          ps.setString(6, r.workspace());
+          ps.setString(7, r.id());
           ps.addBatch();
         }
         int[] counts = ps.executeBatch();
@@ -104,11 +122,11 @@ final class BatchWriter {
     try (PreparedStatement ps =
         c.prepareStatement(
             "INSERT INTO profiles (workspace, id, partition, user_id, traits, state, updated_at,"
-                + " merged_into) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+                + " merged_into, timeline_head) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
                 + " ON CONFLICT (workspace, id) DO UPDATE SET partition = excluded.partition,"
                 + " user_id = excluded.user_id, traits = excluded.traits,"
                 + " state = excluded.state, updated_at = excluded.updated_at,"
-                + " merged_into = excluded.merged_into")) {
+                + " merged_into = excluded.merged_into, timeline_head = excluded.timeline_head")) {
       for (ProfileRow r : upserts) {
         ps.setString(1, r.workspace());
         ps.setString(2, r.id());
@@ -118,6 +136,57 @@ final class BatchWriter {
         ps.setBytes(6, r.state());
         ps.setLong(7, now);
         ps.setString(8, r.mergedInto());
+        setHead(ps, 9, head(r, heads));
+        ps.addBatch();
+      }
+      ps.executeBatch();
+    }
+  }
+
+  private static long head(ProfileRow r, Map<ProfileKey, Long> heads) {
+    Long moved = heads.get(new ProfileKey(r.workspace(), r.id()));
+    return moved != null ? moved : r.timelineHead();
+  }
+
+  private static void setHead(PreparedStatement ps, int i, long head) throws SQLException {
+    if (head > 0) {
+      ps.setLong(i, head);
+    } else {
+      ps.setNull(i, Types.BIGINT);
+    }
+  }
+
+  /**
+   * Moves the head of profiles that got timeline rows but whose row the batch did not write (a
+   * refusal that changed nothing, an input set apart). A profile without a row has only error rows,
+   * which the partial index finds.
+   */
+  private static void moveHeads(
+      Connection c, Batch b, List<ProfileRow> written, Map<ProfileKey, Long> heads)
+      throws SQLException {
+    Set<ProfileKey> skip = new HashSet<>(b.deleted);
+    for (ProfileRow r : written) {
+      skip.add(new ProfileKey(r.workspace(), r.id()));
+    }
+    for (Erasure e : b.erasures) {
+      skip.add(new ProfileKey(e.workspace(), e.profile()));
+    }
+    List<Map.Entry<ProfileKey, Long>> moved = new ArrayList<>();
+    for (Map.Entry<ProfileKey, Long> e : heads.entrySet()) {
+      if (!skip.contains(e.getKey())) {
+        moved.add(e);
+      }
+    }
+    if (moved.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "UPDATE profiles SET timeline_head = ? WHERE workspace = ? AND id = ?")) {
+      for (Map.Entry<ProfileKey, Long> e : moved) {
+        ps.setLong(1, e.getValue());
+        ps.setString(2, e.getKey().workspace());
+        ps.setString(3, e.getKey().id());
         ps.addBatch();
       }
       ps.executeBatch();
@@ -238,16 +307,34 @@ final class BatchWriter {
     }
   }
 
-  private static void insertTimeline(Connection c, List<TimelineRow> rows) throws SQLException {
+  /**
+   * Inserts the batch's timeline rows, each linked to its profile's row before it; returns the
+   * newest row of each profile it wrote rows for.
+   */
+  private static Map<ProfileKey, Long> insertTimeline(
+      Connection c, Database.Kind kind, Batch b, Map<ProfileKey, Long> committedHeads)
+      throws SQLException {
+    Map<ProfileKey, Long> heads = new HashMap<>();
+    List<TimelineRow> rows = b.timeline;
     if (rows.isEmpty()) {
-      return;
+      return heads;
     }
+    long[] ids = timelineIds(c, kind, rows.size());
     try (PreparedStatement ps =
         c.prepareStatement(
             "INSERT INTO timeline (workspace, profile, at, kind, journey, version, step,"
-                + " message_id, revenue, input_seq, detail)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-      for (TimelineRow r : rows) {
+                + " message_id, revenue, input_seq, detail, id, prev_id, branch_id)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+      for (int i = 0; i < rows.size(); i++) {
+        TimelineRow r = rows.get(i);
+        ProfileKey key = new ProfileKey(r.workspace(), r.profile());
+        long prev = newestRow(c, key, heads, committedHeads);
+        ProfileKey from = b.branches.get(r);
+        long branch = from == null ? 0 : newestRow(c, from, heads, committedHeads);
+        heads.put(key, ids[i]);
+        ps.setLong(12, ids[i]);
+        setHead(ps, 13, prev);
+        setHead(ps, 14, branch);
         ps.setString(1, r.workspace());
         ps.setString(2, r.profile());
         ps.setLong(3, r.at());
@@ -271,6 +358,69 @@ final class BatchWriter {
       }
       ps.executeBatch();
     }
+    return heads;
+  }
+
+  /** The newest timeline row of {@code key}: written by this batch, committed, or in the store. */
+  private static long newestRow(
+      Connection c,
+      ProfileKey key,
+      Map<ProfileKey, Long> heads,
+      Map<ProfileKey, Long> committedHeads)
+      throws SQLException {
+    Long h = heads.get(key);
+    if (h == null) {
+      h = committedHeads.get(key);
+    }
+    if (h == null) {
+      // A profile the batch did not hold (its input was set apart): its row says.
+      try (PreparedStatement ps =
+          c.prepareStatement("SELECT timeline_head FROM profiles WHERE workspace = ? AND id = ?")) {
+        ps.setString(1, key.workspace());
+        ps.setString(2, key.id());
+        try (ResultSet rs = ps.executeQuery()) {
+          h = rs.next() ? rs.getLong(1) : 0L;
+        }
+      }
+      committedHeads.put(key, h);
+    }
+    return h;
+  }
+
+  /**
+   * Ids for {@code n} new timeline rows, taken before the insert so the rows can name each other.
+   * On SQLite the caller holds the write lock, so the ids after the largest are free; on PostgreSQL
+   * they come from the column's sequence, which concurrent writers share safely.
+   */
+  private static long[] timelineIds(Connection c, Database.Kind kind, int n) throws SQLException {
+    long[] ids = new long[n];
+    if (kind == Database.Kind.SQLITE) {
+      long max;
+      try (PreparedStatement ps = c.prepareStatement("SELECT COALESCE(MAX(id), 0) FROM timeline");
+          ResultSet rs = ps.executeQuery()) {
+        max = rs.next() ? rs.getLong(1) : 0;
+      }
+      for (int i = 0; i < n; i++) {
+        ids[i] = max + 1 + i;
+      }
+      return ids;
+    }
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT nextval(pg_get_serial_sequence('timeline', 'id')) FROM generate_series(1, ?)")) {
+      ps.setInt(1, n);
+      try (ResultSet rs = ps.executeQuery()) {
+        for (int i = 0; i < n; i++) {
+          if (!rs.next()) {
+            throw new SQLException("the timeline's sequence gave fewer ids than asked");
+          }
+          ids[i] = rs.getLong(1);
+        }
+      }
+    }
+    // Sequence values are increasing but not in row order; the chain needs them in row order.
+    Arrays.sort(ids);
+    return ids;
   }
 
   /**
@@ -317,19 +467,20 @@ final class BatchWriter {
    * What the timeline rows of {@code ids} added to the journey stats, read back before they are
    * deleted (the first deferral of a message is its earliest {@code deferred} row).
    */
-  private static JourneyCounts countsOf(Connection c, String workspace, List<String> ids)
+  private static JourneyCounts countsOf(Connection c, String workspace, List<Long> rows)
       throws SQLException {
     JourneyCounts counts = new JourneyCounts();
     Map<List<String>, long[]> firstDeferral = new LinkedHashMap<>();
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "SELECT journey, version, step, at, kind, revenue, detail, message_id FROM timeline"
-                + " WHERE workspace = ? AND profile = ? AND journey IS NOT NULL AND kind IN ("
-                + JourneyCounts.KINDS
-                + ")")) {
-      for (String id : ids) {
-        ps.setString(1, workspace);
-        ps.setString(2, id);
+    for (List<Long> chunk : chunks(rows)) {
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "SELECT journey, version, step, at, kind, revenue, detail, message_id FROM timeline"
+                  + " WHERE id IN ("
+                  + placeholders(chunk.size())
+                  + ") AND journey IS NOT NULL AND kind IN ("
+                  + JourneyCounts.KINDS
+                  + ")")) {
+        bindIds(ps, 1, chunk);
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
             String journey = rs.getString(1);
@@ -365,22 +516,30 @@ final class BatchWriter {
     return counts;
   }
 
-  /** Erases a profile; returns how many timers went with it. */
-  private static long erase(Connection c, int partition, Erasure e, long now) throws SQLException {
+  /**
+   * Erases a profile whose newest timeline row is {@code head}; returns how many timers went with
+   * it.
+   */
+  private static long erase(Connection c, int partition, Erasure e, long head, long now)
+      throws SQLException {
     long timers = deleteTimers(c, e.timers());
+    // Its timeline: its own rows and, through the merges, those of the visitors it absorbed.
+    List<Long> rows = chain(c, e, head);
     // Its decisions leave the stats with its timeline. They are taken from this partition's rows
     // even where another partition counted them (a visitor it absorbed): the sums stay right.
-    addCounts(c, partition, countsOf(c, e.workspace(), e.ids()), -1);
-    for (String id : e.ids()) {
+    addCounts(c, partition, countsOf(c, e.workspace(), rows), -1);
+    for (List<Long> chunk : chunks(rows)) {
+      String in = placeholders(chunk.size());
       // Every outbox row has the timeline row of its decision, under the same message id: the
       // outbox needs no index by profile (one less random-key page written per message).
       try (PreparedStatement ps =
           c.prepareStatement(
               "DELETE FROM outbox WHERE workspace = ? AND message_id IN (SELECT message_id FROM"
-                  + " timeline WHERE workspace = ? AND profile = ? AND message_id IS NOT NULL)")) {
+                  + " timeline WHERE id IN ("
+                  + in
+                  + ") AND message_id IS NOT NULL)")) {
         ps.setString(1, e.workspace());
-        ps.setString(2, e.workspace());
-        ps.setString(3, id);
+        bindIds(ps, 2, chunk);
         ps.executeUpdate();
       }
       // The events it sent: every log row applied to it is named by a timeline row of it, its
@@ -388,14 +547,20 @@ final class BatchWriter {
       // itself stays, as the record of the request.
       try (PreparedStatement ps =
           c.prepareStatement(
-              "DELETE FROM events WHERE seq IN (SELECT input_seq FROM timeline"
-                  + " WHERE workspace = ? AND profile = ? AND input_seq < ?)")) {
-        ps.setString(1, e.workspace());
-        ps.setString(2, id);
-        ps.setLong(3, e.seq());
+              "DELETE FROM events WHERE seq IN (SELECT input_seq FROM timeline WHERE id IN ("
+                  + in
+                  + ") AND input_seq < ?)")) {
+        int next = bindIds(ps, 1, chunk);
+        ps.setLong(next, e.seq());
         ps.executeUpdate();
       }
-      delete(c, "DELETE FROM timeline WHERE workspace = ? AND profile = ?", e.workspace(), id);
+      try (PreparedStatement ps =
+          c.prepareStatement("DELETE FROM timeline WHERE id IN (" + in + ")")) {
+        bindIds(ps, 1, chunk);
+        ps.executeUpdate();
+      }
+    }
+    for (String id : e.ids()) {
       delete(c, "DELETE FROM inbox WHERE workspace = ? AND profile = ?", e.workspace(), id);
       delete(c, "DELETE FROM profiles WHERE workspace = ? AND id = ?", e.workspace(), id);
       delete(c, "DELETE FROM identities WHERE workspace = ? AND profile = ?", e.workspace(), id);
@@ -417,6 +582,56 @@ final class BatchWriter {
       ps.executeUpdate();
     }
     return timers;
+  }
+
+  /** The ids of the erased profile's timeline rows (docs/runtime.md, "Timeline"). */
+  private static List<Long> chain(Connection c, Erasure e, long head) throws SQLException {
+    List<Long> rows = new ArrayList<>();
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            TimelineChain.with(TimelineChain.startOfHead(e.ids().size()))
+                + "SELECT id FROM chain")) {
+      ps.setLong(1, head);
+      ps.setLong(2, head);
+      ps.setString(3, e.workspace());
+      int i = 4;
+      for (String id : e.ids()) {
+        ps.setString(i++, id);
+      }
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          rows.add(rs.getLong(1));
+        }
+      }
+    }
+    return rows;
+  }
+
+  private static final int IN_LIST = 500;
+
+  private static List<List<Long>> chunks(List<Long> ids) {
+    List<List<Long>> out = new ArrayList<>();
+    for (int i = 0; i < ids.size(); i += IN_LIST) {
+      out.add(ids.subList(i, Math.min(ids.size(), i + IN_LIST)));
+    }
+    return out;
+  }
+
+  private static String placeholders(int n) {
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < n; i++) {
+      b.append(i == 0 ? "?" : ", ?");
+    }
+    return b.toString();
+  }
+
+  /** Binds {@code ids} from parameter {@code first}; returns the next parameter's index. */
+  private static int bindIds(PreparedStatement ps, int first, List<Long> ids) throws SQLException {
+    int i = first;
+    for (long id : ids) {
+      ps.setLong(i++, id);
+    }
+    return i;
   }
 
   private static int delete(Connection c, String sql, String workspace, String id)

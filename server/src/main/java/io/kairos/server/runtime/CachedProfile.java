@@ -22,6 +22,12 @@ final class CachedProfile {
 
   String storedUserId;
 
+  /**
+   * The id of the profile's newest committed timeline row (0: none): the next row the runtime
+   * writes for it links to this one. Changed only after a commit, like the cached state.
+   */
+  long timelineHead;
+
   CachedProfile(ProfileKey key, ProfileState state, WorkspaceEngine engine, String mergedInto) {
     this.key = key;
     this.state = state;
@@ -31,9 +37,14 @@ final class CachedProfile {
 
   /** A profile read from its committed row. */
   static CachedProfile fromStore(
-      ProfileKey key, ProfileState state, WorkspaceEngine engine, String mergedInto) {
+      ProfileKey key,
+      ProfileState state,
+      WorkspaceEngine engine,
+      String mergedInto,
+      long timelineHead) {
     CachedProfile p = new CachedProfile(key, state, engine, mergedInto);
     p.stored = true;
+    p.timelineHead = timelineHead;
     p.storedUserId = state.profile().userId();
     return p;
   }

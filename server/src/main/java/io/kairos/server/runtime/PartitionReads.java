@@ -28,7 +28,12 @@ final class PartitionReads {
   record Start(long cursor, long clock, long nextTimerId) {}
 
   /** A stored profile before decoding: its state bytes and merge mark. */
-  record StoredProfile(byte[] state, String mergedInto) {}
+  /**
+   * A committed profile row.
+   *
+   * @param timelineHead the id of its newest timeline row, 0 when it has none
+   */
+  record StoredProfile(byte[] state, String mergedInto, long timelineHead) {}
 
   /** Where the merge marker of a {@code merge_from} row is: its partition and seq. */
   record Marker(int partition, long seq) {}
@@ -208,7 +213,8 @@ final class PartitionReads {
   Map<String, StoredProfile> profiles(String workspace, Collection<String> ids) {
     StringBuilder sql =
         new StringBuilder(
-            "SELECT id, state, merged_into FROM profiles WHERE workspace = ? AND id IN (");
+            "SELECT id, state, merged_into, timeline_head FROM profiles WHERE workspace = ?"
+                + " AND id IN (");
     for (int i = 0; i < ids.size(); i++) {
       sql.append(i == 0 ? "?" : ", ?");
     }
@@ -224,7 +230,9 @@ final class PartitionReads {
             }
             try (ResultSet rs = ps.executeQuery()) {
               while (rs.next()) {
-                out.put(rs.getString(1), new StoredProfile(rs.getBytes(2), rs.getString(3)));
+                out.put(
+                    rs.getString(1),
+                    new StoredProfile(rs.getBytes(2), rs.getString(3), rs.getLong(4)));
               }
             }
           }

@@ -7,9 +7,11 @@ import io.kairos.engine.Timer;
 import io.kairos.event.Event;
 import io.kairos.event.EventParser;
 import io.kairos.profile.Profile;
+import io.kairos.server.store.Database;
 import io.kairos.server.store.StoreException;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -363,13 +365,20 @@ final class PartitionWorker implements Runnable {
     // one, and forcing the store's log forces every commit before it. An erasure is forced,
     // because its caller is told it is done once it is applied.
     boolean forced = !b.erasures.isEmpty();
-    BatchWriter.TimerCounts counts =
+    // Where each profile's timeline goes on from: what the batch holds was committed.
+    Map<ProfileKey, Long> committedHeads = new HashMap<>(b.goneHeads);
+    for (CachedProfile p : b.touched.values()) {
+      committedHeads.put(p.key, p.timelineHead);
+    }
+    Database.Kind kind = rt.database().kind();
+    BatchWriter.Written counts =
         rt.database()
             .transaction(
                 forced,
                 c -> {
-                  BatchWriter.TimerCounts tc =
-                      BatchWriter.write(c, partition, b, rows, upTo, clockAfter, now);
+                  BatchWriter.Written tc =
+                      BatchWriter.write(
+                          c, kind, partition, b, rows, committedHeads, upTo, clockAfter, now);
                   rt.commitHook().beforeCommit(partition, upTo);
                   if (rt.halted()) {
                     throw new Halted();
@@ -379,7 +388,7 @@ final class PartitionWorker implements Runnable {
     // The decision counts from the event's arrival to this commit: after it, not from the start.
     rt.metrics().committed(b, System.nanoTime() - started, rt.clock().millis());
     batch = null;
-    profiles.afterCommit(b);
+    profiles.afterCommit(b, counts.heads());
     cursor = upTo;
     if (timersCounted) {
       pendingTimers.addAndGet(counts.inserted() - counts.deleted());
@@ -417,7 +426,8 @@ final class PartitionWorker implements Runnable {
               JsonValues.write(pr.traits()),
               state,
               p.mergedInto,
-              p.stored && Objects.equals(p.storedUserId, pr.userId())));
+              p.stored && Objects.equals(p.storedUserId, pr.userId()),
+              p.timelineHead));
     }
     return rows;
   }
@@ -632,9 +642,10 @@ final class PartitionWorker implements Runnable {
     }
     we.engine().merge(target.state, source.state, now, sink);
     b.gone(sourceKey);
+    b.goneHeads.put(sourceKey, source.timelineHead);
     b.deleted.add(sourceKey);
     b.merges++;
-    b.timeline.add(
+    TimelineRow merged =
         EffectRows.note(
             row.workspace(),
             target.key.id(),
@@ -645,7 +656,10 @@ final class PartitionWorker implements Runnable {
                 "from",
                 sourceKey.id(),
                 "reason",
-                "anonymous profile '" + sourceKey.id() + "' is this customer: merged in")));
+                "anonymous profile '" + sourceKey.id() + "' is this customer: merged in"));
+    b.timeline.add(merged);
+    // The absorbed profile's rows stay under its id; the target's chain reaches them from here.
+    b.branches.put(merged, sourceKey);
   }
 
   private void mergeOut(Batch b, LogEntry row) {
@@ -710,6 +724,9 @@ final class PartitionWorker implements Runnable {
       // The actor is only for the audit record; the erasure happens regardless.
     }
     b.gone(key);
+    if (p != null) {
+      b.goneHeads.put(key, p.timelineHead);
+    }
     // The erasure ends the batch, so every timer the batch set for these profiles was set before
     // it: none is stored. The window forgets them too (reloaded from the store after the commit),
     // so none can fire on a profile created again under the same id.

@@ -5,6 +5,7 @@ package io.kairos.server.runtime;
  *
  * @param sameUserId whether a committed row of this profile should already hold this {@code
  *     user_id} (then the column is left alone; the row is inserted if it turns out to be missing)
+ * @param timelineHead its newest committed timeline row (0: none), kept unless the batch adds rows
  */
 record ProfileRow(
     String workspace,
@@ -13,4 +14,5 @@ record ProfileRow(
     String traits,
     byte[] state,
     String mergedInto,
-    boolean sameUserId) {}
+    boolean sameUserId,
+    long timelineHead) {}

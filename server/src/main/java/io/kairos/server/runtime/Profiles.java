@@ -108,8 +108,18 @@ final class Profiles {
     }
   }
 
-  /** After a commit: the batch's states are what the store holds now. */
-  void afterCommit(Batch b) {
+  /**
+   * After a commit: the batch's states are what the store holds now, and {@code heads} the newest
+   * timeline row of each profile the batch wrote rows for.
+   */
+  void afterCommit(Batch b, Map<ProfileKey, Long> heads) {
+    heads.forEach(
+        (k, head) -> {
+          CachedProfile p = b.touched.get(k);
+          if (p != null) {
+            p.timelineHead = head;
+          }
+        });
     for (CachedProfile p : b.dirty.values()) {
       p.stored = true;
       p.storedUserId = p.state.profile().userId();
@@ -154,6 +164,7 @@ final class Profiles {
    *     makes the input fail, and it is set apart)
    */
   private CachedProfile decode(ProfileKey key, PartitionReads.StoredProfile s, WorkspaceEngine we) {
-    return CachedProfile.fromStore(key, format.decode(s.state(), we), we, s.mergedInto());
+    return CachedProfile.fromStore(
+        key, format.decode(s.state(), we), we, s.mergedInto(), s.timelineHead());
   }
 }

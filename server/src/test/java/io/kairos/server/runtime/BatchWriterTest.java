@@ -8,6 +8,7 @@ import io.kairos.server.testing.TestStores;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.util.HashMap;
 import java.util.List;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -39,11 +40,14 @@ class BatchWriterTest {
   }
 
   private static ProfileRow row(String id, String userId, String traits, boolean same) {
-    return new ProfileRow("w", id, userId, traits, new byte[] {1, 2, 3}, null, same);
+    return new ProfileRow("w", id, userId, traits, new byte[] {1, 2, 3}, null, same, 0);
   }
 
   private static void write(Database db, ProfileRow row, long now) {
-    db.transaction(c -> BatchWriter.write(c, 0, new Batch(0), List.of(row), 0, 0, now));
+    db.transaction(
+        c ->
+            BatchWriter.write(
+                c, db.kind(), 0, new Batch(0), List.of(row), new HashMap<>(), 0, 0, now));
   }
 
   private static String read(Database db, String id) {
