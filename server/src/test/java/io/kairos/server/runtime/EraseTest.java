@@ -57,6 +57,7 @@ class EraseTest {
 
       long seq = f.runtime.erase("default", "ana", "admin-key-1");
       f.idle();
+      f.assertTimelinesLinked();
 
       for (String table : List.of("timers", "outbox", "timeline", "events")) {
         assertThat(
@@ -92,6 +93,7 @@ class EraseTest {
           .first()
           .asString()
           .startsWith("ana | 2026-03-03T10:00:00Z | welcome | trigger | enter");
+      f.assertTimelinesLinked();
     }
   }
 }

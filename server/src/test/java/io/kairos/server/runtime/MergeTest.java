@@ -98,6 +98,7 @@ class MergeTest {
     assertThat(f.count("SELECT COUNT(*) FROM timers")).isZero();
     assertThat(f.count("SELECT COUNT(*) FROM outbox")).isOne();
     assertThat(f.notes("merged")).containsExactly("ana 2026-03-02T10:30:00Z");
+    f.assertTimelinesLinked();
   }
 
   private static List<String> timeline(String anon) {

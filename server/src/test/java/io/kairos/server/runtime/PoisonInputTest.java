@@ -50,6 +50,7 @@ class PoisonInputTest {
           .extracting(l -> l.substring(0, l.indexOf(" |")))
           .containsExactly("ana", "bob", "cleo");
       assertThat(f.notes("error")).containsExactly("ana 2026-03-02T11:00:00Z");
+      f.assertTimelinesLinked();
     }
   }
 
@@ -113,6 +114,7 @@ class PoisonInputTest {
                   "SELECT COUNT(*) FROM timeline t JOIN events e ON e.seq = t.input_seq"
                       + " WHERE t.profile = 'ana' AND t.kind = 'error' AND e.name = 'Poisoned'"))
           .isOne();
+      f.assertTimelinesLinked();
     }
   }
 

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kairos.server.ops.Metrics;
 import io.kairos.server.store.Database;
+import io.kairos.server.store.TimelineChain;
 import io.kairos.server.testing.StoreKind;
 import io.kairos.server.testing.TestStores;
 import io.kairos.server.testing.VirtualClock;
@@ -18,7 +19,9 @@ import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * A live runtime over a fresh store for tests: a virtual clock, the direct input log, helpers to
@@ -208,6 +211,63 @@ final class RuntimeFixture implements AutoCloseable {
             }
           }
           return ids;
+        });
+  }
+
+  /**
+   * The timeline's rows are all linked: each profile's chain, followed from its head, holds every
+   * row stored under its id; no row is on two profiles' chains; and every row is on one, or is an
+   * error row (found by the partial index). The store has no index by profile to fall back on.
+   */
+  void assertTimelinesLinked() {
+    List<String> profiles = new ArrayList<>();
+    db.read(
+        c -> {
+          try (PreparedStatement ps =
+                  c.prepareStatement(
+                      "SELECT id FROM profiles WHERE workspace = 'default' ORDER BY id");
+              ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              profiles.add(rs.getString(1));
+            }
+          }
+          return null;
+        });
+    Set<Long> reached = new HashSet<>();
+    for (String p : profiles) {
+      Set<Long> chain =
+          ids(
+              TimelineChain.with(TimelineChain.startOfProfiles(1)) + "SELECT id FROM chain",
+              "default",
+              p,
+              "default",
+              p);
+      assertThat(chain)
+          .as("the chain of %s holds its rows", p)
+          .containsAll(ids("SELECT id FROM timeline WHERE profile = ?", p));
+      for (long id : chain) {
+        assertThat(reached.add(id)).as("row %d on one chain only (%s)", id, p).isTrue();
+      }
+    }
+    reached.addAll(ids("SELECT id FROM timeline WHERE kind = 'error'"));
+    assertThat(reached).isEqualTo(ids("SELECT id FROM timeline"));
+  }
+
+  private Set<Long> ids(String sql, String... args) {
+    return db.read(
+        c -> {
+          Set<Long> out = new HashSet<>();
+          try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+              ps.setString(i + 1, args[i]);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                out.add(rs.getLong(1));
+              }
+            }
+          }
+          return out;
         });
   }
 

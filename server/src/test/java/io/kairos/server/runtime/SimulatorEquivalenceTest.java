@@ -97,6 +97,7 @@ class SimulatorEquivalenceTest {
       f.clock.set(Instant.ofEpochMilli(end));
       f.feed(lines);
       f.idle();
+      f.assertTimelinesLinked();
       return new Run(expected, f.trace());
     }
   }
