@@ -62,10 +62,18 @@ class ProfilesApiBench {
               });
       db.transaction(
           c -> {
+            // The seed's rows are there already: the rows below get the ids after them.
+            long base;
+            try (PreparedStatement ps =
+                    c.prepareStatement("SELECT COALESCE(MAX(id), 0) FROM timeline");
+                ResultSet rs = ps.executeQuery()) {
+              rs.next();
+              base = rs.getLong(1);
+            }
             try (PreparedStatement ps =
                 c.prepareStatement(
                     "INSERT INTO profiles (workspace, id, partition, user_id, traits, state,"
-                        + " updated_at) VALUES ('default', ?, 0, ?, ?, ?, 0)")) {
+                        + " updated_at, timeline_head) VALUES ('default', ?, 0, ?, ?, ?, 0, ?)")) {
               for (int i = 0; i < PROFILES; i++) {
                 String id = String.format("u%06d", i);
                 ps.setString(1, id);
@@ -80,6 +88,8 @@ class ProfilesApiBench {
                         + (i % 100)
                         + "\"}}");
                 ps.setBytes(4, state);
+                // Its newest timeline row, as the runtime links them (below).
+                ps.setLong(5, base + (long) (i + 1) * KINDS.length);
                 ps.addBatch();
                 if (i % 5000 == 4999) {
                   ps.executeBatch();
@@ -90,8 +100,9 @@ class ProfilesApiBench {
             try (PreparedStatement ps =
                 c.prepareStatement(
                     "INSERT INTO timeline (workspace, profile, at, kind, journey, version, step,"
-                        + " message_id, revenue, input_seq, detail)"
-                        + " VALUES ('default', ?, ?, ?, 'pacing-promo', 'v1', ?, ?, ?, NULL, ?)")) {
+                        + " message_id, revenue, input_seq, detail, id, prev_id)"
+                        + " VALUES ('default', ?, ?, ?, 'pacing-promo', 'v1', ?, ?, ?, NULL, ?,"
+                        + " ?, ?)")) {
               for (int i = 0; i < PROFILES; i++) {
                 String id = String.format("u%06d", i);
                 for (int k = 0; k < KINDS.length; k++) {
@@ -111,6 +122,13 @@ class ProfilesApiBench {
                           + "\"instance\":1,\"holdout\":"
                           + (i % 5 == 0)
                           + "}");
+                  long rowId = base + (long) i * KINDS.length + k + 1;
+                  ps.setLong(8, rowId);
+                  if (k == 0) {
+                    ps.setNull(9, Types.BIGINT);
+                  } else {
+                    ps.setLong(9, rowId - 1);
+                  }
                   ps.addBatch();
                 }
                 if (i % 1000 == 999) {
@@ -125,6 +143,10 @@ class ProfilesApiBench {
         db.read(
             c -> {
               try (var s = c.createStatement()) {
+                // The ids were given above: the sequence goes on after them.
+                s.execute(
+                    "SELECT setval(pg_get_serial_sequence('timeline', 'id'),"
+                        + " (SELECT MAX(id) FROM timeline))");
                 s.execute("ANALYZE");
               }
               return null;
@@ -147,6 +169,13 @@ class ProfilesApiBench {
           long start = System.nanoTime();
           status = f.http.get(path, f.admin).status();
           ms[i] = (System.nanoTime() - start) / 1_000_000;
+        }
+        if (path.endsWith("/timeline")) {
+          // The rows are found through their links: the page is full.
+          String body = f.http.get(path, f.admin).body();
+          if (!body.contains("pacing-promo")) {
+            throw new AssertionError("the timeline is empty: " + body);
+          }
         }
         Arrays.sort(ms);
         System.out.printf("%s %-62s %d median %d ms%n", kind, path, status, ms[ms.length / 2]);
