@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -20,18 +19,8 @@ class MigrationTimeBench {
   @ParameterizedTest
   @EnumSource(StoreKind.class)
   void v10(StoreKind kind) throws Exception {
-    String url =
-        kind == StoreKind.SQLITE
-            ? "jdbc:sqlite:" + dir.resolve("kairos.db")
-            : TestStores.newPostgresDatabase();
-    String user = kind == StoreKind.SQLITE ? null : "postgres";
-    Flyway.configure()
-        .dataSource(url, user, null)
-        .locations("classpath:db/migration/" + (kind == StoreKind.SQLITE ? "sqlite" : "postgresql"))
-        .target("9")
-        .load()
-        .migrate();
-    try (Connection c = DriverManager.getConnection(url, user, null)) {
+    TestStores.OldStore old = TestStores.migratedTo(kind, dir, "9");
+    try (Connection c = DriverManager.getConnection(old.url(), old.user(), null)) {
       c.setAutoCommit(false);
       try (PreparedStatement p =
               c.prepareStatement(
@@ -61,10 +50,7 @@ class MigrationTimeBench {
       c.commit();
     }
     long start = System.nanoTime();
-    try (Database db =
-        kind == StoreKind.SQLITE
-            ? Database.sqlite(dir.resolve("kairos.db"), "FULL")
-            : Database.postgres(url, user, null)) {
+    try (Database db = old.open()) {
       System.out.printf(
           "%s migration V10 over 1,000,000 timeline rows: %d ms%n",
           kind, (System.nanoTime() - start) / 1_000_000);

@@ -14,7 +14,6 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -30,18 +29,8 @@ class TimelineChainMigrationTest {
   @ParameterizedTest
   @EnumSource(StoreKind.class)
   void theMigrationLinksEveryRowAnIndexByProfileFoundBefore(StoreKind kind) throws Exception {
-    String url =
-        kind == StoreKind.SQLITE
-            ? "jdbc:sqlite:" + dir.resolve("kairos.db")
-            : TestStores.newPostgresDatabase();
-    String user = kind == StoreKind.SQLITE ? null : "postgres";
-    Flyway.configure()
-        .dataSource(url, user, null)
-        .locations("classpath:db/migration/" + (kind == StoreKind.SQLITE ? "sqlite" : "postgresql"))
-        .target("9")
-        .load()
-        .migrate();
-    try (Connection c = DriverManager.getConnection(url, user, null)) {
+    TestStores.OldStore old = TestStores.migratedTo(kind, dir, "9");
+    try (Connection c = DriverManager.getConnection(old.url(), old.user(), null)) {
       profile(c, "u");
       profile(c, "v");
       row(c, "a", "event", "{}"); // 1: the visitor, before it was merged into u (its row is gone)
@@ -54,10 +43,7 @@ class TimelineChainMigrationTest {
       row(c, "v", "event", "{}"); // 8
     }
 
-    try (Database db =
-        kind == StoreKind.SQLITE
-            ? Database.sqlite(dir.resolve("kairos.db"), "FULL")
-            : Database.postgres(url, user, null)) {
+    try (Database db = old.open()) {
       assertThat(longs(db, "SELECT id, prev_id FROM timeline ORDER BY id"))
           .containsExactly(1L, 0L, 2L, 1L, 3L, 0L, 4L, 3L, 5L, 4L, 6L, 5L, 7L, 0L, 8L, 0L);
       assertThat(longs(db, "SELECT id, branch_id FROM timeline WHERE kind = 'merged'"))

@@ -11,6 +11,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.flywaydb.core.Flyway;
 
 /**
  * Fresh stores for tests: an SQLite file in a temporary directory, or a new database on one real
@@ -81,6 +82,35 @@ public final class TestStores {
       loader.set("store.url", newPostgresDatabase()).set("store.user", "postgres");
     }
     return loader;
+  }
+
+  /** A store's JDBC URL and user (null for SQLite), as an older version left it. */
+  public record OldStore(StoreKind kind, Path tempDir, String url, String user) {
+    /** Opens it as the server does, bringing it up to date. */
+    public Database open() {
+      return kind == StoreKind.SQLITE
+          ? Database.sqlite(tempDir.resolve("kairos.db"), "FULL")
+          : Database.postgres(url, user, null);
+    }
+  }
+
+  /**
+   * A new store of the given kind with the migrations up to {@code version} only: for tests of a
+   * later migration, which fill it first and then {@link OldStore#open} it.
+   */
+  public static OldStore migratedTo(StoreKind kind, Path tempDir, String version) {
+    String url =
+        kind == StoreKind.SQLITE
+            ? "jdbc:sqlite:" + tempDir.resolve("kairos.db")
+            : newPostgresDatabase();
+    String user = kind == StoreKind.SQLITE ? null : "postgres";
+    Flyway.configure()
+        .dataSource(url, user, null)
+        .locations("classpath:db/migration/" + (kind == StoreKind.SQLITE ? "sqlite" : "postgresql"))
+        .target(version)
+        .load()
+        .migrate();
+    return new OldStore(kind, tempDir, url, user);
   }
 
   /** Builds {@link #config(StoreKind, Path)}. */
