@@ -1,6 +1,7 @@
 package io.kairos.server.ingest;
 
 import io.kairos.server.store.Database;
+import io.kairos.server.store.Placeholders;
 import io.kairos.server.store.Settings;
 import io.kairos.server.store.SqlWork;
 import java.io.IOException;
@@ -1209,19 +1210,11 @@ final class IngestWriter implements EventLog {
                 + " AND "
                 + column
                 + " IN ("
-                + placeholders(keys.size())
+                + Placeholders.of(keys.size())
                 + ")");
     for (int i = 0; i < keys.size(); i++) {
       ps.setString(params + 1 + i, keys.get(i));
     }
     return ps;
-  }
-
-  private static String placeholders(int n) {
-    StringBuilder s = new StringBuilder(n * 2);
-    for (int i = 0; i < n; i++) {
-      s.append(i == 0 ? "?" : ",?");
-    }
-    return s.toString();
   }
 }

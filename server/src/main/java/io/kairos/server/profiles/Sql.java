@@ -20,13 +20,4 @@ final class Sql {
       }
     }
   }
-
-  /** {@code ?, ?, ?} for {@code n} values. */
-  static String placeholders(int n) {
-    StringBuilder b = new StringBuilder();
-    for (int i = 0; i < n; i++) {
-      b.append(i == 0 ? "?" : ", ?");
-    }
-    return b.toString();
-  }
 }

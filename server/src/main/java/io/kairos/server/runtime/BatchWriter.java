@@ -3,6 +3,7 @@ package io.kairos.server.runtime;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.kairos.engine.Timer;
 import io.kairos.server.store.Database;
+import io.kairos.server.store.Placeholders;
 import io.kairos.server.store.TimelineChain;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -476,7 +477,7 @@ final class BatchWriter {
           c.prepareStatement(
               "SELECT journey, version, step, at, kind, revenue, detail, message_id FROM timeline"
                   + " WHERE id IN ("
-                  + placeholders(chunk.size())
+                  + Placeholders.of(chunk.size())
                   + ") AND journey IS NOT NULL AND kind IN ("
                   + JourneyCounts.KINDS
                   + ")")) {
@@ -529,7 +530,7 @@ final class BatchWriter {
     // even where another partition counted them (a visitor it absorbed): the sums stay right.
     addCounts(c, partition, countsOf(c, e.workspace(), rows), -1);
     for (List<Long> chunk : chunks(rows)) {
-      String in = placeholders(chunk.size());
+      String in = Placeholders.of(chunk.size());
       // Every outbox row has the timeline row of its decision, under the same message id: the
       // outbox needs no index by profile (one less random-key page written per message).
       try (PreparedStatement ps =
@@ -615,14 +616,6 @@ final class BatchWriter {
       out.add(ids.subList(i, Math.min(ids.size(), i + IN_LIST)));
     }
     return out;
-  }
-
-  private static String placeholders(int n) {
-    StringBuilder b = new StringBuilder();
-    for (int i = 0; i < n; i++) {
-      b.append(i == 0 ? "?" : ", ?");
-    }
-    return b.toString();
   }
 
   /** Binds {@code ids} from parameter {@code first}; returns the next parameter's index. */

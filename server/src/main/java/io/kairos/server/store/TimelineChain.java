@@ -33,7 +33,7 @@ public final class TimelineChain {
    * error rows.
    */
   public static String startOfProfiles(int n) {
-    String in = placeholders(n);
+    String in = Placeholders.of(n);
     return "SELECT timeline_head FROM profiles WHERE workspace = ? AND id IN ("
         + in
         + ") AND timeline_head IS NOT NULL"
@@ -49,15 +49,7 @@ public final class TimelineChain {
   public static String startOfHead(int n) {
     return "SELECT CAST(? AS BIGINT) WHERE CAST(? AS BIGINT) > 0"
         + " UNION SELECT id FROM timeline WHERE workspace = ? AND profile IN ("
-        + placeholders(n)
+        + Placeholders.of(n)
         + ") AND kind = 'error'";
-  }
-
-  private static String placeholders(int n) {
-    StringBuilder b = new StringBuilder();
-    for (int i = 0; i < n; i++) {
-      b.append(i == 0 ? "?" : ", ?");
-    }
-    return b.toString();
   }
 }
