@@ -225,9 +225,14 @@ public final class KairosServer implements AutoCloseable {
               }
             });
     for (Capability c : capabilities) {
-      c.start();
+      if (c != dispatcher) {
+        c.start();
+      }
     }
     http.start();
+    // Messages carry links to this server: with port 0 its port is known only once it listens, so
+    // the dispatcher starts after (a message composed before would fail on the missing port).
+    dispatcher.start();
     accepting.set(true);
     log.info("listening on http://{}:{} (store: {})", config.host(), port(), db.kind());
   }
