@@ -68,8 +68,8 @@ final class IngestedInputLog implements InputLog {
   }
 
   @Override
-  public void onCommittedRows(CommittedRows listener) {
-    log.onCommittedRows(
+  public void onRows(Rows listener) {
+    log.onRows(
         (after, upTo, rows) -> {
           List<LogEntry> entries = new ArrayList<>(rows.size());
           for (EventLog.StoredRow r : rows) {
@@ -84,9 +84,11 @@ final class IngestedInputLog implements InputLog {
                     r.timestamp(),
                     r.receivedAt(),
                     r.mergeFrom(),
-                    r.body()));
+                    r.body(),
+                    r.markerPartition(),
+                    r.markerSeq()));
           }
-          listener.committed(after, upTo, entries);
+          listener.handed(after, upTo, entries);
         });
   }
 }

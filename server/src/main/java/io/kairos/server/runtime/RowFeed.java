@@ -1,21 +1,25 @@
 package io.kairos.server.runtime;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
- * One partition's share of the log rows committed lately, as the log's writer handed them over at
- * its commits, so the partition writer applies them without reading them back from the store.
+ * One partition's share of the log rows handed over lately ({@link InputLog#onRows}), so the
+ * partition writer applies them without waiting for the store or reading them back.
  *
- * <p>Each commit adds the rows of its seq range {@code (after, upTo]} that belong to the partition
- * (none is a valid share: the range is still covered). The feed only answers for a cursor inside
- * the ranges it holds without a gap; otherwise (after a start, or once a writer fell so far behind
- * that the oldest ranges were dropped to bound the memory) the writer reads from the store, which
- * holds the same rows, until it reaches what the feed holds.
+ * <p>Each hand-over adds the rows of its seq range {@code (after, upTo]} that belong to the
+ * partition (none is a valid share: the range is still covered). Ranges come in any order: the
+ * log's writer hands tracked messages over when they are logged and its own rows when they are
+ * committed. The feed answers for a cursor only with the ranges that follow it without a gap; a
+ * writer stops at a gap until it is filled. When the feed does not hold the range right after a
+ * cursor (after a start, or once a writer fell so far behind that its oldest ranges were dropped to
+ * bound the memory), the writer reads from the store, up to where the log is committed without a
+ * gap.
  */
 final class RowFeed {
-  /** What is held at most: beyond it the oldest ranges go (their rows are in the store). */
+  /** What is held at most: beyond it the oldest ranges go (the store will have their rows). */
   static final int MAX_ROWS = 20_000;
 
   private static final int MAX_RANGES = 4_096;
@@ -25,62 +29,50 @@ final class RowFeed {
 
   private record Range(long after, long upTo, List<LogEntry> rows) {}
 
-  private final ArrayDeque<Range> ranges = new ArrayDeque<>();
+  /** By the seq before each range. */
+  private final TreeMap<Long, Range> ranges = new TreeMap<>();
+
   private int held;
 
-  /** Adds one commit's share; {@code rows} are in seq order, all in {@code (after, upTo]}. */
+  /** Adds one hand-over's share; {@code rows} are in seq order, all in {@code (after, upTo]}. */
   synchronized void add(long after, long upTo, List<LogEntry> rows) {
-    Range last = ranges.peekLast();
-    if (last != null && last.upTo() != after) {
-      // A range was not handed over (a listener added late, a commit without one): what is held
-      // can never join what comes now.
-      ranges.clear();
-      held = 0;
-    }
-    if (last != null && rows.isEmpty() && last.upTo() == after) {
-      ranges.pollLast();
-      ranges.addLast(new Range(last.after(), upTo, last.rows()));
+    if (upTo <= after || ranges.containsKey(after)) {
       return;
     }
-    ranges.addLast(new Range(after, upTo, rows));
+    ranges.put(after, new Range(after, upTo, rows));
     held += rows.size();
     while (held > MAX_ROWS || ranges.size() > MAX_RANGES) {
-      held -= ranges.pollFirst().rows().size();
+      held -= ranges.pollFirstEntry().getValue().rows().size();
     }
   }
 
   /**
-   * The rows after {@code cursor} up to {@code high}, at most {@code limit} of them.
+   * The rows after {@code cursor}, at most {@code limit} of them, from the ranges that follow it
+   * without a gap.
    *
-   * @return null when the feed does not hold the rows right after {@code cursor}: read the store
+   * @return null when the feed does not hold the range right after {@code cursor}
    */
-  synchronized Slice take(long cursor, long high, int limit) {
-    while (!ranges.isEmpty() && ranges.peekFirst().upTo() <= cursor) {
-      held -= ranges.pollFirst().rows().size();
+  synchronized Slice take(long cursor, int limit) {
+    while (!ranges.isEmpty() && ranges.firstEntry().getValue().upTo() <= cursor) {
+      held -= ranges.pollFirstEntry().getValue().rows().size();
     }
-    Range first = ranges.peekFirst();
-    if (first == null || first.after() > cursor) {
+    Map.Entry<Long, Range> first = ranges.floorEntry(cursor);
+    if (first == null) {
       return null;
     }
     List<LogEntry> out = new ArrayList<>();
     long covered = cursor;
-    for (Range r : ranges) {
-      if (r.after() >= high) {
-        break;
-      }
+    for (Range r = first.getValue(); r != null; r = ranges.get(covered)) {
       for (LogEntry e : r.rows()) {
         if (e.seq() <= cursor) {
           continue;
-        }
-        if (e.seq() > high) {
-          break;
         }
         if (out.size() == limit) {
           return new Slice(out, e.seq() - 1);
         }
         out.add(e);
       }
-      covered = Math.min(r.upTo(), high);
+      covered = r.upTo();
     }
     return new Slice(out, covered);
   }
