@@ -61,7 +61,8 @@ public final class Seeder implements AutoCloseable {
             settings.timerWindow(),
             settings.cacheProfiles(),
             settings.pastTolerance(),
-            settings.shutdownGrace());
+            settings.shutdownGrace(),
+            settings.feedRows());
     this.log = new DirectInputLog(db, PartitionFunction.hashing(s.partitions()));
     this.runtime = new LiveRuntime(s, db, definitions, log, clock, new Metrics());
     runtime.start();
