@@ -44,7 +44,13 @@ class ServerSmokeTest {
       if (kind == StoreKind.SQLITE) {
         assertThat(metrics)
             .containsPattern("kairos_store_write_lock_held_seconds_total [0-9.E-]*[1-9]")
-            .contains("kairos_store_write_lock_wait_seconds_total");
+            .contains("kairos_store_write_lock_wait_seconds_total")
+            // Made on the test's thread: neither the ingest writer nor a partition writer.
+            .containsPattern(
+                "kairos_store_write_lock_held_by_seconds_total\\{writer=\"other\",?\\}"
+                    + " [0-9.E-]*[1-9]")
+            .containsPattern(
+                "kairos_store_write_lock_turns_total\\{writer=\"other\",?\\} [0-9.E-]*[1-9]");
       } else {
         assertThat(metrics).doesNotContain("kairos_store_write_lock");
       }

@@ -30,6 +30,19 @@ public final class Operations implements Capability {
               "time write transactions held SQLite's one write lock; a rate near 1 means the"
                   + " store's writes limit throughput")
           .register(metrics.registry());
+      for (Database.Writer w : Database.Writer.values()) {
+        String writer = w.name().toLowerCase(java.util.Locale.ROOT);
+        FunctionCounter.builder(
+                "kairos.store.write.lock.held.by", db, d -> d.writeLockHeldSeconds(w))
+            .tag("writer", writer)
+            .baseUnit("seconds")
+            .description("time one kind of writer held SQLite's write lock: ingest, runtime, other")
+            .register(metrics.registry());
+        FunctionCounter.builder("kairos.store.write.lock.turns", db, d -> d.writeLockTurns(w))
+            .tag("writer", writer)
+            .description("write transactions one kind of writer made on SQLite")
+            .register(metrics.registry());
+      }
       FunctionCounter.builder("kairos.store.write.lock.wait", db, Database::writeLockWaitSeconds)
           .baseUnit("seconds")
           .description("time write transactions waited for the write lock, summed over writers")

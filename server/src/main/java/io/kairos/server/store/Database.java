@@ -76,6 +76,26 @@ public final class Database implements AutoCloseable {
   private final LongAdder unforcedCommits = new LongAdder();
   private final LongAdder writeLockWaitNanos = new LongAdder();
   private final LongAdder writeLockHeldNanos = new LongAdder();
+  private final LongAdder[] heldByWriter = {new LongAdder(), new LongAdder(), new LongAdder()};
+  private final LongAdder[] turnsByWriter = {new LongAdder(), new LongAdder(), new LongAdder()};
+
+  /** Who takes the write lock, told apart by the thread's name. */
+  public enum Writer {
+    /** The ingest writer's copies of the log ({@code kairos-ingest-writer}). */
+    INGEST,
+    /** The partition writers' batches ({@code kairos-partition-N}). */
+    RUNTIME,
+    /** Everything else: the API and the dispatcher's own writes. */
+    OTHER;
+
+    static Writer current() {
+      String name = Thread.currentThread().getName();
+      if (name.startsWith("kairos-partition-")) {
+        return RUNTIME;
+      }
+      return name.equals("kairos-ingest-writer") ? INGEST : OTHER;
+    }
+  }
 
   private Database(
       Kind kind,
@@ -230,8 +250,12 @@ public final class Database implements AutoCloseable {
       return result;
     } finally {
       writeLock.unlock();
+      long held = System.nanoTime() - taken;
       writeLockWaitNanos.add(taken - asked);
-      writeLockHeldNanos.add(System.nanoTime() - taken);
+      writeLockHeldNanos.add(held);
+      int w = Writer.current().ordinal();
+      heldByWriter[w].add(held);
+      turnsByWriter[w].increment();
     }
   }
 
@@ -332,6 +356,16 @@ public final class Database implements AutoCloseable {
    */
   public double writeLockHeldSeconds() {
     return writeLockHeldNanos.sum() / 1e9;
+  }
+
+  /** Seconds {@code writer}'s transactions held SQLite's write lock; 0 for PostgreSQL. */
+  public double writeLockHeldSeconds(Writer writer) {
+    return heldByWriter[writer.ordinal()].sum() / 1e9;
+  }
+
+  /** How many write transactions {@code writer} made on SQLite; 0 for PostgreSQL. */
+  public double writeLockTurns(Writer writer) {
+    return turnsByWriter[writer.ordinal()].sum();
   }
 
   /** Seconds write transactions waited for the write lock, summed over the waiting threads. */
