@@ -3,7 +3,6 @@ package io.kairos.server.ingest;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -110,29 +109,22 @@ final class Sequencer {
    */
   synchronized Map<String, Set<String>> missing(List<List<Accepted>> records) {
     Map<String, Set<String>> out = new LinkedHashMap<>();
-    for (IdentityRouter.Key k : keysOf(records)) {
-      if (!unstored.containsKey(k) && !cache.containsKey(k)) {
-        out.computeIfAbsent(k.workspace(), w -> new HashSet<>()).add(k.value());
-      }
-    }
-    return out;
-  }
-
-  // Every identity routing the records may read: both kinds of each id an event names.
-  private static List<IdentityRouter.Key> keysOf(List<List<Accepted>> records) {
-    List<IdentityRouter.Key> keys = new ArrayList<>();
     List<String> values = new ArrayList<>(3);
     for (List<Accepted> record : records) {
       for (Accepted a : record) {
         values.clear();
         IdentityRouter.valuesOf(a, values);
         for (String v : values) {
-          keys.add(new IdentityRouter.Key(a.workspace(), true, v));
-          keys.add(new IdentityRouter.Key(a.workspace(), false, v));
+          for (boolean user : new boolean[] {true, false}) {
+            IdentityRouter.Key k = new IdentityRouter.Key(a.workspace(), user, v);
+            if (!unstored.containsKey(k) && !cache.containsKey(k)) {
+              out.computeIfAbsent(a.workspace(), w -> new java.util.HashSet<>()).add(v);
+            }
+          }
         }
       }
     }
-    return keys;
+    return out;
   }
 
   /**
@@ -156,10 +148,20 @@ final class Sequencer {
       }
     }
     Map<IdentityRouter.Key, String> known = new HashMap<>();
-    for (IdentityRouter.Key k : keysOf(records)) {
-      String profile = current(k);
-      if (profile != null) {
-        known.put(k, profile);
+    List<String> values = new ArrayList<>(3);
+    for (List<Accepted> record : records) {
+      for (Accepted a : record) {
+        values.clear();
+        IdentityRouter.valuesOf(a, values);
+        for (String v : values) {
+          for (boolean user : new boolean[] {true, false}) {
+            IdentityRouter.Key k = new IdentityRouter.Key(a.workspace(), user, v);
+            String profile = current(k);
+            if (profile != null) {
+              known.put(k, profile);
+            }
+          }
+        }
       }
     }
     IdentityRouter router = new IdentityRouter(known);

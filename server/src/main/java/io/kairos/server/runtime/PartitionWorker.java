@@ -41,7 +41,7 @@ final class PartitionWorker implements Runnable {
   private final int partition;
   private final RuntimeSettings settings;
   private final PartitionReads reads;
-  private final RowFeed feed;
+  private final RowFeed feed = new RowFeed();
   private final Profiles profiles;
   private final TimerWindow window;
   private final EventParser parser;
@@ -88,7 +88,6 @@ final class PartitionWorker implements Runnable {
     this.reads = new PartitionReads(rt.database(), partition);
     this.profiles = new Profiles(reads, settings.cachePerPartition(), rt.stateFormat());
     this.window = new TimerWindow(settings.timerWindow());
-    this.feed = new RowFeed(settings.feedRows());
     this.parser = parser;
     this.inputLimit = settings.batchSize();
   }

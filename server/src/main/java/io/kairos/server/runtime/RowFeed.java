@@ -19,13 +19,10 @@ import java.util.TreeMap;
  * gap.
  */
 final class RowFeed {
-  /** The least {@link #RowFeed(int)} holds. */
-  static final int MIN_ROWS = 20_000;
-
-  private static final int MAX_RANGES = 16_384;
-
   /** What is held at most: beyond it the oldest ranges go (the store will have their rows). */
-  private final int maxRows;
+  static final int MAX_ROWS = 20_000;
+
+  private static final int MAX_RANGES = 4_096;
 
   /** The rows to apply, and the seq up to which they are all there is of the partition. */
   record Slice(List<LogEntry> rows, long coveredUpTo) {}
@@ -37,11 +34,6 @@ final class RowFeed {
 
   private int held;
 
-  /** A feed of at most {@code maxRows} rows. */
-  RowFeed(int maxRows) {
-    this.maxRows = maxRows;
-  }
-
   /** Adds one hand-over's share; {@code rows} are in seq order, all in {@code (after, upTo]}. */
   synchronized void add(long after, long upTo, List<LogEntry> rows) {
     if (upTo <= after || ranges.containsKey(after)) {
@@ -49,7 +41,7 @@ final class RowFeed {
     }
     ranges.put(after, new Range(after, upTo, rows));
     held += rows.size();
-    while (held > maxRows || ranges.size() > MAX_RANGES) {
+    while (held > MAX_ROWS || ranges.size() > MAX_RANGES) {
       held -= ranges.pollFirstEntry().getValue().rows().size();
     }
   }

@@ -12,8 +12,6 @@ import java.time.Duration;
  * @param cacheProfiles profile states kept in memory, over all partitions
  * @param pastTolerance an event older than this when it arrived updates the profile only
  * @param shutdownGrace how long a graceful stop waits for the writers to commit
- * @param feedRows the most rows handed over by the log that each partition holds: beyond it the
- *     oldest go, and the writer reads them back from the store once they are committed there
  */
 record RuntimeSettings(
     int partitions,
@@ -21,8 +19,7 @@ record RuntimeSettings(
     int timerWindow,
     int cacheProfiles,
     Duration pastTolerance,
-    Duration shutdownGrace,
-    int feedRows) {
+    Duration shutdownGrace) {
 
   static RuntimeSettings of(ServerConfig c) {
     return new RuntimeSettings(
@@ -31,18 +28,7 @@ record RuntimeSettings(
         c.timerWindow(),
         c.cacheProfiles(),
         c.pastTolerance(),
-        c.shutdownGrace(),
-        feedRowsFor(c.ingestQueueCapacity()));
-  }
-
-  /**
-   * Twice what ingestion lets wait, acknowledged and not applied: a partition holds all of it even
-   * when every row is its own and a request's events add merge rows, so under the default limits it
-   * never reads rows back from the store while it keeps up. The rows are in memory anyway until
-   * they are stored.
-   */
-  static int feedRowsFor(int ingestQueueCapacity) {
-    return Math.max(RowFeed.MIN_ROWS, 2 * ingestQueueCapacity);
+        c.shutdownGrace());
   }
 
   /** Cache entries per partition. */

@@ -61,8 +61,7 @@ public final class Seeder implements AutoCloseable {
             settings.timerWindow(),
             settings.cacheProfiles(),
             settings.pastTolerance(),
-            settings.shutdownGrace(),
-            settings.feedRows());
+            settings.shutdownGrace());
     this.log = new DirectInputLog(db, PartitionFunction.hashing(s.partitions()));
     this.runtime = new LiveRuntime(s, db, definitions, log, clock, new Metrics());
     runtime.start();

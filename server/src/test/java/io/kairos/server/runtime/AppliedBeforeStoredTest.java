@@ -79,7 +79,14 @@ class AppliedBeforeStoredTest {
   }
 
   private static long count(Database db, String sql) {
-    return RuntimeFixture.viewOf(db).count(sql);
+    return db.read(
+        c -> {
+          try (PreparedStatement ps = c.prepareStatement(sql);
+              ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+          }
+        });
   }
 
   /** Timeline rows per input seq: what the engine decided for each log row. */

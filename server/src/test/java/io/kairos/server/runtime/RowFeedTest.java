@@ -25,7 +25,7 @@ class RowFeedTest {
 
   @Test
   void theRowsAfterTheCursorComeWithHowFarTheyCover() {
-    RowFeed feed = new RowFeed(RowFeed.MIN_ROWS);
+    RowFeed feed = new RowFeed();
     assertThat(feed.take(0, 100)).isNull();
     feed.add(0, 10, rows(3, 7));
     feed.add(10, 15, rows(12));
@@ -40,7 +40,7 @@ class RowFeedTest {
 
   @Test
   void atMostLimitRowsAreGiven() {
-    RowFeed feed = new RowFeed(RowFeed.MIN_ROWS);
+    RowFeed feed = new RowFeed();
     feed.add(0, 10, rows(3, 7, 9));
     RowFeed.Slice two = feed.take(0, 2);
     assertThat(seqs(two)).containsExactly(3L, 7L);
@@ -50,7 +50,7 @@ class RowFeedTest {
 
   @Test
   void rangesWithoutRowsOfThePartitionStillCoverTheirSeqs() {
-    RowFeed feed = new RowFeed(RowFeed.MIN_ROWS);
+    RowFeed feed = new RowFeed();
     feed.add(0, 10, rows());
     feed.add(10, 20, rows());
     RowFeed.Slice empty = feed.take(0, 100);
@@ -62,7 +62,7 @@ class RowFeedTest {
 
   @Test
   void rangesHandedOverOutOfOrderAreGivenOnlyUpToTheFirstGap() {
-    RowFeed feed = new RowFeed(RowFeed.MIN_ROWS);
+    RowFeed feed = new RowFeed();
     // Logged rows come first; the runtime's rows between them once committed.
     feed.add(0, 10, rows(4));
     feed.add(11, 20, rows(15));
@@ -84,7 +84,7 @@ class RowFeedTest {
 
   @Test
   void aCursorBeforeWhatIsHeldSendsTheWriterToTheStore() {
-    RowFeed feed = new RowFeed(RowFeed.MIN_ROWS);
+    RowFeed feed = new RowFeed();
     feed.add(5, 10, rows(6));
     // Seqs 1 to 5 were committed before the feed got anything (a start).
     assertThat(feed.take(0, 100)).isNull();
@@ -96,10 +96,10 @@ class RowFeedTest {
 
   @Test
   void whatIsHeldIsBoundedAndAppliedRangesAreLetGo() {
-    RowFeed feed = new RowFeed(RowFeed.MIN_ROWS);
+    RowFeed feed = new RowFeed();
     long seq = 0;
     int perRange = 1_000;
-    for (int i = 0; i < RowFeed.MIN_ROWS / perRange + 5; i++) {
+    for (int i = 0; i < RowFeed.MAX_ROWS / perRange + 5; i++) {
       List<LogEntry> share = new ArrayList<>();
       for (int j = 0; j < perRange; j++) {
         share.add(row(seq + 1 + j));
@@ -107,7 +107,7 @@ class RowFeedTest {
       feed.add(seq, seq + perRange, share);
       seq += perRange;
     }
-    assertThat(feed.held()).isLessThanOrEqualTo(RowFeed.MIN_ROWS);
+    assertThat(feed.held()).isLessThanOrEqualTo(RowFeed.MAX_ROWS);
     // The oldest ranges went: a writer that far behind reads the store.
     assertThat(feed.take(0, 100)).isNull();
     long oldestHeld = seq - feed.held();

@@ -114,13 +114,7 @@ final class RuntimeFixture implements AutoCloseable {
 
   static RuntimeSettings settings(int partitions, int batchSize, int timerWindow) {
     return new RuntimeSettings(
-        partitions,
-        batchSize,
-        timerWindow,
-        100_000,
-        Duration.ofHours(72),
-        Duration.ofSeconds(30),
-        RowFeed.MIN_ROWS);
+        partitions, batchSize, timerWindow, 100_000, Duration.ofHours(72), Duration.ofSeconds(30));
   }
 
   /** Starts a runtime over the store (as a new process would). */
