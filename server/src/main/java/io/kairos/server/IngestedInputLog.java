@@ -68,8 +68,8 @@ final class IngestedInputLog implements InputLog {
   }
 
   @Override
-  public void onRows(Rows listener) {
-    log.onRows(
+  public void onCommittedRows(CommittedRows listener) {
+    log.onCommittedRows(
         (after, upTo, rows) -> {
           List<LogEntry> entries = new ArrayList<>(rows.size());
           for (EventLog.StoredRow r : rows) {
@@ -84,11 +84,9 @@ final class IngestedInputLog implements InputLog {
                     r.timestamp(),
                     r.receivedAt(),
                     r.mergeFrom(),
-                    r.body(),
-                    r.markerPartition(),
-                    r.markerSeq()));
+                    r.body()));
           }
-          listener.handed(after, upTo, entries);
+          listener.committed(after, upTo, entries);
         });
   }
 }

@@ -12,10 +12,7 @@ import java.util.function.LongConsumer;
  */
 public interface EventLog {
 
-  /**
-   * The highest seq up to which every row is committed (0 before the first event): a reader of the
-   * store up to it never finds a smaller seq later. Rows with higher seqs may be committed already.
-   */
+  /** The highest seq committed so far (0 before the first event). */
   long lastCommittedSeq();
 
   /**
@@ -33,34 +30,24 @@ public interface EventLog {
   void onCommitted(LongConsumer listener);
 
   /**
-   * Calls {@code listener} with rows as soon as their seqs are certain, before {@link
-   * #lastCommittedSeq()} may show them: tracked messages once they are forced to the ingest log
-   * (which holds their seqs, so the store gets the same rows after a crash), the runtime's own rows
-   * once committed. The runtime's partitions apply them from memory. Ranges come in any order, each
-   * once, from the logging or the storing thread; a range without rows is covered all the same (its
-   * seqs hold nothing, or nothing of the listener's). The listener must return quickly and must not
-   * change the list.
+   * Calls {@code listener} with the rows of every commit, on the writer thread, before {@link
+   * #lastCommittedSeq()} shows them: the runtime's partitions take them from memory instead of
+   * reading them back. The listener must return quickly and must not change the list.
    */
-  void onRows(RowsListener listener);
+  void onCommittedRows(RowsListener listener);
 
-  /** Receives rows as their seqs become certain. */
+  /** Receives the rows of one commit. */
   @FunctionalInterface
   interface RowsListener {
     /**
-     * @param after the seq before the range
-     * @param upTo the range's last seq
+     * @param after the highest seq committed before
+     * @param upTo the highest seq committed now
      * @param rows every row with a seq in {@code (after, upTo]}, in seq order
      */
-    void handed(long after, long upTo, List<StoredRow> rows);
+    void committed(long after, long upTo, List<StoredRow> rows);
   }
 
-  /**
-   * One {@code events} row.
-   *
-   * @param markerSeq for a row with {@code mergeFrom}: the seq of the {@code merge_out} marker of
-   *     that profile written for this merge (0 when unknown: the reader looks it up), in partition
-   *     {@code markerPartition}
-   */
+  /** One {@code events} row as it was committed. */
   record StoredRow(
       long seq,
       int partition,
@@ -72,39 +59,7 @@ public interface EventLog {
       long timestamp,
       long receivedAt,
       String mergeFrom,
-      byte[] body,
-      int markerPartition,
-      long markerSeq) {
-
-    /** A row without a merge marker known. */
-    StoredRow(
-        long seq,
-        int partition,
-        String workspace,
-        String profile,
-        String messageId,
-        String type,
-        String name,
-        long timestamp,
-        long receivedAt,
-        String mergeFrom,
-        byte[] body) {
-      this(
-          seq,
-          partition,
-          workspace,
-          profile,
-          messageId,
-          type,
-          name,
-          timestamp,
-          receivedAt,
-          mergeFrom,
-          body,
-          -1,
-          0);
-    }
-  }
+      byte[] body) {}
 
   /**
    * Appends rows of the runtime's own kinds, committed together with the next group of tracked

@@ -38,24 +38,21 @@ import org.slf4j.LoggerFactory;
  * <p><b>Logging</b> ({@code kairos-ingest-log}): request threads {@link #submit} validated messages
  * and wait on a future; this thread takes every submission queued so far, drops duplicates
  * (messageIds seen within the dedupe window: among the messages logged but not yet stored, then in
- * the store's {@code message_ids}), routes the rest to profiles and numbers their rows ({@link
- * Sequencer}), appends them with their routes to the {@link IngestLog} with one force to disk, and
- * only then completes the futures and hands the rows to the runtime. So a 200 means on disk, one
- * fsync serves many requests, and neither the acknowledgement nor the engine waits for the store.
+ * the store's {@code message_ids}), appends the rest to the {@link IngestLog} with one force to
+ * disk, and only then completes the futures. So a 200 means on disk, and one fsync serves many
+ * requests, without waiting for the store's write lock.
  *
  * <p><b>Storing</b> ({@code kairos-ingest-writer}): takes every logged record (and the rows the
- * runtime appends) queued so far and, in ONE transaction, inserts the rows with the seqs they were
- * logged with, their messageIds and identities, and records the number of the last log record
- * stored. Then the log's older segments can go. The runtime's rows take their seqs in that
- * transaction, so they can be committed before records logged earlier with higher seqs are; {@link
- * #lastCommittedSeq} is the highest seq below which nothing is missing ({@link Watermark}). A store
- * failure is retried: what is logged was acknowledged and is never dropped; after a crash the
- * records the store lacks are stored again, with their logged seqs, before the server takes
- * requests ({@link #start}).
+ * runtime appends) queued so far and, in ONE transaction, routes events to profiles ({@link
+ * IdentityRouter}), assigns seqs (one increasing sequence; the writer is the only one that assigns
+ * them), inserts the rows and their messageIds, and records the number of the last log record
+ * stored. Then the log's older segments can go. A store failure is retried: what is logged was
+ * acknowledged and is never dropped; after a crash the records the store lacks are stored again
+ * before the server takes requests ({@link #start}).
  *
  * <p>If a group fails to commit, each of its parts is tried alone, so one bad runtime append cannot
  * fail the others; an append whose commit failed is answered with an error and nothing of it was
- * written (its seqs are given up: handed over empty).
+ * written.
  */
 final class IngestWriter implements EventLog {
   private static final Logger log = LoggerFactory.getLogger(IngestWriter.class);
@@ -85,7 +82,7 @@ final class IngestWriter implements EventLog {
 
   private static final long RETRY_MIN_MILLIS = 50;
   private static final long RETRY_MAX_MILLIS = 5_000;
-  static final byte[] EMPTY_BODY = "{}".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] EMPTY_BODY = "{}".getBytes(StandardCharsets.UTF_8);
 
   /** Refused before queueing: the queue is full or the writer is stopping. */
   static final class Busy extends RuntimeException {
@@ -125,16 +122,14 @@ final class IngestWriter implements EventLog {
     }
   }
 
-  /** One record of the ingest log, its messages deduplicated and routed: to be stored. */
+  /** One record of the ingest log, its messages already deduplicated: to be stored. */
   private static final class Logged extends Work {
     final long number;
     final List<Accepted> items;
-    final Sequencer.Record routed;
 
-    Logged(long number, List<Accepted> items, Sequencer.Record routed) {
+    Logged(long number, List<Accepted> items) {
       this.number = number;
       this.items = items;
-      this.routed = routed;
     }
 
     @Override
@@ -156,12 +151,6 @@ final class IngestWriter implements EventLog {
     final SqlWork<?> alongside;
     final CompletableFuture<Long> result = new CompletableFuture<>();
     long last;
-
-    /** An erasure's seqs and identities, taken by the logging thread; null for other appends. */
-    Sequencer.Erasure erasure;
-
-    /** The seq before this append's rows in the current attempt, -1 when it holds none. */
-    long after = -1;
 
     Append(List<LogEntry> entries, SqlWork<?> alongside) {
       this.entries = entries;
@@ -251,20 +240,23 @@ final class IngestWriter implements EventLog {
   private final List<EventLog.RowsListener> rowsListeners = new CopyOnWriteArrayList<>();
   private volatile long committedSeq;
   private volatile boolean stopping;
+  private long nextSeq;
 
-  /** Seqs and identities, decided by the logging thread ahead of the store. */
-  private final Sequencer sequencer;
+  /**
+   * Identity rows by (workspace, value): {userId's profile, anonymous id's profile}, either null
+   * when the store has none. The writer is the only writer of {@code identities} (an erasure
+   * appended through {@link #append} deletes a profile's rows in its own commit and clears this
+   * cache), so the cache never disagrees with the store. Writer thread only.
+   */
+  private final Map<List<String>, String[]> identityCache =
+      new LinkedHashMap<>(1 << 16, 0.75f, true) {
+        private static final long serialVersionUID = 1L;
 
-  /** How far the store holds every seq; its mark is {@link #committedSeq}. Set by start. */
-  private Watermark watermark = new Watermark(0);
-
-  /** The highest seq stored, for {@code event_seq}. Storing thread only. */
-  private long maxStoredSeq;
-
-  private final Object publishing = new Object();
-
-  /** While the start stores what was logged before: nothing is handed over or published. */
-  private boolean replaying;
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<List<String>, String[]> eldest) {
+          return size() > IDENTITY_CACHE;
+        }
+      };
 
   private long lastPrune = Long.MIN_VALUE;
 
@@ -297,7 +289,6 @@ final class IngestWriter implements EventLog {
     this.clock = clock;
     this.capacity = capacity;
     this.metrics = metrics;
-    this.sequencer = new Sequencer(partitioner, IDENTITY_CACHE);
   }
 
   /** How many group commits were made. */
@@ -321,29 +312,22 @@ final class IngestWriter implements EventLog {
    */
   void start() {
     long[] stored = new long[1];
-    // Seqs start after every seq stored and every seq a partition moved past: rows handed over
-    // empty (seqs given up) may have been passed, and must never be reused.
-    long base =
+    committedSeq =
         db.read(
             c -> {
               String logStored = Settings.get(c, LOG_STORED);
               stored[0] = logStored == null ? 0 : Long.parseLong(logStored);
               long max = 0;
-              for (String sql :
-                  List.of(
-                      "SELECT MAX(seq) FROM events", "SELECT MAX(seq) FROM partition_cursors")) {
-                try (PreparedStatement ps = c.prepareStatement(sql);
-                    ResultSet rs = ps.executeQuery()) {
-                  if (rs.next()) {
-                    max = Math.max(max, rs.getLong(1));
-                  }
+              try (PreparedStatement ps = c.prepareStatement("SELECT MAX(seq) FROM events");
+                  ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                  max = rs.getLong(1);
                 }
               }
               String eventSeq = Settings.get(c, EVENT_SEQ);
               return eventSeq == null ? max : Math.max(max, Long.parseLong(eventSeq));
             });
-    maxStoredSeq = base;
-    sequencer.startAfter(base);
+    nextSeq = committedSeq + 1;
     List<IngestLog.Entry> pending = new ArrayList<>();
     ingestLog = IngestLog.open(logDir, segmentBytes, stored[0], pending);
     lastStored = stored[0];
@@ -351,12 +335,6 @@ final class IngestWriter implements EventLog {
     if (!pending.isEmpty()) {
       storeLoggedBeforeStart(pending);
     }
-    // Only now do readers see the log: the records stored above may have seqs below ones the
-    // store had before (the runtime's rows commit ahead of records logged earlier).
-    long end = Math.max(base, sequencer.lastTaken());
-    sequencer.startAfter(end);
-    watermark = new Watermark(end);
-    publish(end);
     thread = new Thread(this::run, "kairos-ingest-writer");
     thread.start();
     logger = new Thread(this::log, "kairos-ingest-log");
@@ -365,25 +343,10 @@ final class IngestWriter implements EventLog {
 
   /** Stores what was acknowledged before the last stop but not stored, before any new request. */
   private void storeLoggedBeforeStart(List<IngestLog.Entry> pending) {
-    replaying = true;
     List<Work> group = new ArrayList<>();
     int events = 0;
     for (IngestLog.Entry e : pending) {
-      LoggedMessages.Decoded d = LoggedMessages.decode(e.payload());
-      Sequencer.Record routed;
-      if (d.routed() == null) {
-        // Logged by a version that routed when storing: routed now, in log order, as it would have.
-        routed = route(List.of(d.items())).records.get(0);
-      } else {
-        LoggedMessages.Routing r = d.routed();
-        List<EventLog.StoredRow> rows = new ArrayList<>();
-        long upTo = Sequencer.rowsOf(r.after(), d.items(), r.routes(), partitioner, rows);
-        routed = new Sequencer.Record(r.after(), upTo, r.routes(), rows, r.changes());
-        if (upTo > sequencer.lastTaken()) {
-          sequencer.startAfter(upTo);
-        }
-      }
-      Logged l = new Logged(e.number(), d.items(), routed);
+      Logged l = new Logged(e.number(), LoggedMessages.decode(e.payload()));
       for (Accepted a : l.items) {
         unstored.put(new MessageKey(a.workspace(), a.messageId()), Boolean.TRUE);
       }
@@ -398,7 +361,6 @@ final class IngestWriter implements EventLog {
     if (!group.isEmpty()) {
       commit(group);
     }
-    replaying = false;
     log.info(
         "stored {} ingest log records acknowledged before the last stop (up to record {})",
         pending.size(),
@@ -431,9 +393,7 @@ final class IngestWriter implements EventLog {
   @Override
   public CompletableFuture<Long> append(List<LogEntry> entries, SqlWork<?> alongside) {
     Append a = new Append(List.copyOf(entries), alongside);
-    // An erasure changes identities: it takes its place among the routed records on the logging
-    // thread. The runtime's other rows take their seqs when they are committed.
-    enqueue(a, erases(a) ? front : queue);
+    enqueue(a, queue);
     return a.result;
   }
 
@@ -510,7 +470,7 @@ final class IngestWriter implements EventLog {
   }
 
   @Override
-  public void onRows(EventLog.RowsListener listener) {
+  public void onCommittedRows(EventLog.RowsListener listener) {
     rowsListeners.add(listener);
   }
 
@@ -571,15 +531,11 @@ final class IngestWriter implements EventLog {
         queue.add(STOP);
         return;
       }
-      if (first instanceof Append erase) {
-        sequenceErasure(erase);
-        continue;
-      }
       group.add((Submission) first);
       int events = first.size();
       while (events < MAX_LOG_EVENTS) {
         Work next = front.peek();
-        if (next == null || next == STOP || next instanceof Append) {
+        if (next == null || next == STOP) {
           break;
         }
         front.poll();
@@ -600,16 +556,13 @@ final class IngestWriter implements EventLog {
     List<List<Accepted>> fresh = new ArrayList<>(group.size());
     int events = 0;
     int duplicates = 0;
-    Sequencer.Routed routed = null;
     try {
       // The ids logged but not stored are looked at first, the store second: an id the storing
       // thread moves from one to the other in between is then found in the store.
       Set<MessageKey> seen = new HashSet<>();
       List<MessageKey> candidates = new ArrayList<>();
-      List<List<Accepted>> submitted = new ArrayList<>(group.size());
       for (Submission s : group) {
         events += s.size();
-        submitted.add(s.items);
         s.seqs = new long[s.items.size()];
         for (int i = 0; i < s.items.size(); i++) {
           Accepted a = s.items.get(i);
@@ -621,23 +574,11 @@ final class IngestWriter implements EventLog {
           }
         }
       }
-      // One read for both: the dedupe window's ids and the identities routing needs (of every
-      // submitted message: a duplicate's are read for nothing, which is rare).
-      Map<String, Set<String>> missing = sequencer.missing(submitted);
       long lookup = System.nanoTime();
-      Map<IdentityRouter.Key, String> identities = new HashMap<>();
-      Set<MessageKey> inStore =
-          candidates.isEmpty() && missing.isEmpty()
-              ? Set.of()
-              : db.read(
-                  c -> {
-                    identities.putAll(readIdentities(c, missing));
-                    return inStore(c, candidates, now);
-                  });
+      Set<MessageKey> inStore = inStore(candidates, now);
       if (!candidates.isEmpty()) {
         metrics.dedupe.record(System.nanoTime() - lookup, TimeUnit.NANOSECONDS);
       }
-      List<List<Accepted>> records = new ArrayList<>(group.size());
       for (Submission s : group) {
         List<Accepted> kept = new ArrayList<>(s.items.size());
         for (int i = 0; i < s.items.size(); i++) {
@@ -652,18 +593,16 @@ final class IngestWriter implements EventLog {
           }
         }
         fresh.add(kept);
-        if (!kept.isEmpty()) {
-          records.add(kept);
-        }
       }
-      routed = sequencer.route(records, identities, missing);
-      List<byte[]> payloads = new ArrayList<>(records.size());
-      for (int r = 0; r < records.size(); r++) {
-        payloads.add(LoggedMessages.encode(records.get(r), routed.records.get(r)));
-        for (Accepted a : records.get(r)) {
-          MessageKey key = new MessageKey(a.workspace(), a.messageId());
-          unstored.put(key, Boolean.TRUE);
-          claimed.add(key);
+      List<byte[]> payloads = new ArrayList<>();
+      for (List<Accepted> kept : fresh) {
+        if (!kept.isEmpty()) {
+          payloads.add(LoggedMessages.encode(kept));
+          for (Accepted a : kept) {
+            MessageKey key = new MessageKey(a.workspace(), a.messageId());
+            unstored.put(key, Boolean.TRUE);
+            claimed.add(key);
+          }
         }
       }
       long start = System.nanoTime();
@@ -674,18 +613,6 @@ final class IngestWriter implements EventLog {
       }
       // Duplicates never wait for the store.
       queued.addAndGet(-duplicates);
-      if (!records.isEmpty()) {
-        // On disk with their seqs: the partitions may apply them before the store has them.
-        List<EventLog.StoredRow> rows = new ArrayList<>();
-        for (Sequencer.Record r : routed.records) {
-          rows.addAll(r.rows());
-        }
-        handOver(
-            routed.records.get(0).after(),
-            routed.records.get(routed.records.size() - 1).upTo(),
-            rows);
-      }
-      int r = 0;
       for (int g = 0; g < group.size(); g++) {
         List<Accepted> kept = fresh.get(g);
         if (kept.isEmpty()) {
@@ -697,19 +624,13 @@ final class IngestWriter implements EventLog {
             s.seqs[i] = number;
           }
         }
-        queue.add(new Logged(number++, kept, routed.records.get(r++)));
+        queue.add(new Logged(number++, kept));
       }
       lastLogged = number - 1;
     } catch (IOException | RuntimeException e) {
       log.error("ingest log append failed; the requests are answered 503", e);
       for (MessageKey k : claimed) {
         unstored.remove(k);
-      }
-      if (routed != null) {
-        sequencer.abandon(routed);
-        for (Sequencer.Record r : routed.records) {
-          giveUp(r.after(), r.upTo());
-        }
       }
       queued.addAndGet(-events);
       for (Submission s : group) {
@@ -724,140 +645,8 @@ final class IngestWriter implements EventLog {
     }
   }
 
-  /**
-   * Routes records on the calling thread, reading from the store the identities the sequencer does
-   * not know. The logging thread routes its groups with one read for this and the dedupe lookup;
-   * the start routes records logged by a version that did not route them before logging.
-   */
-  private Sequencer.Routed route(List<List<Accepted>> records) {
-    Map<String, Set<String>> missing = sequencer.missing(records);
-    Map<IdentityRouter.Key, String> identities =
-        missing.isEmpty() ? Map.of() : db.read(c -> readIdentities(c, missing));
-    return sequencer.route(records, identities, missing);
-  }
-
-  /**
-   * An erasure on the logging thread, between the records logged before it and those after: it
-   * takes its seqs, and the profile's identities lead nowhere for everything routed after it. The
-   * storing thread commits it in that order, deleting the identities' rows.
-   */
-  private void sequenceErasure(Append a) {
-    try {
-      Set<Sequencer.ProfileRef> profiles = new HashSet<>();
-      for (LogEntry e : a.entries) {
-        if (ERASE.equals(e.type())) {
-          profiles.add(new Sequencer.ProfileRef(e.workspace(), e.profile()));
-        }
-      }
-      Map<IdentityRouter.Key, String> stored =
-          db.read(
-              c -> {
-                Map<IdentityRouter.Key, String> out = new HashMap<>();
-                try (PreparedStatement ps =
-                    c.prepareStatement(
-                        "SELECT kind, value FROM identities WHERE workspace = ? AND profile = ?")) {
-                  for (Sequencer.ProfileRef p : profiles) {
-                    ps.setString(1, p.workspace());
-                    ps.setString(2, p.profile());
-                    try (ResultSet rs = ps.executeQuery()) {
-                      while (rs.next()) {
-                        out.put(
-                            new IdentityRouter.Key(
-                                p.workspace(), "user".equals(rs.getString(1)), rs.getString(2)),
-                            p.profile());
-                      }
-                    }
-                  }
-                }
-                return out;
-              });
-      a.erasure = sequencer.erase(profiles, stored, a.entries.size());
-      a.after = a.erasure.after();
-    } catch (RuntimeException e) {
-      log.error("erasure could not be sequenced", e);
-      queued.addAndGet(-a.size());
-      a.fail(e);
-      return;
-    }
-    queue.add(a);
-  }
-
-  /** Seqs that will never hold a row: handed over empty, and counted as finished. */
-  private void giveUp(long after, long upTo) {
-    if (upTo <= after) {
-      return;
-    }
-    handOver(after, upTo, List.of());
-    publish(watermark.finish(after, upTo));
-  }
-
-  private void handOver(long after, long upTo, List<EventLog.StoredRow> rows) {
-    if (replaying) {
-      return;
-    }
-    List<EventLog.StoredRow> handed = Collections.unmodifiableList(rows);
-    for (EventLog.RowsListener l : rowsListeners) {
-      try {
-        l.handed(after, upTo, handed);
-      } catch (RuntimeException e) {
-        log.error("row listener failed", e);
-      }
-    }
-  }
-
-  /** Shows a new mark to the readers of the log, in increasing order. */
-  private void publish(long mark) {
-    if (replaying) {
-      return;
-    }
-    synchronized (publishing) {
-      if (mark <= committedSeq) {
-        return;
-      }
-      committedSeq = mark;
-      for (LongConsumer l : listeners) {
-        try {
-          l.accept(mark);
-        } catch (RuntimeException e) {
-          log.error("commit listener failed", e);
-        }
-      }
-    }
-  }
-
-  /** What {@code identities} holds for {@code values} (by workspace), either kind. */
-  private Map<IdentityRouter.Key, String> readIdentities(
-      Connection c, Map<String, Set<String>> values) throws SQLException {
-    Map<IdentityRouter.Key, String> known = new HashMap<>();
-    for (Map.Entry<String, Set<String>> e : values.entrySet()) {
-      List<String> ids = new ArrayList<>(e.getValue());
-      for (int from = 0; from < ids.size(); from += IN_LIST) {
-        List<String> chunk = ids.subList(from, Math.min(ids.size(), from + IN_LIST));
-        try (PreparedStatement ps =
-            lookup(
-                c,
-                "SELECT i.kind, i.value, i.profile FROM identities i",
-                "i.workspace = ?",
-                "i.value",
-                chunk)) {
-          ps.setString(1, e.getKey());
-          try (ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-              known.put(
-                  new IdentityRouter.Key(
-                      e.getKey(), "user".equals(rs.getString(1)), rs.getString(2)),
-                  rs.getString(3));
-            }
-          }
-        }
-      }
-    }
-    return known;
-  }
-
   /** Which of {@code keys} the store's {@code message_ids} has within the dedupe window. */
-  private Set<MessageKey> inStore(Connection c, List<MessageKey> keys, long now)
-      throws SQLException {
+  private Set<MessageKey> inStore(List<MessageKey> keys, long now) {
     if (keys.isEmpty()) {
       return Set.of();
     }
@@ -865,33 +654,36 @@ final class IngestWriter implements EventLog {
     for (MessageKey k : keys) {
       ids.computeIfAbsent(k.workspace(), w -> new ArrayList<>()).add(k.messageId());
     }
-    Set<MessageKey> found = new HashSet<>();
-    for (Map.Entry<String, List<String>> e : ids.entrySet()) {
-      List<String> all = e.getValue();
-      for (int from = 0; from < all.size(); from += IN_LIST) {
-        List<String> chunk = all.subList(from, Math.min(all.size(), from + IN_LIST));
-        // The window is checked here, not in SQL: with `received_at >= ?` in the query,
-        // PostgreSQL without statistics on the table (a new store) combined the primary key
-        // with the received_at index, which matches every recent row: 0.4 s a lookup.
-        try (PreparedStatement ps =
-            lookup(
-                c,
-                "SELECT m.message_id, m.received_at FROM message_ids m",
-                "m.workspace = ?",
-                "m.message_id",
-                chunk)) {
-          ps.setString(1, e.getKey());
-          try (ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-              if (rs.getLong(2) >= now - windowMillis) {
-                found.add(new MessageKey(e.getKey(), rs.getString(1)));
+    return db.read(
+        c -> {
+          Set<MessageKey> found = new HashSet<>();
+          for (Map.Entry<String, List<String>> e : ids.entrySet()) {
+            List<String> all = e.getValue();
+            for (int from = 0; from < all.size(); from += IN_LIST) {
+              List<String> chunk = all.subList(from, Math.min(all.size(), from + IN_LIST));
+              // The window is checked here, not in SQL: with `received_at >= ?` in the query,
+              // PostgreSQL without statistics on the table (a new store) combined the primary key
+              // with the received_at index, which matches every recent row: 0.4 s a lookup.
+              try (PreparedStatement ps =
+                  lookup(
+                      c,
+                      "SELECT m.message_id, m.received_at FROM message_ids m",
+                      "m.workspace = ?",
+                      "m.message_id",
+                      chunk)) {
+                ps.setString(1, e.getKey());
+                try (ResultSet rs = ps.executeQuery()) {
+                  while (rs.next()) {
+                    if (rs.getLong(2) >= now - windowMillis) {
+                      found.add(new MessageKey(e.getKey(), rs.getString(1)));
+                    }
+                  }
+                }
               }
             }
           }
-        }
-      }
-    }
-    return found;
+          return found;
+        });
   }
 
   /** The next work, once there is some; null when the thread is interrupted. */
@@ -945,11 +737,7 @@ final class IngestWriter implements EventLog {
     }
     // Anything left behind (only after an interrupt) is answered, never silently dropped.
     for (Work w; (w = queue.poll()) != null; ) {
-      if (w instanceof Append a) {
-        giveUp(a, new Busy(true));
-      } else {
-        w.fail(new Busy(true));
-      }
+      w.fail(new Busy(true));
     }
   }
 
@@ -958,6 +746,7 @@ final class IngestWriter implements EventLog {
       commit(group);
       return;
     } catch (RuntimeException e) {
+      nextSeq = committedSeq + 1;
       log.warn("group commit of {} parts failed; committing each alone", group.size(), e);
     }
     for (Work w : group) {
@@ -971,21 +760,11 @@ final class IngestWriter implements EventLog {
       try {
         commit(List.of(w));
       } catch (RuntimeException e) {
+        nextSeq = committedSeq + 1;
         log.error("ingest commit failed", e);
-        giveUp((Append) w, e);
+        w.fail(e);
       }
     }
-  }
-
-  /** An append that will not be committed: its seqs are given up and its caller answered. */
-  private void giveUp(Append a, Throwable cause) {
-    if (a.erasure != null) {
-      sequencer.eraseFailed(a.erasure);
-      giveUp(a.erasure.after(), a.erasure.upTo());
-      a.erasure = null;
-      a.after = -1;
-    }
-    a.fail(cause);
   }
 
   /**
@@ -1000,6 +779,7 @@ final class IngestWriter implements EventLog {
         commit(List.of(w));
         return true;
       } catch (RuntimeException e) {
+        nextSeq = committedSeq + 1;
         if (stopping) {
           log.error("ingest log record not stored before the stop; the next start stores it", e);
           return false;
@@ -1019,107 +799,151 @@ final class IngestWriter implements EventLog {
   private void commit(List<Work> group) {
     long start = System.nanoTime();
     long now = clock.millis();
+    long first = nextSeq;
+    List<EventLog.StoredRow> rows = new ArrayList<>();
     long[] stored = new long[1];
-    long[] maxSeq = {maxStoredSeq};
+    Set<List<String>> loaded = new HashSet<>();
+    IdentityRouter[] routed = new IdentityRouter[1];
     boolean forced = mustForce(group);
-    List<Append> taking = new ArrayList<>();
-    Map<IdentityRouter.Key, Sequencer.Change> identityChanges = new LinkedHashMap<>();
-    int rowCount;
-    try {
-      rowCount =
-          db.transaction(
-              forced,
-              c -> {
-                if (pruneDue(now)) {
-                  try (PreparedStatement ps =
-                      c.prepareStatement("DELETE FROM message_ids WHERE received_at < ?")) {
-                    ps.setLong(1, now - windowMillis);
-                    ps.executeUpdate();
-                  }
+    Map<IdentityRouter.Key, String> identityChanges =
+        db.transaction(
+            forced,
+            c -> {
+              if (pruneDue(now)) {
+                try (PreparedStatement ps =
+                    c.prepareStatement("DELETE FROM message_ids WHERE received_at < ?")) {
+                  ps.setLong(1, now - windowMillis);
+                  ps.executeUpdate();
                 }
-                if (db.kind() == Database.Kind.POSTGRES) {
-                  // The writer only looks rows up by key. While a table grows fast its statistics
-                  // lag and the planner would scan it for every lookup; keys must always be used.
-                  try (PreparedStatement ps =
-                      c.prepareStatement("SET LOCAL enable_seqscan = off")) {
-                    ps.execute();
-                  }
+              }
+              if (db.kind() == Database.Kind.POSTGRES) {
+                // The writer only looks rows up by key. While a table grows fast its statistics
+                // lag and the planner would scan it for every lookup; keys must always be used.
+                try (PreparedStatement ps = c.prepareStatement("SET LOCAL enable_seqscan = off")) {
+                  ps.execute();
                 }
-                long logged = recordMessageIds(c, group);
-                List<EventLog.StoredRow> rows = new ArrayList<>();
-                for (Work w : group) {
-                  if (w instanceof Logged l) {
-                    rows.addAll(l.routed.rows());
-                    for (Sequencer.Change ch : l.routed.changes()) {
-                      // A key changed twice in the group is written once, as it ends.
-                      identityChanges.remove(ch.key());
-                      identityChanges.put(ch.key(), ch);
+              }
+              long logged = recordMessageIds(c, group);
+              if (group.size() == 1 && erases(group.get(0))) {
+                forget(c, (Append) group.get(0));
+              }
+              IdentityRouter router = new IdentityRouter(identities(c, group, loaded));
+              long seq = first;
+              for (Work w : group) {
+                if (w instanceof Logged l) {
+                  for (Accepted a : l.items) {
+                    IdentityRouter.Route route = router.route(a);
+                    List<String> merged = route.merged();
+                    for (String from : merged) {
+                      rows.add(
+                          new EventLog.StoredRow(
+                              seq++,
+                              partitioner.partition(a.workspace(), from),
+                              a.workspace(),
+                              from,
+                              a.messageId() + "/merge_out/" + from,
+                              "merge_out",
+                              route.profile(),
+                              a.timestamp(),
+                              a.receivedAt(),
+                              null,
+                              EMPTY_BODY));
                     }
-                  } else {
-                    Append ap = (Append) w;
-                    if (ap.erasure != null) {
-                      forget(c, ap);
-                    } else if (!ap.entries.isEmpty()) {
-                      // Seqs taken now, at the commit: rows logged since get higher ones and may
-                      // be stored first; the watermark waits for this.
-                      ap.after = sequencer.take(ap.entries.size());
-                      taking.add(ap);
+                    // Every merge but the last is a row of its own; the last rides on the event.
+                    for (int m = 0; m < merged.size() - 1; m++) {
+                      rows.add(
+                          new EventLog.StoredRow(
+                              seq++,
+                              partitioner.partition(a.workspace(), route.profile()),
+                              a.workspace(),
+                              route.profile(),
+                              a.messageId() + "/merge_in/" + merged.get(m),
+                              "merge_in",
+                              route.profile(),
+                              a.timestamp(),
+                              a.receivedAt(),
+                              merged.get(m),
+                              EMPTY_BODY));
                     }
-                    rows.addAll(rowsOf(ap));
+                    long eventSeq = seq++;
+                    rows.add(
+                        new EventLog.StoredRow(
+                            eventSeq,
+                            partitioner.partition(a.workspace(), route.profile()),
+                            a.workspace(),
+                            route.profile(),
+                            a.messageId(),
+                            a.type().wireName(),
+                            a.name(),
+                            a.timestamp(),
+                            a.receivedAt(),
+                            merged.isEmpty() ? null : merged.get(merged.size() - 1),
+                            a.body()));
+                  }
+                } else {
+                  Append ap = (Append) w;
+                  ap.last = seq - 1;
+                  for (LogEntry e : ap.entries) {
+                    ap.last = seq;
+                    rows.add(
+                        new EventLog.StoredRow(
+                            seq++,
+                            partitioner.partition(e.workspace(), e.profile()),
+                            e.workspace(),
+                            e.profile(),
+                            e.messageId(),
+                            e.type(),
+                            e.name(),
+                            e.timestamp(),
+                            e.receivedAt(),
+                            null,
+                            e.body()));
                   }
                 }
-                insertEvents(c, rows);
-                upsertIdentities(c, identityChanges.values());
-                for (Work w : group) {
-                  if (w instanceof Append ap && ap.alongside != null) {
-                    ap.alongside.run(c);
-                  }
+              }
+              insertEvents(c, rows);
+              upsertIdentities(c, router.changed());
+              for (Work w : group) {
+                if (w instanceof Append ap && ap.alongside != null) {
+                  ap.alongside.run(c);
                 }
-                for (EventLog.StoredRow r : rows) {
-                  maxSeq[0] = Math.max(maxSeq[0], r.seq());
-                }
-                if (maxSeq[0] > maxStoredSeq) {
-                  Settings.put(c, EVENT_SEQ, Long.toString(maxSeq[0]));
-                }
-                if (logged > 0) {
-                  Settings.put(c, LOG_STORED, Long.toString(logged));
-                }
-                stored[0] = logged;
-                return rows.size();
-              });
-    } catch (RuntimeException e) {
-      // The seqs taken in this attempt hold nothing: a retry takes new ones.
-      for (Append ap : taking) {
-        giveUp(ap.after, ap.after + ap.entries.size());
-        ap.after = -1;
-      }
-      throw e;
-    }
-    maxStoredSeq = maxSeq[0];
+              }
+              routed[0] = router;
+              if (seq > first) {
+                Settings.put(c, EVENT_SEQ, Long.toString(seq - 1));
+              }
+              if (logged > 0) {
+                Settings.put(c, LOG_STORED, Long.toString(logged));
+              }
+              stored[0] = logged;
+              nextSeq = seq;
+              return router.changed();
+            });
     if (pruneDue(now)) {
       lastPrune = now;
     }
-    // The runtime's rows are handed over now that they exist; logged rows were at their force.
-    for (Work w : group) {
-      if (w instanceof Append ap && ap.after >= 0) {
-        handOver(ap.after, ap.after + ap.entries.size(), rowsOf(ap));
+    if (!rows.isEmpty()) {
+      // Before the new seq shows: a partition that sees it finds the rows in its feed.
+      List<EventLog.StoredRow> committed = Collections.unmodifiableList(rows);
+      for (EventLog.RowsListener l : rowsListeners) {
+        try {
+          l.committed(first - 1, nextSeq - 1, committed);
+        } catch (RuntimeException e) {
+          log.error("commit listener failed", e);
+        }
       }
     }
-    sequencer.stored(new ArrayList<>(identityChanges.values()));
-    long mark = watermark.mark();
-    for (Work w : group) {
-      if (w instanceof Logged l) {
-        mark = watermark.finish(l.routed.after(), l.routed.upTo());
-      } else {
-        Append ap = (Append) w;
-        if (ap.erasure != null) {
-          sequencer.erased(ap.erasure);
-        }
-        if (ap.after >= 0) {
-          mark = watermark.finish(ap.after, ap.after + ap.entries.size());
-        }
-        ap.last = ap.after >= 0 && !ap.entries.isEmpty() ? ap.after + ap.entries.size() : mark;
-      }
+    committedSeq = nextSeq - 1;
+    if (group.size() == 1 && erases(group.get(0))) {
+      identityCache.clear();
+    }
+    for (List<String> key : loaded) {
+      identityCache.put(
+          key,
+          new String[] {
+            routed[0].profileOf(new IdentityRouter.Key(key.get(0), true, key.get(1))),
+            routed[0].profileOf(new IdentityRouter.Key(key.get(0), false, key.get(1)))
+          });
     }
     metrics.commit.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
     long committedAt = clock.millis();
@@ -1145,7 +969,6 @@ final class IngestWriter implements EventLog {
       durableStored = storedNow;
       ingestLog.release(durableStored);
     }
-    publish(mark);
     if (stored[0] > 0) {
       synchronized (storedSignal) {
         lastStored = stored[0];
@@ -1154,38 +977,24 @@ final class IngestWriter implements EventLog {
     }
     if (log.isDebugEnabled()) {
       log.debug(
-          "committed {} rows ({} identities changed); the log is whole up to seq {}",
-          rowCount,
+          "committed {} rows ({} identities changed) up to seq {}",
+          rows.size(),
           identityChanges.size(),
-          mark);
+          committedSeq);
     }
     for (Work w : group) {
       if (w instanceof Append ap) {
         ap.result.complete(ap.last);
       }
     }
-  }
-
-  /** An append's rows, numbered from the seqs it holds. */
-  private List<EventLog.StoredRow> rowsOf(Append ap) {
-    List<EventLog.StoredRow> rows = new ArrayList<>(ap.entries.size());
-    long seq = ap.after;
-    for (LogEntry e : ap.entries) {
-      rows.add(
-          new EventLog.StoredRow(
-              ++seq,
-              partitioner.partition(e.workspace(), e.profile()),
-              e.workspace(),
-              e.profile(),
-              e.messageId(),
-              e.type(),
-              e.name(),
-              e.timestamp(),
-              e.receivedAt(),
-              null,
-              e.body()));
+    long upTo = committedSeq;
+    for (LongConsumer l : listeners) {
+      try {
+        l.accept(upTo);
+      } catch (RuntimeException e) {
+        log.error("commit listener failed", e);
+      }
     }
-    return rows;
   }
 
   /**
@@ -1252,6 +1061,66 @@ final class IngestWriter implements EventLog {
     return last;
   }
 
+  /**
+   * The identity rows the group's events may read, from the cache or the store. {@code loaded}
+   * receives every (workspace, value) looked at, so the cache can take their final state.
+   */
+  private Map<IdentityRouter.Key, String> identities(
+      Connection c, List<Work> group, Set<List<String>> loaded) throws SQLException {
+    Map<String, Set<String>> missing = new LinkedHashMap<>();
+    Map<IdentityRouter.Key, String> known = new HashMap<>();
+    List<String> values = new ArrayList<>(3);
+    for (Work w : group) {
+      if (w instanceof Logged l) {
+        for (Accepted a : l.items) {
+          values.clear();
+          IdentityRouter.valuesOf(a, values);
+          for (String v : values) {
+            List<String> key = List.of(a.workspace(), v);
+            if (!loaded.add(key)) {
+              continue;
+            }
+            String[] hit = identityCache.get(key);
+            if (hit == null) {
+              missing.computeIfAbsent(a.workspace(), k -> new HashSet<>()).add(v);
+            } else {
+              if (hit[0] != null) {
+                known.put(new IdentityRouter.Key(a.workspace(), true, v), hit[0]);
+              }
+              if (hit[1] != null) {
+                known.put(new IdentityRouter.Key(a.workspace(), false, v), hit[1]);
+              }
+            }
+          }
+        }
+      }
+    }
+    for (Map.Entry<String, Set<String>> e : missing.entrySet()) {
+      List<String> ids = new ArrayList<>(e.getValue());
+      for (int from = 0; from < ids.size(); from += IN_LIST) {
+        List<String> chunk = ids.subList(from, Math.min(ids.size(), from + IN_LIST));
+        try (PreparedStatement ps =
+            lookup(
+                c,
+                "SELECT i.kind, i.value, i.profile FROM identities i",
+                "i.workspace = ?",
+                "i.value",
+                chunk)) {
+          ps.setString(1, e.getKey());
+          try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              known.put(
+                  new IdentityRouter.Key(
+                      e.getKey(), "user".equals(rs.getString(1)), rs.getString(2)),
+                  rs.getString(3));
+            }
+          }
+        }
+      }
+    }
+    return known;
+  }
+
   private static boolean erases(Work w) {
     if (w instanceof Append a) {
       for (LogEntry e : a.entries) {
@@ -1304,12 +1173,12 @@ final class IngestWriter implements EventLog {
     }
   }
 
-  private static void upsertIdentities(Connection c, java.util.Collection<Sequencer.Change> changed)
+  private void upsertIdentities(Connection c, Map<IdentityRouter.Key, String> changed)
       throws SQLException {
     List<IdentityRows.Identity> rows = new ArrayList<>(changed.size());
-    for (Sequencer.Change ch : changed) {
-      IdentityRouter.Key k = ch.key();
-      rows.add(new IdentityRows.Identity(k.workspace(), k.user(), k.value(), ch.entry().profile));
+    for (Map.Entry<IdentityRouter.Key, String> e : changed.entrySet()) {
+      IdentityRouter.Key k = e.getKey();
+      rows.add(new IdentityRows.Identity(k.workspace(), k.user(), k.value(), e.getValue()));
     }
     IdentityRows.upsert(c, rows);
   }

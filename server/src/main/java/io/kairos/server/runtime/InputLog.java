@@ -8,9 +8,9 @@ import java.util.function.LongConsumer;
  * committed, and a signal when it grows. Ingestion implements it with its group-commit writer;
  * {@link DirectInputLog} is a plain one for a server without ingestion and for tests.
  *
- * <p>The contract the runtime relies on: a seq, once given to a row, is the row's for good (also
- * after a crash), and a reader that has seen every row up to {@link #lastCommittedSeq()} never
- * finds a smaller seq later. Rows handed over ({@link #onRows}) may have seqs beyond it.
+ * <p>The contract the runtime relies on: {@code seq} is assigned in increasing order and rows
+ * become visible (committed) in that order, so a reader that has seen every row up to {@link
+ * #lastCommittedSeq()} never finds a smaller seq later.
  */
 public interface InputLog {
 
@@ -39,22 +39,20 @@ public interface InputLog {
   void onCommitted(LongConsumer listener);
 
   /**
-   * Calls {@code listener} with rows as soon as their seqs are certain (durable in the log with
-   * those seqs, committed or not), so the partitions apply them without waiting for the store or
-   * reading them back. Ranges come in any order, each once; a range without rows still covers its
-   * seqs. A log that does not offer this never calls it: the partitions then read every row from
-   * the store, up to {@link #lastCommittedSeq()}.
+   * Calls {@code listener} with the rows of each commit, on the writer's thread, before {@link
+   * #lastCommittedSeq()} shows them, so the partitions apply them without reading them back. A log
+   * that does not offer this never calls it: the partitions then read every row from the store.
    */
-  default void onRows(Rows listener) {}
+  default void onCommittedRows(CommittedRows listener) {}
 
-  /** Receives rows whose seqs are certain. */
+  /** Receives one commit's rows. */
   @FunctionalInterface
-  interface Rows {
+  interface CommittedRows {
     /**
-     * @param after the seq before the range
-     * @param upTo the range's last seq
+     * @param after the highest seq committed before this commit
+     * @param upTo the highest seq this commit committed
      * @param rows every row with a seq in {@code (after, upTo]}, in seq order
      */
-    void handed(long after, long upTo, List<LogEntry> rows);
+    void committed(long after, long upTo, List<LogEntry> rows);
   }
 }

@@ -108,7 +108,7 @@ public final class LiveRuntime implements Capability {
       return;
     }
     started = true;
-    inputLog.onRows(this::feed);
+    inputLog.onCommittedRows(this::feed);
     inputLog.onCommitted(seq -> wake());
     for (PartitionWorker w : workers) {
       Thread t = new Thread(w, "kairos-partition-" + w.partition());
@@ -167,8 +167,8 @@ public final class LiveRuntime implements Capability {
     }
   }
 
-  // On the log writer's threads: each partition gets its share, an empty one too (its range is
-  // covered all the same); a partition with rows to apply is woken.
+  // On the log writer's thread: each partition gets its share, an empty one too (its range is
+  // covered all the same).
   private void feed(long after, long upTo, List<LogEntry> rows) {
     List<List<LogEntry>> shares = new ArrayList<>(workers.size());
     for (int p = 0; p < workers.size(); p++) {
@@ -178,9 +178,7 @@ public final class LiveRuntime implements Capability {
       shares.get(e.partition()).add(e);
     }
     for (int p = 0; p < workers.size(); p++) {
-      PartitionWorker w = workers.get(p);
-      w.feed().add(after, upTo, shares.get(p));
-      w.wake();
+      workers.get(p).feed().add(after, upTo, shares.get(p));
     }
   }
 

@@ -121,8 +121,9 @@ final class PartitionWorker implements Runnable {
         } finally {
           lock.unlock();
         }
+        long high = rt.committedSeq();
         long now = rt.clock().millis();
-        boolean worked = step(now);
+        boolean worked = step(high, now);
         failures = 0;
         if (!worked) {
           countTimers();
@@ -247,12 +248,11 @@ final class PartitionWorker implements Runnable {
   // ---- one batch -------------------------------------------------------------------------------
 
   /**
-   * Applies what is due: the log rows handed over after the cursor (or, when the feed does not hold
-   * them, those committed in the store), timers due at {@code now}, at most one batch.
+   * Applies what is due: log rows up to {@code high}, timers due at {@code now}, at most one batch.
    *
    * @return whether anything was applied (false: the writer may wait)
    */
-  private boolean step(long now) throws InterruptedException {
+  private boolean step(long high, long now) throws InterruptedException {
     if (window.needsLoad()) {
       loadWindow();
     }
@@ -266,16 +266,16 @@ final class PartitionWorker implements Runnable {
     Batch b = new Batch(clock);
     batch = b;
     List<LogEntry> rows = List.of();
-    long high = cursor;
-    RowFeed.Slice fed = feed.take(cursor, limit);
-    if (fed != null) {
-      rows = fed.rows();
-      high = fed.coveredUpTo();
-      rt.metrics().fed(rows.size());
-    } else if (cursor < rt.committedSeq()) {
-      high = rt.committedSeq();
-      rows = reads.rows(cursor, high, limit);
-      rt.metrics().readBack(rows.size());
+    if (cursor < high) {
+      RowFeed.Slice fed = feed.take(cursor, high, limit);
+      if (fed != null) {
+        rows = fed.rows();
+        high = fed.coveredUpTo();
+        rt.metrics().fed(rows.size());
+      } else {
+        rows = reads.rows(cursor, high, limit);
+        rt.metrics().readBack(rows.size());
+      }
     }
     oldestUnapplied = rows.isEmpty() ? Long.MAX_VALUE : rows.get(0).receivedAt();
     prefetch(b, rows, now, limit);
@@ -284,11 +284,7 @@ final class PartitionWorker implements Runnable {
     for (LogEntry row : rows) {
       PartitionReads.Marker marker = null;
       if (row.mergeFrom() != null) {
-        // A row handed over knows its marker; one read back looks it up (committed before it).
-        marker =
-            row.markerSeq() > 0
-                ? new PartitionReads.Marker(row.markerPartition(), row.markerSeq())
-                : reads.marker(row);
+        marker = reads.marker(row);
         if (marker != null && marker.partition() != partition) {
           if (rt.progress().mark(marker.partition()) < marker.seq()) {
             if (b.inputs > 0) {

@@ -1,25 +1,21 @@
 package io.kairos.server.runtime;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 
 /**
- * One partition's share of the log rows handed over lately ({@link InputLog#onRows}), so the
- * partition writer applies them without waiting for the store or reading them back.
+ * One partition's share of the log rows committed lately, as the log's writer handed them over at
+ * its commits, so the partition writer applies them without reading them back from the store.
  *
- * <p>Each hand-over adds the rows of its seq range {@code (after, upTo]} that belong to the
- * partition (none is a valid share: the range is still covered). Ranges come in any order: the
- * log's writer hands tracked messages over when they are logged and its own rows when they are
- * committed. The feed answers for a cursor only with the ranges that follow it without a gap; a
- * writer stops at a gap until it is filled. When the feed does not hold the range right after a
- * cursor (after a start, or once a writer fell so far behind that its oldest ranges were dropped to
- * bound the memory), the writer reads from the store, up to where the log is committed without a
- * gap.
+ * <p>Each commit adds the rows of its seq range {@code (after, upTo]} that belong to the partition
+ * (none is a valid share: the range is still covered). The feed only answers for a cursor inside
+ * the ranges it holds without a gap; otherwise (after a start, or once a writer fell so far behind
+ * that the oldest ranges were dropped to bound the memory) the writer reads from the store, which
+ * holds the same rows, until it reaches what the feed holds.
  */
 final class RowFeed {
-  /** What is held at most: beyond it the oldest ranges go (the store will have their rows). */
+  /** What is held at most: beyond it the oldest ranges go (their rows are in the store). */
   static final int MAX_ROWS = 20_000;
 
   private static final int MAX_RANGES = 4_096;
@@ -29,50 +25,62 @@ final class RowFeed {
 
   private record Range(long after, long upTo, List<LogEntry> rows) {}
 
-  /** By the seq before each range. */
-  private final TreeMap<Long, Range> ranges = new TreeMap<>();
-
+  private final ArrayDeque<Range> ranges = new ArrayDeque<>();
   private int held;
 
-  /** Adds one hand-over's share; {@code rows} are in seq order, all in {@code (after, upTo]}. */
+  /** Adds one commit's share; {@code rows} are in seq order, all in {@code (after, upTo]}. */
   synchronized void add(long after, long upTo, List<LogEntry> rows) {
-    if (upTo <= after || ranges.containsKey(after)) {
+    Range last = ranges.peekLast();
+    if (last != null && last.upTo() != after) {
+      // A range was not handed over (a listener added late, a commit without one): what is held
+      // can never join what comes now.
+      ranges.clear();
+      held = 0;
+    }
+    if (last != null && rows.isEmpty() && last.upTo() == after) {
+      ranges.pollLast();
+      ranges.addLast(new Range(last.after(), upTo, last.rows()));
       return;
     }
-    ranges.put(after, new Range(after, upTo, rows));
+    ranges.addLast(new Range(after, upTo, rows));
     held += rows.size();
     while (held > MAX_ROWS || ranges.size() > MAX_RANGES) {
-      held -= ranges.pollFirstEntry().getValue().rows().size();
+      held -= ranges.pollFirst().rows().size();
     }
   }
 
   /**
-   * The rows after {@code cursor}, at most {@code limit} of them, from the ranges that follow it
-   * without a gap.
+   * The rows after {@code cursor} up to {@code high}, at most {@code limit} of them.
    *
-   * @return null when the feed does not hold the range right after {@code cursor}
+   * @return null when the feed does not hold the rows right after {@code cursor}: read the store
    */
-  synchronized Slice take(long cursor, int limit) {
-    while (!ranges.isEmpty() && ranges.firstEntry().getValue().upTo() <= cursor) {
-      held -= ranges.pollFirstEntry().getValue().rows().size();
+  synchronized Slice take(long cursor, long high, int limit) {
+    while (!ranges.isEmpty() && ranges.peekFirst().upTo() <= cursor) {
+      held -= ranges.pollFirst().rows().size();
     }
-    Map.Entry<Long, Range> first = ranges.floorEntry(cursor);
-    if (first == null) {
+    Range first = ranges.peekFirst();
+    if (first == null || first.after() > cursor) {
       return null;
     }
     List<LogEntry> out = new ArrayList<>();
     long covered = cursor;
-    for (Range r = first.getValue(); r != null; r = ranges.get(covered)) {
+    for (Range r : ranges) {
+      if (r.after() >= high) {
+        break;
+      }
       for (LogEntry e : r.rows()) {
         if (e.seq() <= cursor) {
           continue;
+        }
+        if (e.seq() > high) {
+          break;
         }
         if (out.size() == limit) {
           return new Slice(out, e.seq() - 1);
         }
         out.add(e);
       }
-      covered = r.upTo();
+      covered = Math.min(r.upTo(), high);
     }
     return new Slice(out, covered);
   }

@@ -88,11 +88,9 @@ class AcknowledgedBeforeStoredTest {
     // forced records, and the torn start of a third that was never acknowledged.
     Path logDir = dir.resolve(Ingestion.LOG_DIRECTORY);
     try (IngestLog log = IngestLog.open(logDir, IngestLog.SEGMENT_BYTES, 1, new ArrayList<>())) {
-      log.append(List.of(LoggedMessages.encodeUnrouted(List.of(accepted("c-1", "ben")))));
+      log.append(List.of(LoggedMessages.encode(List.of(accepted("c-1", "ben")))));
       log.append(
-          List.of(
-              LoggedMessages.encodeUnrouted(
-                  List.of(accepted("c-2", "ben"), accepted("c-3", "cleo")))));
+          List.of(LoggedMessages.encode(List.of(accepted("c-2", "ben"), accepted("c-3", "cleo")))));
     }
     Path segment;
     try (Stream<Path> s = Files.list(logDir)) {

@@ -26,14 +26,18 @@ class RowFeedTest {
   @Test
   void theRowsAfterTheCursorComeWithHowFarTheyCover() {
     RowFeed feed = new RowFeed();
-    assertThat(feed.take(0, 100)).isNull();
+    assertThat(feed.take(0, 10, 100)).isNull();
     feed.add(0, 10, rows(3, 7));
     feed.add(10, 15, rows(12));
-    RowFeed.Slice all = feed.take(0, 100);
+    RowFeed.Slice all = feed.take(0, 15, 100);
     assertThat(seqs(all)).containsExactly(3L, 7L, 12L);
     assertThat(all.coveredUpTo()).isEqualTo(15);
+    // Only up to what the log has committed as far as the caller knows.
+    RowFeed.Slice some = feed.take(0, 9, 100);
+    assertThat(seqs(some)).containsExactly(3L, 7L);
+    assertThat(some.coveredUpTo()).isEqualTo(9);
     // From inside a range.
-    RowFeed.Slice rest = feed.take(7, 100);
+    RowFeed.Slice rest = feed.take(7, 15, 100);
     assertThat(seqs(rest)).containsExactly(12L);
     assertThat(rest.coveredUpTo()).isEqualTo(15);
   }
@@ -42,10 +46,8 @@ class RowFeedTest {
   void atMostLimitRowsAreGiven() {
     RowFeed feed = new RowFeed();
     feed.add(0, 10, rows(3, 7, 9));
-    RowFeed.Slice two = feed.take(0, 2);
-    assertThat(seqs(two)).containsExactly(3L, 7L);
-    assertThat(two.coveredUpTo()).isEqualTo(8);
-    assertThat(seqs(feed.take(7, 2))).containsExactly(9L);
+    assertThat(seqs(feed.take(0, 10, 2))).containsExactly(3L, 7L);
+    assertThat(seqs(feed.take(7, 10, 2))).containsExactly(9L);
   }
 
   @Test
@@ -53,45 +55,25 @@ class RowFeedTest {
     RowFeed feed = new RowFeed();
     feed.add(0, 10, rows());
     feed.add(10, 20, rows());
-    RowFeed.Slice empty = feed.take(0, 100);
+    feed.add(20, 30, rows(25));
+    RowFeed.Slice empty = feed.take(0, 20, 100);
     assertThat(empty.rows()).isEmpty();
     assertThat(empty.coveredUpTo()).isEqualTo(20);
-    feed.add(20, 30, rows(25));
-    assertThat(seqs(feed.take(20, 100))).containsExactly(25L);
+    assertThat(seqs(feed.take(20, 30, 100))).containsExactly(25L);
   }
 
   @Test
-  void rangesHandedOverOutOfOrderAreGivenOnlyUpToTheFirstGap() {
-    RowFeed feed = new RowFeed();
-    // Logged rows come first; the runtime's rows between them once committed.
-    feed.add(0, 10, rows(4));
-    feed.add(11, 20, rows(15));
-    RowFeed.Slice before = feed.take(0, 100);
-    assertThat(seqs(before)).containsExactly(4L);
-    assertThat(before.coveredUpTo()).isEqualTo(10);
-    // Seq 11 is not handed over yet: the writer waits there, neither skips it nor reads the store.
-    RowFeed.Slice atGap = feed.take(10, 100);
-    assertThat(atGap).isNull();
-    feed.add(10, 11, rows(11));
-    RowFeed.Slice after = feed.take(10, 100);
-    assertThat(seqs(after)).containsExactly(11L, 15L);
-    assertThat(after.coveredUpTo()).isEqualTo(20);
-    // Seqs given up are handed over empty and fill a gap the same way.
-    feed.add(25, 30, rows(27));
-    feed.add(20, 25, rows());
-    assertThat(seqs(feed.take(20, 100))).containsExactly(27L);
-  }
-
-  @Test
-  void aCursorBeforeWhatIsHeldSendsTheWriterToTheStore() {
+  void aCursorBeforeWhatIsHeldOrAGapSendsTheWriterToTheStore() {
     RowFeed feed = new RowFeed();
     feed.add(5, 10, rows(6));
     // Seqs 1 to 5 were committed before the feed got anything (a start).
-    assertThat(feed.take(0, 100)).isNull();
-    assertThat(seqs(feed.take(5, 100))).containsExactly(6L);
-    // A range handed over twice (never done by the log) is taken once.
-    feed.add(5, 10, rows(6));
-    assertThat(feed.held()).isEqualTo(1);
+    assertThat(feed.take(0, 10, 100)).isNull();
+    assertThat(seqs(feed.take(5, 10, 100))).containsExactly(6L);
+    // A commit whose rows were not handed over: what was held cannot join what comes.
+    feed.add(20, 30, rows(21));
+    assertThat(feed.take(5, 30, 100)).isNull();
+    assertThat(feed.take(10, 30, 100)).isNull();
+    assertThat(seqs(feed.take(20, 30, 100))).containsExactly(21L);
   }
 
   @Test
@@ -109,12 +91,12 @@ class RowFeedTest {
     }
     assertThat(feed.held()).isLessThanOrEqualTo(RowFeed.MAX_ROWS);
     // The oldest ranges went: a writer that far behind reads the store.
-    assertThat(feed.take(0, 100)).isNull();
+    assertThat(feed.take(0, seq, 100)).isNull();
     long oldestHeld = seq - feed.held();
-    assertThat(seqs(feed.take(oldestHeld, 1))).containsExactly(oldestHeld + 1);
-    feed.take(seq - perRange, 100);
+    assertThat(seqs(feed.take(oldestHeld, seq, 1))).containsExactly(oldestHeld + 1);
+    feed.take(seq - perRange, seq, 100);
     assertThat(feed.held()).isEqualTo(perRange);
-    feed.take(seq, 100);
+    feed.take(seq, seq, 100);
     assertThat(feed.held()).isZero();
   }
 }
