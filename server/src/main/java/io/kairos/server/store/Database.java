@@ -81,11 +81,14 @@ public final class Database implements AutoCloseable {
 
   /** Who takes the write lock, told apart by the thread's name. */
   public enum Writer {
-    /** The ingest writer's copies of the log ({@code kairos-ingest-writer}). */
+    /**
+     * The ingest writer ({@code kairos-ingest-writer}): its copies of the log, and the appends that
+     * ride on its transactions (triggers, erasures, the dispatcher's claims and outcomes).
+     */
     INGEST,
     /** The partition writers' batches ({@code kairos-partition-N}). */
     RUNTIME,
-    /** Everything else: the API and the dispatcher's own writes. */
+    /** Everything else: the API, and any other thread's own transactions. */
     OTHER;
 
     static Writer current() {
