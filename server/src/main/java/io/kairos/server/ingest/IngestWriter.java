@@ -335,7 +335,7 @@ final class IngestWriter implements EventLog {
     if (!pending.isEmpty()) {
       storeLoggedBeforeStart(pending);
     }
-    thread = new Thread(this::run, "kairos-ingest-writer");
+    thread = new Thread(this::run, Database.Writer.INGEST.threadName(""));
     thread.start();
     logger = new Thread(this::log, "kairos-ingest-log");
     logger.start();

@@ -111,7 +111,7 @@ public final class LiveRuntime implements Capability {
     inputLog.onCommittedRows(this::feed);
     inputLog.onCommitted(seq -> wake());
     for (PartitionWorker w : workers) {
-      Thread t = new Thread(w, "kairos-partition-" + w.partition());
+      Thread t = new Thread(w, Database.Writer.RUNTIME.threadName(Integer.toString(w.partition())));
       // A server that is closed stops its writers; a forgotten one must not keep the JVM alive.
       t.setDaemon(true);
       threads.add(t);

@@ -75,28 +75,43 @@ public final class Database implements AutoCloseable {
   private final LongAdder forcedCommits = new LongAdder();
   private final LongAdder unforcedCommits = new LongAdder();
   private final LongAdder writeLockWaitNanos = new LongAdder();
-  private final LongAdder writeLockHeldNanos = new LongAdder();
   private final LongAdder[] heldByWriter = {new LongAdder(), new LongAdder(), new LongAdder()};
   private final LongAdder[] turnsByWriter = {new LongAdder(), new LongAdder(), new LongAdder()};
 
-  /** Who takes the write lock, told apart by the thread's name. */
+  /**
+   * Who takes the write lock, told apart by the thread's name: the threads of {@link #INGEST} and
+   * {@link #RUNTIME} are named with {@link #threadName}.
+   */
   public enum Writer {
     /**
-     * The ingest writer ({@code kairos-ingest-writer}): its copies of the log, and the appends that
-     * ride on its transactions (triggers, erasures, the dispatcher's claims and outcomes).
+     * The ingest writer: its copies of the log, and the appends that ride on its transactions
+     * (triggers, erasures, the dispatcher's claims and outcomes).
      */
-    INGEST,
-    /** The partition writers' batches ({@code kairos-partition-N}). */
-    RUNTIME,
+    INGEST("kairos-ingest-writer"),
+    /** The partition writers' batches (one thread per partition, numbered). */
+    RUNTIME("kairos-partition-"),
     /** Everything else: the API, and any other thread's own transactions. */
-    OTHER;
+    OTHER("");
+
+    private final String prefix;
+
+    Writer(String prefix) {
+      this.prefix = prefix;
+    }
+
+    /** The name of this writer's thread; {@code suffix} tells several apart (or is empty). */
+    public String threadName(String suffix) {
+      return prefix + suffix;
+    }
 
     static Writer current() {
       String name = Thread.currentThread().getName();
-      if (name.startsWith("kairos-partition-")) {
-        return RUNTIME;
+      for (Writer w : new Writer[] {INGEST, RUNTIME}) {
+        if (name.startsWith(w.prefix)) {
+          return w;
+        }
       }
-      return name.equals("kairos-ingest-writer") ? INGEST : OTHER;
+      return OTHER;
     }
   }
 
@@ -255,7 +270,6 @@ public final class Database implements AutoCloseable {
       writeLock.unlock();
       long held = System.nanoTime() - taken;
       writeLockWaitNanos.add(taken - asked);
-      writeLockHeldNanos.add(held);
       int w = Writer.current().ordinal();
       heldByWriter[w].add(held);
       turnsByWriter[w].increment();
@@ -358,7 +372,11 @@ public final class Database implements AutoCloseable {
    * PostgreSQL.
    */
   public double writeLockHeldSeconds() {
-    return writeLockHeldNanos.sum() / 1e9;
+    long held = 0;
+    for (LongAdder a : heldByWriter) {
+      held += a.sum();
+    }
+    return held / 1e9;
   }
 
   /** Seconds {@code writer}'s transactions held SQLite's write lock; 0 for PostgreSQL. */
