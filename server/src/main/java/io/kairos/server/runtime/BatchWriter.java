@@ -104,7 +104,7 @@ final class BatchWriter {
           ps.setBytes(2, r.state());
           ps.setLong(3, now);
           ps.setString(4, r.mergedInto());
-          setHead(ps, 5, head(r, heads));
+          setIdOrNull(ps, 5, head(r, heads));
           ps.setString(6, r.workspace());
           ps.setString(7, r.id());
           ps.addBatch();
@@ -137,7 +137,7 @@ final class BatchWriter {
         ps.setBytes(6, r.state());
         ps.setLong(7, now);
         ps.setString(8, r.mergedInto());
-        setHead(ps, 9, head(r, heads));
+        setIdOrNull(ps, 9, head(r, heads));
         ps.addBatch();
       }
       ps.executeBatch();
@@ -149,9 +149,9 @@ final class BatchWriter {
     return moved != null ? moved : r.timelineHead();
   }
 
-  private static void setHead(PreparedStatement ps, int i, long head) throws SQLException {
-    if (head > 0) {
-      ps.setLong(i, head);
+  private static void setIdOrNull(PreparedStatement ps, int i, long id) throws SQLException {
+    if (id > 0) {
+      ps.setLong(i, id);
     } else {
       ps.setNull(i, Types.BIGINT);
     }
@@ -334,8 +334,8 @@ final class BatchWriter {
         long branch = from == null ? 0 : newestRow(c, from, heads, committedHeads);
         heads.put(key, ids[i]);
         ps.setLong(12, ids[i]);
-        setHead(ps, 13, prev);
-        setHead(ps, 14, branch);
+        setIdOrNull(ps, 13, prev);
+        setIdOrNull(ps, 14, branch);
         ps.setString(1, r.workspace());
         ps.setString(2, r.profile());
         ps.setLong(3, r.at());
