@@ -1,6 +1,7 @@
 package io.kairos.server.inbox;
 
 import io.kairos.server.store.Database;
+import io.kairos.server.store.Placeholders;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -299,11 +300,9 @@ final class InboxStore {
   }
 
   private static void owned(StringBuilder sql, Owner o) {
-    sql.append("workspace = ? AND profile IN (");
-    for (int i = 0; i < o.ids().size(); i++) {
-      sql.append(i == 0 ? "?" : ", ?");
-    }
-    sql.append(')');
+    sql.append("workspace = ? AND profile IN (")
+        .append(Placeholders.of(o.ids().size()))
+        .append(')');
   }
 
   private static int bind(PreparedStatement ps, Owner o) throws SQLException {

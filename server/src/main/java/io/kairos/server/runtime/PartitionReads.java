@@ -2,6 +2,7 @@ package io.kairos.server.runtime;
 
 import io.kairos.engine.Timer;
 import io.kairos.server.store.Database;
+import io.kairos.server.store.Placeholders;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -27,9 +28,8 @@ final class PartitionReads {
   /** Where the partition stands in the store: cursor, clock, the next timer id. */
   record Start(long cursor, long clock, long nextTimerId) {}
 
-  /** A stored profile before decoding: its state bytes and merge mark. */
   /**
-   * A committed profile row.
+   * A committed profile row before decoding: its state bytes, merge mark and timeline head.
    *
    * @param timelineHead the id of its newest timeline row, 0 when it has none
    */
@@ -153,13 +153,11 @@ final class PartitionReads {
     return db.read(
         c -> {
           List<TimerKey> out = new ArrayList<>();
-          StringBuilder sql =
-              new StringBuilder(
-                  "SELECT partition, id FROM timers WHERE workspace = ? AND profile IN (");
-          for (int i = 0; i < profiles.size(); i++) {
-            sql.append(i == 0 ? "?" : ", ?");
-          }
-          try (PreparedStatement ps = c.prepareStatement(sql.append(')').toString())) {
+          String sql =
+              "SELECT partition, id FROM timers WHERE workspace = ? AND profile IN ("
+                  + Placeholders.of(profiles.size())
+                  + ")";
+          try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, workspace);
             int i = 2;
             for (String p : profiles) {
@@ -211,18 +209,15 @@ final class PartitionReads {
 
   /** The stored profiles among {@code ids} of {@code workspace}, by id. */
   Map<String, StoredProfile> profiles(String workspace, Collection<String> ids) {
-    StringBuilder sql =
-        new StringBuilder(
-            "SELECT id, state, merged_into, timeline_head FROM profiles WHERE workspace = ?"
-                + " AND id IN (");
-    for (int i = 0; i < ids.size(); i++) {
-      sql.append(i == 0 ? "?" : ", ?");
-    }
-    sql.append(')');
+    String sql =
+        "SELECT id, state, merged_into, timeline_head FROM profiles WHERE workspace = ?"
+            + " AND id IN ("
+            + Placeholders.of(ids.size())
+            + ")";
     return db.read(
         c -> {
           Map<String, StoredProfile> out = new LinkedHashMap<>();
-          try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+          try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, workspace);
             int i = 2;
             for (String id : ids) {
