@@ -61,6 +61,11 @@ public final class ConfigLoader {
           new Key("ingest.max_event_bytes", "32768", "largest single event accepted"),
           new Key("ingest.max_batch_bytes", "512000", "largest request body accepted"),
           new Key("ingest.dedupe_window", "7d", "how long a messageId is remembered"),
+          new Key(
+              "ingest.dedupe_filter_mb",
+              "64",
+              "memory for the in-memory filter that answers for new messageIds without a lookup in"
+                  + " the store; 0 looks every one up"),
           new Key("ingest.future_tolerance", "10m", "how far ahead a timestamp may be"),
           new Key(
               "ingest.past_tolerance",
@@ -269,6 +274,7 @@ public final class ConfigLoader {
         maxEvent,
         maxBatch,
         duration("ingest.dedupe_window"),
+        (long) integer("ingest.dedupe_filter_mb", 0, 65_536) << 20,
         duration("ingest.future_tolerance"),
         duration("ingest.past_tolerance"),
         duration("shutdown.grace"),

@@ -24,6 +24,8 @@ import java.time.Duration;
  * @param maxEventBytes the largest single event accepted
  * @param maxBatchBytes the largest request body accepted
  * @param dedupeWindow how long a {@code messageId} is remembered to drop duplicates
+ * @param dedupeFilterBytes the most memory the dedupe window's in-memory filter takes; 0 for none
+ *     (every messageId is looked up in the store)
  * @param futureTolerance how far in the future an event timestamp may be before it is clamped
  * @param pastTolerance events older than this (by timestamp, against their arrival) are stored and
  *     update the profile, but start no journey (the runtime enforces it)
@@ -52,6 +54,7 @@ public record ServerConfig(
     int maxEventBytes,
     int maxBatchBytes,
     Duration dedupeWindow,
+    long dedupeFilterBytes,
     Duration futureTolerance,
     Duration pastTolerance,
     Duration shutdownGrace,
@@ -83,6 +86,7 @@ public record ServerConfig(
         maxEventBytes,
         maxBatchBytes,
         dedupeWindow,
+        dedupeFilterBytes,
         futureTolerance,
         pastTolerance,
         shutdownGrace,

@@ -515,6 +515,7 @@ public final class SmsWebhooks implements Capability {
             return null;
           };
       try {
+        eventLog.claiming(fresh);
         eventLog.append(fresh, claim).get(COMMIT_WAIT_SECONDS, TimeUnit.SECONDS);
         return fresh.size();
       } catch (ExecutionException e) {

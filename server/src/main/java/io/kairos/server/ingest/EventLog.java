@@ -85,6 +85,13 @@ public interface EventLog {
   CompletableFuture<Long> append(List<LogEntry> entries, SqlWork<?> alongside);
 
   /**
+   * Says that the {@code alongside} work of an {@link #append(List, SqlWork)} about to be made
+   * claims these entries' messageIds in the dedupe table ({@code message_ids}) itself, so that a
+   * tracked message with one of them is found a duplicate. Call it before the append.
+   */
+  void claiming(List<LogEntry> entries);
+
+  /**
    * One row to append.
    *
    * @param type the row type, e.g. {@code trigger} or {@code erase}

@@ -24,6 +24,9 @@ final class IngestMetrics {
   final Timer logForce;
   final Timer dedupe;
   final Timer stored;
+  final Counter filterAbsent;
+  final Counter storeLookups;
+  private final MeterRegistry registry;
 
   IngestMetrics(MeterRegistry registry, Supplier<Number> queueDepth) {
     accepted = events(registry, "accepted");
@@ -51,8 +54,28 @@ final class IngestMetrics {
             registry,
             "kairos.ingest.stored",
             "from an event's arrival to the commit of its row in the store");
+    filterAbsent = dedupeIds(registry, "filter");
+    storeLookups = dedupeIds(registry, "store");
+    this.registry = registry;
     Gauge.builder("kairos.ingest.queue.depth", queueDepth)
         .description("events acknowledged or waiting to be, not yet in the store")
+        .register(registry);
+  }
+
+  /** The dedupe filter's memory (0 without one). */
+  void filterBytes(Supplier<Number> bytes) {
+    Gauge.builder("kairos.ingest.dedupe.filter.bytes", bytes)
+        .description("memory of the dedupe window's in-memory filter, roughly its bit arrays")
+        .baseUnit("bytes")
+        .register(registry);
+  }
+
+  private static Counter dedupeIds(MeterRegistry registry, String answeredBy) {
+    return Counter.builder("kairos.ingest.dedupe.ids")
+        .description(
+            "new messageIds checked against the dedupe window, by what answered: the in-memory"
+                + " filter (certainly new) or a lookup in the store")
+        .tag("answered_by", answeredBy)
         .register(registry);
   }
 

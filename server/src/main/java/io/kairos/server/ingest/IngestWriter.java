@@ -260,6 +260,14 @@ final class IngestWriter implements EventLog {
 
   private long lastPrune = Long.MIN_VALUE;
 
+  /**
+   * The dedupe window's messageIds in memory, so the logging thread asks the store only about ids
+   * it may hold; null when {@code ingest.dedupe_filter_mb} is 0 (every id is looked up).
+   */
+  private final DedupeFilter filter;
+
+  private Thread filterScan;
+
   /** Set when a logged record could not be stored before the stop: nothing after it may be. */
   private boolean halted;
 
@@ -270,7 +278,8 @@ final class IngestWriter implements EventLog {
    * @param segmentBytes when the log starts a new segment file
    * @param capacity how many events may wait (logged or not yet, not yet stored); beyond it {@link
    *     #submit} refuses
-   * @param metrics null until {@link #metrics} is set
+   * @param filterBytes the most memory the dedupe filter takes; 0 for none
+   * @param metrics the meters
    */
   IngestWriter(
       Database db,
@@ -278,6 +287,7 @@ final class IngestWriter implements EventLog {
       long segmentBytes,
       Partitioner partitioner,
       Duration dedupeWindow,
+      long filterBytes,
       InstantSource clock,
       int capacity,
       IngestMetrics metrics) {
@@ -289,6 +299,8 @@ final class IngestWriter implements EventLog {
     this.clock = clock;
     this.capacity = capacity;
     this.metrics = metrics;
+    this.filter = filterBytes > 0 ? new DedupeFilter(windowMillis, filterBytes) : null;
+    metrics.filterBytes(() -> filter == null ? 0 : filter.bytes());
   }
 
   /** How many group commits were made. */
@@ -339,6 +351,93 @@ final class IngestWriter implements EventLog {
     thread.start();
     logger = new Thread(this::log, "kairos-ingest-log");
     logger.start();
+    if (filter != null) {
+      // After the logging thread started: it adds every id it logs from now on, and the scan
+      // adds those the store held before, so together they cover the window.
+      filterScan = new Thread(this::fillFilter, "kairos-dedupe-scan");
+      filterScan.setDaemon(true);
+      filterScan.start();
+    }
+  }
+
+  /** Rows the scan of {@code message_ids} reads per query. */
+  private static final int SCAN_ROWS = 10_000;
+
+  /**
+   * Adds the store's messageIds within the window to the filter, then lets it answer. In key order,
+   * a query per {@link #SCAN_ROWS} rows, so no read holds one snapshot for long (on SQLite that
+   * would keep the write-ahead log from starting over). A row committed behind the scan's position
+   * was logged by this writer, which added its id, or claimed by a caller who said so ({@link
+   * #claiming}).
+   */
+  private void fillFilter() {
+    long began = System.nanoTime();
+    long now = clock.millis();
+    String[] after = {"", ""};
+    long rows = 0;
+    try {
+      while (!stopping) {
+        int n =
+            db.read(
+                c -> {
+                  int read = 0;
+                  try (PreparedStatement ps =
+                      c.prepareStatement(
+                          "SELECT workspace, message_id, received_at FROM message_ids"
+                              + " WHERE workspace > ? OR (workspace = ? AND message_id > ?)"
+                              + " ORDER BY workspace, message_id LIMIT "
+                              + SCAN_ROWS)) {
+                    ps.setString(1, after[0]);
+                    ps.setString(2, after[0]);
+                    ps.setString(3, after[1]);
+                    try (ResultSet rs = ps.executeQuery()) {
+                      while (rs.next()) {
+                        read++;
+                        after[0] = rs.getString(1);
+                        after[1] = rs.getString(2);
+                        long at = rs.getLong(3);
+                        if (at >= now - windowMillis) {
+                          filter.add(after[0], after[1], at);
+                        }
+                      }
+                    }
+                  }
+                  return read;
+                });
+        rows += n;
+        if (n < SCAN_ROWS) {
+          filter.ready();
+          log.info(
+              "dedupe filter ready: {} messageIds read in {} ms, {} KB",
+              rows,
+              (System.nanoTime() - began) / 1_000_000,
+              filter.bytes() >> 10);
+          return;
+        }
+      }
+    } catch (RuntimeException e) {
+      if (!stopping) {
+        log.error("dedupe filter not filled; every messageId is looked up in the store", e);
+      }
+    }
+  }
+
+  /** Waits for the start's scan of the dedupe window: whether the filter answers now (tests). */
+  boolean awaitDedupeFilter(Duration limit) throws InterruptedException {
+    if (filterScan != null) {
+      filterScan.join(Math.max(1, limit.toMillis()));
+    }
+    return filter != null && filter.isReady();
+  }
+
+  @Override
+  public void claiming(List<LogEntry> entries) {
+    if (filter != null) {
+      long now = clock.millis();
+      for (LogEntry e : entries) {
+        filter.add(e.workspace(), e.messageId(), now);
+      }
+    }
   }
 
   /** Stores what was acknowledged before the last stop but not stored, before any new request. */
@@ -561,6 +660,11 @@ final class IngestWriter implements EventLog {
       // thread moves from one to the other in between is then found in the store.
       Set<MessageKey> seen = new HashSet<>();
       List<MessageKey> candidates = new ArrayList<>();
+      boolean filtered = filter != null && filter.isReady();
+      if (filter != null) {
+        filter.expire(now);
+      }
+      int absent = 0;
       for (Submission s : group) {
         events += s.size();
         s.seqs = new long[s.items.size()];
@@ -569,11 +673,15 @@ final class IngestWriter implements EventLog {
           MessageKey key = new MessageKey(a.workspace(), a.messageId());
           if (!seen.add(key) || unstored.containsKey(key)) {
             s.seqs[i] = -1;
+          } else if (filtered && !filter.mightContain(a.workspace(), a.messageId(), now)) {
+            absent++;
           } else {
             candidates.add(key);
           }
         }
       }
+      metrics.filterAbsent.increment(absent);
+      metrics.storeLookups.increment(candidates.size());
       long lookup = System.nanoTime();
       Set<MessageKey> inStore = inStore(candidates, now);
       if (!candidates.isEmpty()) {
@@ -602,6 +710,10 @@ final class IngestWriter implements EventLog {
             MessageKey key = new MessageKey(a.workspace(), a.messageId());
             unstored.put(key, Boolean.TRUE);
             claimed.add(key);
+            if (filter != null) {
+              // Before the force: if it fails, the id is a false "maybe", which costs a lookup.
+              filter.add(a.workspace(), a.messageId(), a.receivedAt());
+            }
           }
         }
       }

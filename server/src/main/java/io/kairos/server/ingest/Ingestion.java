@@ -67,6 +67,7 @@ public final class Ingestion implements Capability {
             IngestLog.SEGMENT_BYTES,
             partitioner,
             config.dedupeWindow(),
+            config.dedupeFilterBytes(),
             clock,
             config.ingestQueueCapacity(),
             meters);

@@ -48,6 +48,7 @@ class LogReleaseTest {
               1_024,
               new Partitioner(2),
               Duration.ofDays(7),
+              DedupeFilterTest.MEMORY,
               new VirtualClock(NOW),
               10_000,
               new IngestMetrics(new SimpleMeterRegistry(), () -> 0));

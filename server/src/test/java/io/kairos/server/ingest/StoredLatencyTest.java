@@ -40,6 +40,7 @@ class StoredLatencyTest {
               1 << 20,
               new Partitioner(2),
               Duration.ofDays(7),
+              DedupeFilterTest.MEMORY,
               clock,
               10_000,
               new IngestMetrics(registry, () -> 0));
