@@ -39,7 +39,11 @@ class ServerSmokeTest {
       assertThat(missing.json().get("detail").asText()).contains("/no/such/route");
 
       String metrics = http.get("/metrics", null).body();
-      assertThat(metrics).contains("# HELP");
+      assertThat(metrics)
+          .contains("# HELP")
+          // The dedupe filter's meters exist from the start.
+          .contains("kairos_ingest_dedupe_filter_bytes")
+          .contains("kairos_ingest_dedupe_ids_total{answered_by=\"filter\"");
       // Creating the default workspace was a write transaction: it held the lock a while.
       if (kind == StoreKind.SQLITE) {
         assertThat(metrics)

@@ -220,11 +220,13 @@ class TrackingApiTest {
       assertThat(text).contains("kairos_ingest_events_total{result=\"duplicate\"} 5.0");
       assertThat(text).contains("kairos_ingest_commit_seconds{quantile=\"0.99\"}");
       assertThat(text).contains("kairos_ingest_queue_depth");
-      // The first request and the one past the window looked their ids up in the store; the two
-      // between found theirs in memory if they came before the rows were stored.
+      // The one past the window looked its id up in the store: the filter still held it. The two
+      // repeats did too if their rows were stored by then (else they were found among the ids
+      // logged and not yet stored), and the first request if the start's scan of the window had
+      // not ended yet (else the filter answered for its new ids).
       Matcher lookups = Pattern.compile("kairos_ingest_dedupe_seconds_count (\\d+)").matcher(text);
       assertThat(lookups.find()).as("dedupe lookups counted").isTrue();
-      assertThat(Integer.parseInt(lookups.group(1))).isBetween(2, 4);
+      assertThat(Integer.parseInt(lookups.group(1))).isBetween(1, 4);
     }
   }
 
