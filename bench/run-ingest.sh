@@ -157,7 +157,7 @@ for store in "${stores[@]}"; do
   echo "store=$store open loop only: $(open_loop_quantiles kairos_runtime_decision_seconds decision decisions \
     "$work/before-open.txt" "$work/after-open.txt") $(open_loop_quantiles kairos_ingest_stored_seconds \
     stored stored "$work/before-open.txt" "$work/after-open.txt")" | tee -a "$out"
-  curl -s "http://127.0.0.1:$PORT/metrics" | grep -E '^kairos_(ingest_commit|ingest_log_append|ingest_dedupe|runtime_commit)_seconds(_max)?\{.*quantile|^kairos_engine_lag|^kairos_store_write_lock_(held|turns)|^kairos_store_wal_restart' \
+  curl -s "http://127.0.0.1:$PORT/metrics" | grep -E '^kairos_(ingest_commit|ingest_log_append|ingest_dedupe|runtime_commit)_seconds(_max)?\{.*quantile|^kairos_ingest_dedupe_(ids_total|filter_bytes)|^kairos_engine_lag|^kairos_store_write_lock_(held|turns)|^kairos_store_wal_restart' \
     | sed "s/^/store=$store metric /" | tee -a "$out" || true
   kill "$server"; wait "$server" 2>/dev/null || true
   cp "$work/server-$store.log" "${out%.txt}-server-$store.log"
