@@ -383,13 +383,13 @@ final class IngestWriter implements EventLog {
                   int read = 0;
                   try (PreparedStatement ps =
                       c.prepareStatement(
+                          // A row value: both stores read it as a range of the primary key.
                           "SELECT workspace, message_id, received_at FROM message_ids"
-                              + " WHERE workspace > ? OR (workspace = ? AND message_id > ?)"
+                              + " WHERE (workspace, message_id) > (?, ?)"
                               + " ORDER BY workspace, message_id LIMIT "
                               + SCAN_ROWS)) {
                     ps.setString(1, after[0]);
-                    ps.setString(2, after[0]);
-                    ps.setString(3, after[1]);
+                    ps.setString(2, after[1]);
                     try (ResultSet rs = ps.executeQuery()) {
                       while (rs.next()) {
                         read++;
