@@ -64,6 +64,10 @@ final class IngestWriter implements EventLog {
   static final int MAX_COMMIT_EVENTS = 2_000;
 
   private static final int IN_LIST = 500;
+
+  /** Rows the start's scan of {@code message_ids} into the dedupe filter reads per query. */
+  private static final int SCAN_ROWS = 10_000;
+
   private static final int IDENTITY_CACHE = 200_000;
 
   /** The row type of a GDPR erasure the runtime appends: the profile's identities are deleted. */
@@ -359,9 +363,6 @@ final class IngestWriter implements EventLog {
       filterScan.start();
     }
   }
-
-  /** Rows the scan of {@code message_ids} reads per query. */
-  private static final int SCAN_ROWS = 10_000;
 
   /**
    * Adds the store's messageIds within the window to the filter, then lets it answer. In key order,
