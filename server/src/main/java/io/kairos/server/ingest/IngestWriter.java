@@ -38,9 +38,10 @@ import org.slf4j.LoggerFactory;
  * <p><b>Logging</b> ({@code kairos-ingest-log}): request threads {@link #submit} validated messages
  * and wait on a future; this thread takes every submission queued so far, drops duplicates
  * (messageIds seen within the dedupe window: among the messages logged but not yet stored, then in
- * the store's {@code message_ids}), appends the rest to the {@link IngestLog} with one force to
- * disk, and only then completes the futures. So a 200 means on disk, and one fsync serves many
- * requests, without waiting for the store's write lock.
+ * the store's {@code message_ids}, asked only about the ids its in-memory {@link DedupeFilter} may
+ * hold), appends the rest to the {@link IngestLog} with one force to disk, and only then completes
+ * the futures. So a 200 means on disk, and one fsync serves many requests, without waiting for the
+ * store's write lock.
  *
  * <p><b>Storing</b> ({@code kairos-ingest-writer}): takes every logged record (and the rows the
  * runtime appends) queued so far and, in ONE transaction, routes events to profiles ({@link
