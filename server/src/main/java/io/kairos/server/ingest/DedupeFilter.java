@@ -24,8 +24,8 @@ import org.slf4j.LoggerFactory;
  * so a chain stays short (it grows with the log of the count), at most half of it is empty, and its
  * false positives stay under twice the first filter's. Memory is capped: past the cap the last
  * filter takes every further id, so it answers "maybe" more often (more lookups in the store),
- * never "absent" for an id it holds. About 5 to 7 bytes per id: the default 64 MB hold some 10
- * million.
+ * never "absent" for an id it holds (a slice's first filter, about 230 KB, is made whatever the
+ * cap). About 5 to 7 bytes per id: the default 64 MB hold some 10 million.
  *
  * <p>It answers only once {@link #ready}: the ids the store held at the start are added by a scan
  * meanwhile, and until then every id is looked up in the store. Thread-safe: the logging thread
