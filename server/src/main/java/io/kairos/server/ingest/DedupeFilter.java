@@ -1,8 +1,10 @@
 package io.kairos.server.ingest;
 
 import com.google.common.hash.BloomFilter;
-import com.google.common.hash.Funnel;
-import com.google.common.hash.PrimitiveSink;
+import com.google.common.hash.Funnels;
+import com.google.common.hash.HashFunction;
+import com.google.common.hash.Hashing;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentSkipListMap;
@@ -42,27 +44,23 @@ final class DedupeFilter {
 
   static final double FIRST_FALSE_POSITIVES = 1e-6;
 
-  /** A messageId within its workspace, as the filters hash it. */
-  record Key(String workspace, String messageId) {}
-
-  private enum KeyFunnel implements Funnel<Key> {
-    INSTANCE;
-
-    @Override
-    public void funnel(Key k, PrimitiveSink into) {
-      into.putUnencodedChars(k.workspace()).putChar('\0').putUnencodedChars(k.messageId());
-    }
-  }
+  /**
+   * A messageId within its workspace is hashed once, to 64 bits, and every filter of every slice
+   * probes that fingerprint: hashing the strings again for each filter of a chain took more of the
+   * logging thread than the probes did. Two ids share a fingerprint about once in 10^12 pairs at
+   * ten million ids, far below the filters' own rate.
+   */
+  private static final HashFunction FINGERPRINT = Hashing.farmHashFingerprint64();
 
   private static final class Filter {
-    final BloomFilter<Key> bloom;
+    final BloomFilter<Long> bloom;
     final long capacity;
     final double falsePositives;
     final long bytes;
     final AtomicLong added = new AtomicLong();
 
     Filter(long capacity, double falsePositives) {
-      this.bloom = BloomFilter.create(KeyFunnel.INSTANCE, capacity, falsePositives);
+      this.bloom = BloomFilter.create(Funnels.longFunnel(), capacity, falsePositives);
       this.capacity = capacity;
       this.falsePositives = falsePositives;
       this.bytes = bytesOf(capacity, falsePositives);
@@ -121,7 +119,7 @@ final class DedupeFilter {
     if (f.added.get() >= f.capacity) {
       f = grow(s, f);
     }
-    if (f.bloom.put(new Key(workspace, messageId))) {
+    if (f.bloom.put(fingerprint(workspace, messageId))) {
       f.added.incrementAndGet();
     }
   }
@@ -132,7 +130,7 @@ final class DedupeFilter {
    * @param now epoch millis: slices wholly older than the window are not asked
    */
   boolean mightContain(String workspace, String messageId, long now) {
-    Key k = new Key(workspace, messageId);
+    Long k = fingerprint(workspace, messageId);
     long oldest = now - windowMillis;
     for (Slice s : slices.values()) {
       if (s.end <= oldest) {
@@ -145,6 +143,11 @@ final class DedupeFilter {
       }
     }
     return false;
+  }
+
+  private static Long fingerprint(String workspace, String messageId) {
+    // The NUL keeps ("a", "b\0c") and ("a\0b", "c") apart: neither name nor id holds one.
+    return FINGERPRINT.hashString(workspace + '\0' + messageId, StandardCharsets.UTF_8).asLong();
   }
 
   /** Drops the slices wholly older than the window at {@code now}. */
