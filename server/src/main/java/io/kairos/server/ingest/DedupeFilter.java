@@ -47,8 +47,8 @@ final class DedupeFilter {
   /**
    * A messageId within its workspace is hashed once, to 64 bits, and every filter of every slice
    * probes that fingerprint: hashing the strings again for each filter of a chain took more of the
-   * logging thread than the probes did. Two ids share a fingerprint about once in 10^12 pairs at
-   * ten million ids, far below the filters' own rate.
+   * logging thread than the probes did. A new id shares a fingerprint with one of ten million held
+   * about once in 10^12 lookups, far below the filters' own rate.
    */
   private static final HashFunction FINGERPRINT = Hashing.farmHashFingerprint64();
 
