@@ -9,8 +9,16 @@ import java.util.zip.CRC32C;
  * strings with a length in bytes.
  */
 final class ByteWriter {
+  /**
+   * A string's heap besides its characters (HotSpot, 64-bit, compressed references): the String (24
+   * bytes), its array's header (16) and the array's padding to 8 bytes (4 on average), and its
+   * reference in the object holding it.
+   */
+  static final int STRING_HEAP = 48;
+
   private byte[] buf;
   private int size;
+  private long heap;
 
   ByteWriter(int capacity) {
     buf = new byte[Math.max(16, capacity)];
@@ -85,7 +93,21 @@ final class ByteWriter {
     }
   }
 
+  /** Adds to the estimate of the heap a decoded copy of what was written takes. */
+  void heap(long bytes) {
+    heap += bytes;
+  }
+
+  /**
+   * The heap a decoded copy of what was written takes, estimated: the strings and byte arrays as
+   * they are written, the rest as the codec adds it with {@link #heap(long)}.
+   */
+  long heap() {
+    return heap;
+  }
+
   void bytes(byte[] b) {
+    heap += STRING_HEAP - 24 + b.length;
     count(b.length);
     ensure(b.length);
     System.arraycopy(b, 0, buf, size, b.length);
@@ -98,6 +120,7 @@ final class ByteWriter {
    * writes '?' for a lone surrogate, every Java string comes back exactly.
    */
   void string(String s) {
+    heap += STRING_HEAP + s.length();
     int len = encodedLength(s);
     count(len);
     utf(s, len);
@@ -109,6 +132,7 @@ final class ByteWriter {
       u8(0);
       return;
     }
+    heap += STRING_HEAP + s.length();
     int len = encodedLength(s);
     varint(len + 1L);
     utf(s, len);

@@ -104,14 +104,51 @@ public final class StateCodec {
   // ---- encoding --------------------------------------------------------------------------------
 
   /**
+   * A state's bytes, and an estimate of the heap the state takes as objects: what a runtime that
+   * keeps states in memory bounds its cache by. The estimate counts what the format writes (each
+   * string, map, entry, boxed number and record at HotSpot's 64-bit sizes with compressed
+   * references) and errs high: strings the state shares with the definitions count as its own.
+   */
+  public record Encoded(byte[] bytes, long heapBytes) {}
+
+  // Heap estimates, besides the strings ByteWriter counts: see Encoded.
+  /** ProfileState, Profile and their fixed parts (arrays, stats). */
+  private static final int STATE_HEAP = 384;
+
+  /** An object with a handful of fields: an instance, an event, a message, a score. */
+  private static final int RECORD_HEAP = 48;
+
+  /** A LinkedHashMap (56), its table's header, an unmodifiable view and its entry set. */
+  private static final int MAP_HEAP = 112;
+
+  /** A map entry (40) and its table slots at the default load factor. */
+  private static final int ENTRY_HEAP = 48;
+
+  /** A Long, Double or Integer, and its reference. */
+  private static final int BOXED_HEAP = 20;
+
+  /** An ArrayList (24) and its array's header; then a reference per element. */
+  private static final int LIST_HEAP = 48;
+
+  /**
    * The state as bytes.
    *
    * @throws IllegalArgumentException when a trait or other kept value is of a type the format does
    *     not know (every type events, profile files and expressions produce is known)
    */
   public static byte[] encode(ProfileState state, Journeys journeys) {
+    return encodeMeasured(state, journeys).bytes();
+  }
+
+  /**
+   * As {@link #encode}, with the estimate of the state's heap (see {@link Encoded}).
+   *
+   * @throws IllegalArgumentException as {@link #encode} does
+   */
+  public static Encoded encodeMeasured(ProfileState state, Journeys journeys) {
     Engine engine = journeys.engine();
     ByteWriter w = new ByteWriter(512);
+    w.heap(STATE_HEAP);
     w.u8(FORMAT_VERSION);
     writeProfile(w, state.profile());
     w.zigzag(state.nextSeq);
@@ -137,13 +174,15 @@ public final class StateCodec {
     Set<String> segments = state.segments;
     w.nullableCount(segments == null ? 0 : segments.size(), segments == null);
     if (segments != null) {
+      w.heap(MAP_HEAP + (long) ENTRY_HEAP * segments.size());
       for (String s : segments) {
         w.string(s);
       }
     }
     w.zigzag(state.segmentsDue);
     writeSegmentNext(w, state.segmentNext, engine.segments());
-    return w.finishWithChecksum();
+    byte[] bytes = w.finishWithChecksum();
+    return new Encoded(bytes, w.heap());
   }
 
   private static void writeProfile(ByteWriter w, Profile p) {
@@ -155,12 +194,14 @@ public final class StateCodec {
       w.string(a);
     }
     Map<String, Object> traits = p.traits();
+    w.heap(traits.isEmpty() ? 0 : MAP_HEAP + (long) ENTRY_HEAP * traits.size());
     w.count(traits.size());
     for (Map.Entry<String, Object> t : traits.entrySet()) {
       w.string(t.getKey());
       writeValue(w, t.getValue(), 0);
     }
     Set<String> tags = p.tags();
+    w.heap(tags.isEmpty() ? 0 : MAP_HEAP + (long) ENTRY_HEAP * tags.size());
     w.count(tags.size());
     for (String t : tags) {
       w.string(t);
@@ -181,6 +222,7 @@ public final class StateCodec {
     for (int i = 0; i < timed; i++) {
       w.string(p.timedName(i));
       long[] times = p.timesAt(i);
+      w.heap(16 + 8L * times.length);
       w.count(times.length);
       // Sorted, so after the first each is a small non-negative step from the one before.
       long previous = 0;
@@ -196,6 +238,7 @@ public final class StateCodec {
   }
 
   private static void writeInstance(ByteWriter w, Instance in) {
+    w.heap(RECORD_HEAP + 16);
     w.string(in.journey.id());
     w.string(in.journey.version());
     w.zigzag(in.seq);
@@ -213,6 +256,7 @@ public final class StateCodec {
   }
 
   private static void writeEvent(ByteWriter w, Event e) {
+    w.heap(2 * RECORD_HEAP);
     w.u8(e.type().ordinal());
     w.nullableString(e.messageId());
     w.nullableString(e.userId());
@@ -250,6 +294,7 @@ public final class StateCodec {
       return;
     }
     byte[] text = o.unparsedBytes();
+    w.heap(RECORD_HEAP / 2);
     if (text != null) {
       w.u8(JSON_TEXT);
       w.bytes(text);
@@ -329,6 +374,7 @@ public final class StateCodec {
     w.nullableCount(ls.pending == null ? 0 : ls.pending.size(), ls.pending == null);
     if (ls.pending != null) {
       for (LeadState.Pending p : ls.pending) {
+        w.heap(RECORD_HEAP);
         w.string(p.name());
         writeMap(w, p.properties(), 0);
       }
@@ -336,12 +382,15 @@ public final class StateCodec {
   }
 
   private static void writeScore(ByteWriter w, LeadState.Score s, ScoreDefinition def) {
+    w.heap(RECORD_HEAP + 16);
     w.f64(s.value);
     w.zigzag(s.asOf);
     w.zigzag(s.band);
     w.nullableCount(s.awards == null ? 0 : s.awards.size(), s.awards == null);
     if (s.awards != null) {
+      w.heap(LIST_HEAP + 8L * s.awards.size());
       for (LeadState.Award a : s.awards) {
+        w.heap(RECORD_HEAP);
         w.zigzag(a.at());
         w.zigzag(a.expires());
         w.f64(a.points());
@@ -388,20 +437,24 @@ public final class StateCodec {
     }
     List<String> viewed = s.viewed();
     long[] times = s.viewTimes();
+    w.heap(3 * LIST_HEAP + MAP_HEAP);
     w.count(viewed.size());
     for (int i = 0; i < times.length; i++) {
+      w.heap(RECORD_HEAP / 2 + 8);
       w.string(viewed.get(i));
       w.zigzag(times[i]);
     }
     Map<String, Long> cart = s.cartInOrder();
     w.count(cart.size());
     for (Map.Entry<String, Long> c : cart.entrySet()) {
+      w.heap(ENTRY_HEAP + BOXED_HEAP);
       w.string(c.getKey());
       w.zigzag(c.getValue());
     }
     List<String> purchased = s.purchased();
     w.count(purchased.size());
     for (String p : purchased) {
+      w.heap(8);
       w.string(p);
     }
   }
@@ -412,6 +465,7 @@ public final class StateCodec {
       return;
     }
     Map<String, Consent.Entry> scopes = c.scopes();
+    w.heap(2 * MAP_HEAP + (long) (ENTRY_HEAP + RECORD_HEAP) * scopes.size());
     w.count(scopes.size());
     for (Map.Entry<String, Consent.Entry> s : scopes.entrySet()) {
       w.string(s.getKey());
@@ -422,6 +476,7 @@ public final class StateCodec {
     Map<String, Consent.Bounce> bounces = c.bounces();
     w.count(bounces.size());
     for (Map.Entry<String, Consent.Bounce> b : bounces.entrySet()) {
+      w.heap(ENTRY_HEAP + RECORD_HEAP);
       w.string(b.getKey());
       w.nullableString(b.getValue().address());
       w.zigzag(b.getValue().time());
@@ -432,6 +487,7 @@ public final class StateCodec {
   private static void writeSendLog(ByteWriter w, SendLog log) {
     w.bool(log != null);
     if (log != null) {
+      w.heap(RECORD_HEAP + 12L * log.size());
       w.count(log.size());
       for (int i = 0; i < log.size(); i++) {
         w.zigzag(log.time(i));
@@ -445,7 +501,9 @@ public final class StateCodec {
     if (deferred == null) {
       return;
     }
+    w.heap(LIST_HEAP + 8L * deferred.size());
     for (PendingMessage p : deferred) {
+      w.heap(2 * RECORD_HEAP);
       w.string(p.journey);
       w.nullableString(p.version);
       w.nullableString(p.step);
@@ -522,15 +580,19 @@ public final class StateCodec {
     } else if (v instanceof Boolean b) {
       w.u8(b ? TRUE : FALSE);
     } else if (v instanceof Long l) {
+      w.heap(BOXED_HEAP);
       w.u8(LONG);
       w.zigzag(l);
     } else if (v instanceof Double d) {
+      w.heap(BOXED_HEAP);
       w.u8(DOUBLE);
       w.f64(d);
     } else if (v instanceof Integer i) {
+      w.heap(BOXED_HEAP);
       w.u8(INT);
       w.zigzag(i);
     } else if (v instanceof Map<?, ?> m) {
+      w.heap(MAP_HEAP + (long) ENTRY_HEAP * m.size());
       w.u8(MAP);
       w.count(m.size());
       for (Map.Entry<?, ?> e : m.entrySet()) {
@@ -538,6 +600,7 @@ public final class StateCodec {
         writeValue(w, e.getValue(), depth + 1);
       }
     } else if (v instanceof List<?> l) {
+      w.heap(LIST_HEAP + 8L * l.size());
       w.u8(LIST);
       w.count(l.size());
       for (Object x : l) {
@@ -578,6 +641,7 @@ public final class StateCodec {
 
   /** A map with string keys (event objects, message data): the keys without a type tag. */
   private static void writeMap(ByteWriter w, Map<String, Object> m, int depth) {
+    w.heap(MAP_HEAP + (long) ENTRY_HEAP * m.size());
     w.count(m.size());
     for (Map.Entry<String, Object> e : m.entrySet()) {
       w.string(e.getKey());
