@@ -22,6 +22,15 @@ import org.snakeyaml.engine.v2.api.LoadSettings;
  */
 public final class ConfigLoader {
 
+  /**
+   * The profile cache's share of the maximum heap when {@code runtime.cache_mb} is not set. The
+   * rest holds the ingest queue (about 70 MB when full), the dedupe filter and each batch's work,
+   * and leaves G1 room to finish its marking before the heap fills: with 40 % a 3-million-event
+   * soak on 1 GB still ran into full collections, with 25 % and 15 % none, at the same rate
+   * (docs/benchmarks.md, sixteenth session).
+   */
+  static final int DEFAULT_CACHE_HEAP_PERCENT = 25;
+
   /** One configuration key: its name, default and what it means (for docs and messages). */
   public record Key(String name, String defaultValue, String description) {
     /** The environment variable that sets this key. */
@@ -58,6 +67,12 @@ public final class ConfigLoader {
           new Key("runtime.timer_window", "10000", "soonest timers each partition keeps in memory"),
           new Key(
               "runtime.cache_profiles", "100000", "profile states kept in memory, all partitions"),
+          new Key(
+              "runtime.cache_mb",
+              "",
+              "heap in MB for the cached profile states, as their encodings estimate it; empty: "
+                  + DEFAULT_CACHE_HEAP_PERCENT
+                  + "% of the maximum heap"),
           new Key("ingest.max_event_bytes", "32768", "largest single event accepted"),
           new Key("ingest.max_batch_bytes", "512000", "largest request body accepted"),
           new Key("ingest.dedupe_window", "7d", "how long a messageId is remembered"),
@@ -281,6 +296,7 @@ public final class ConfigLoader {
         integer("runtime.batch_size", 1, 100_000),
         integer("runtime.timer_window", 16, 10_000_000),
         integer("runtime.cache_profiles", 0, 100_000_000),
+        cacheBytes(),
         maxImport,
         integer("ingest.queue_capacity", 100, 10_000_000),
         delivery());
@@ -470,6 +486,14 @@ public final class ConfigLoader {
       throw new ConfigException(key + ": must not be empty");
     }
     return v.trim();
+  }
+
+  /** {@code runtime.cache_mb}, or its default: a share of the JVM's maximum heap. */
+  private long cacheBytes() {
+    if (blankToNull(values.get("runtime.cache_mb")) == null) {
+      return Runtime.getRuntime().maxMemory() / 100 * DEFAULT_CACHE_HEAP_PERCENT;
+    }
+    return (long) integer("runtime.cache_mb", 0, 1 << 20) << 20;
   }
 
   private int integer(String key, int min, int max) {

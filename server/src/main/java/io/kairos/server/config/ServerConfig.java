@@ -35,6 +35,7 @@ import java.time.Duration;
  * @param timerWindow how many of its soonest timers each partition keeps in memory; the rest stay
  *     in the store
  * @param cacheProfiles how many profile states the runtime keeps in memory, over all partitions
+ * @param cacheBytes how much heap those states may take, as their encodings estimate it
  * @param maxImportBytes the largest profile import body, read as a stream and committed in chunks
  * @param delivery the dispatcher and its channels
  * @param ingestQueueCapacity how many events may wait for the ingest writer; beyond it requests are
@@ -61,6 +62,7 @@ public record ServerConfig(
     int runtimeBatchSize,
     int timerWindow,
     int cacheProfiles,
+    long cacheBytes,
     long maxImportBytes,
     int ingestQueueCapacity,
     DeliveryConfig delivery) {
@@ -93,6 +95,7 @@ public record ServerConfig(
         runtimeBatchSize,
         timerWindow,
         cacheProfiles,
+        cacheBytes,
         maxImportBytes,
         ingestQueueCapacity,
         delivery);

@@ -28,6 +28,12 @@ final class CachedProfile {
    */
   long timelineHead;
 
+  /**
+   * The heap the state takes, as its last encoding estimated it (0 before the first): what the
+   * cache is bounded by.
+   */
+  long heapBytes;
+
   CachedProfile(ProfileKey key, ProfileState state, WorkspaceEngine engine, String mergedInto) {
     this.key = key;
     this.state = state;

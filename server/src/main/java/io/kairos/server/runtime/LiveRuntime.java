@@ -95,11 +95,12 @@ public final class LiveRuntime implements Capability {
     // stored without a timestamp gets the log's, which replaces whatever the body says anyway.
     EventParser parser =
         EventParser.builder().defaultTimestamp(InstantSource.fixed(Instant.EPOCH)).build();
+    this.outboxDepth = new OutboxDepth(db);
+    // Before the writers, which count into it; its gauges are read only once the server is up.
+    this.metrics = new RuntimeMetrics(metrics.registry(), this);
     for (int p = 0; p < settings.partitions(); p++) {
       workers.add(new PartitionWorker(this, p, parser));
     }
-    this.outboxDepth = new OutboxDepth(db);
-    this.metrics = new RuntimeMetrics(metrics.registry(), this);
   }
 
   @Override
@@ -117,7 +118,11 @@ public final class LiveRuntime implements Capability {
       threads.add(t);
       t.start();
     }
-    log.info("runtime started: {} partitions", workers.size());
+    log.info(
+        "runtime started: {} partitions; profile cache up to {} states and {} MB of heap",
+        workers.size(),
+        settings.cacheProfiles(),
+        settings.cacheBytes() >> 20);
   }
 
   @Override
@@ -381,6 +386,24 @@ public final class LiveRuntime implements Capability {
 
   long outboxDepth() {
     return outboxDepth.get();
+  }
+
+  /** Profile states in the partitions' caches. */
+  double cachedProfiles() {
+    long n = 0;
+    for (PartitionWorker w : workers) {
+      n += w.cache().sizeSeen();
+    }
+    return n;
+  }
+
+  /** The heap of the cached profile states, as the caches estimate it. */
+  double cachedProfileBytes() {
+    long n = 0;
+    for (PartitionWorker w : workers) {
+      n += w.cache().bytesSeen();
+    }
+    return n;
   }
 
   // ---- for the writers -------------------------------------------------------------------------

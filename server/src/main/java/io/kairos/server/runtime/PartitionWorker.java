@@ -3,6 +3,7 @@ package io.kairos.server.runtime;
 import io.kairos.engine.Effect;
 import io.kairos.engine.Effects;
 import io.kairos.engine.Engine;
+import io.kairos.engine.StateCodec;
 import io.kairos.engine.Timer;
 import io.kairos.event.Event;
 import io.kairos.event.EventParser;
@@ -86,10 +87,21 @@ final class PartitionWorker implements Runnable {
     this.partition = partition;
     this.settings = rt.settings();
     this.reads = new PartitionReads(rt.database(), partition);
-    this.profiles = new Profiles(reads, settings.cachePerPartition(), rt.stateFormat());
+    this.profiles =
+        new Profiles(
+            reads,
+            settings.cachePerPartition(),
+            settings.cacheBytesPerPartition(),
+            rt.stateFormat(),
+            rt.metrics());
     this.window = new TimerWindow(settings.timerWindow());
     this.parser = parser;
     this.inputLimit = settings.batchSize();
+  }
+
+  /** The profile cache, for its gauges. */
+  ProfileCache cache() {
+    return profiles.cache();
   }
 
   /** The rows the log's writer hands over at its commits. */
@@ -406,7 +418,7 @@ final class PartitionWorker implements Runnable {
     List<ProfileRow> rows = new ArrayList<>(b.dirty.size());
     for (CachedProfile p : b.dirty.values()) {
       Profile pr = p.state.profile();
-      byte[] state;
+      StateCodec.Encoded state;
       try {
         state = rt.stateFormat().encode(p.state, p.engine);
       } catch (IllegalArgumentException e) {
@@ -418,13 +430,15 @@ final class PartitionWorker implements Runnable {
         setApart(b, p.key, e);
         return List.of();
       }
+      // Read by the cache only after the commit; a failed batch evicts every profile it touched.
+      p.heapBytes = state.heapBytes();
       rows.add(
           new ProfileRow(
               p.key.workspace(),
               p.key.id(),
               pr.userId(),
               JsonValues.write(pr.traits()),
-              state,
+              state.bytes(),
               p.mergedInto,
               p.stored && Objects.equals(p.storedUserId, pr.userId()),
               p.timelineHead));

@@ -23,11 +23,22 @@ final class Profiles {
   private final PartitionReads reads;
   private final ProfileCache cache;
   private final StateFormat format;
+  private final RuntimeMetrics metrics;
 
-  Profiles(PartitionReads reads, int cacheCapacity, StateFormat format) {
+  /**
+   * @param cacheCapacity the most profiles the cache keeps
+   * @param cacheBudget the most heap, estimated, the cached states may take
+   */
+  Profiles(
+      PartitionReads reads,
+      int cacheCapacity,
+      long cacheBudget,
+      StateFormat format,
+      RuntimeMetrics metrics) {
     this.reads = reads;
-    this.cache = new ProfileCache(cacheCapacity);
+    this.cache = new ProfileCache(cacheCapacity, cacheBudget);
     this.format = format;
+    this.metrics = metrics;
   }
 
   /** The profile's state as batch {@code b} sees it, or null when it has none. */
@@ -40,7 +51,9 @@ final class Profiles {
       return null;
     }
     p = cached(key, we);
-    if (p == null) {
+    if (p != null) {
+      metrics.fromCache(1);
+    } else {
       p = committed(key, we);
     }
     if (p == null) {
@@ -70,12 +83,17 @@ final class Profiles {
   CachedProfile committed(ProfileKey key, WorkspaceEngine we) {
     PartitionReads.StoredProfile s =
         reads.profiles(key.workspace(), List.of(key.id())).get(key.id());
-    return s == null ? null : decode(key, s, we);
+    if (s == null) {
+      return null;
+    }
+    metrics.fromStore(1);
+    return decode(key, s, we);
   }
 
   /** Reads the states of {@code ids} the batch will need in a few queries, not one each. */
   void prefetch(Batch b, String workspace, Collection<String> ids, WorkspaceEngine we) {
     List<String> missing = new ArrayList<>();
+    int hits = 0;
     for (String id : ids) {
       ProfileKey key = new ProfileKey(workspace, id);
       if (b.touched.containsKey(key) || b.absent.contains(key)) {
@@ -84,13 +102,16 @@ final class Profiles {
       CachedProfile p = cached(key, we);
       if (p != null) {
         b.touched.put(key, p);
+        hits++;
       } else {
         missing.add(id);
       }
     }
+    metrics.fromCache(hits);
     for (int i = 0; i < missing.size(); i += CHUNK) {
       List<String> chunk = missing.subList(i, Math.min(missing.size(), i + CHUNK));
       Map<String, PartitionReads.StoredProfile> found = reads.profiles(workspace, chunk);
+      metrics.fromStore(found.size());
       for (String id : chunk) {
         ProfileKey key = new ProfileKey(workspace, id);
         PartitionReads.StoredProfile s = found.get(id);
@@ -143,6 +164,11 @@ final class Profiles {
     for (ProfileKey k : b.deleted) {
       cache.remove(k);
     }
+  }
+
+  /** The cache, for its gauges (read from other threads through its published values). */
+  ProfileCache cache() {
+    return cache;
   }
 
   void evict(ProfileKey key) {

@@ -21,6 +21,8 @@ final class RuntimeMetrics {
   private final Counter erasures;
   private final Counter fed;
   private final Counter readBack;
+  private final Counter fromCache;
+  private final Counter fromStore;
 
   RuntimeMetrics(MeterRegistry registry, LiveRuntime rt) {
     commit =
@@ -42,12 +44,25 @@ final class RuntimeMetrics {
     erasures = inputs(registry, "erase");
     fed = logRows(registry, "memory");
     readBack = logRows(registry, "store");
+    fromCache = profilesLoaded(registry, "cache");
+    fromStore = profilesLoaded(registry, "store");
     Gauge.builder("kairos.engine.lag.events", rt, LiveRuntime::lagEvents)
         .description("committed log seq minus the lowest partition cursor")
         .strongReference(true)
         .register(registry);
     Gauge.builder("kairos.engine.lag.seconds", rt, LiveRuntime::lagSeconds)
         .description("age of the oldest committed event no partition has applied yet")
+        .strongReference(true)
+        .register(registry);
+    Gauge.builder("kairos.runtime.cache.profiles", rt, LiveRuntime::cachedProfiles)
+        .description("profile states the partitions keep in memory")
+        .strongReference(true)
+        .register(registry);
+    Gauge.builder("kairos.runtime.cache.bytes", rt, LiveRuntime::cachedProfileBytes)
+        .description(
+            "heap the cached profile states take, as their encodings estimate it"
+                + " (runtime.cache_mb bounds it)")
+        .baseUnit("bytes")
         .strongReference(true)
         .register(registry);
     Gauge.builder("kairos.timers.pending", rt, LiveRuntime::pendingTimersGauge)
@@ -76,6 +91,25 @@ final class RuntimeMetrics {
                 + " (memory), or read back from the store (after a start, or far behind)")
         .tag("source", source)
         .register(registry);
+  }
+
+  private static Counter profilesLoaded(MeterRegistry registry, String source) {
+    return Counter.builder("kairos.runtime.profiles.loaded")
+        .description(
+            "profile states the partition writers' batches took from their cache, or read from"
+                + " the store")
+        .tag("source", source)
+        .register(registry);
+  }
+
+  /** A batch took {@code n} profile states from the cache. */
+  void fromCache(int n) {
+    fromCache.increment(n);
+  }
+
+  /** A batch read {@code n} profile states from the store. */
+  void fromStore(int n) {
+    fromStore.increment(n);
   }
 
   void fed(int rows) {

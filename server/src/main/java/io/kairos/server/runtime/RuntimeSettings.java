@@ -10,6 +10,7 @@ import java.time.Duration;
  * @param batchSize the most inputs a writer applies per transaction
  * @param timerWindow soonest timers each partition keeps in memory
  * @param cacheProfiles profile states kept in memory, over all partitions
+ * @param cacheBytes the heap, estimated, those states may take, over all partitions
  * @param pastTolerance an event older than this when it arrived updates the profile only
  * @param shutdownGrace how long a graceful stop waits for the writers to commit
  */
@@ -18,6 +19,7 @@ record RuntimeSettings(
     int batchSize,
     int timerWindow,
     int cacheProfiles,
+    long cacheBytes,
     Duration pastTolerance,
     Duration shutdownGrace) {
 
@@ -27,6 +29,7 @@ record RuntimeSettings(
         c.runtimeBatchSize(),
         c.timerWindow(),
         c.cacheProfiles(),
+        c.cacheBytes(),
         c.pastTolerance(),
         c.shutdownGrace());
   }
@@ -34,5 +37,10 @@ record RuntimeSettings(
   /** Cache entries per partition. */
   int cachePerPartition() {
     return cacheProfiles / partitions;
+  }
+
+  /** Cache heap per partition, estimated. */
+  long cacheBytesPerPartition() {
+    return cacheBytes / partitions;
   }
 }

@@ -60,6 +60,7 @@ public final class Seeder implements AutoCloseable {
             batchSize,
             settings.timerWindow(),
             settings.cacheProfiles(),
+            settings.cacheBytes(),
             settings.pastTolerance(),
             settings.shutdownGrace());
     this.log = new DirectInputLog(db, PartitionFunction.hashing(s.partitions()));

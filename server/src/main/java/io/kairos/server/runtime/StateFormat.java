@@ -11,8 +11,8 @@ interface StateFormat {
   StateFormat CODEC =
       new StateFormat() {
         @Override
-        public byte[] encode(ProfileState state, WorkspaceEngine engine) {
-          return StateCodec.encode(state, engine);
+        public StateCodec.Encoded encode(ProfileState state, WorkspaceEngine engine) {
+          return StateCodec.encodeMeasured(state, engine);
         }
 
         @Override
@@ -22,9 +22,11 @@ interface StateFormat {
       };
 
   /**
+   * The state's bytes and the estimate of its heap.
+   *
    * @throws IllegalArgumentException when the state holds a value the format cannot write
    */
-  byte[] encode(ProfileState state, WorkspaceEngine engine);
+  StateCodec.Encoded encode(ProfileState state, WorkspaceEngine engine);
 
   /**
    * @throws IllegalArgumentException when the bytes are not a state this version can read

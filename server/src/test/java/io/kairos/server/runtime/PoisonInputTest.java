@@ -79,7 +79,8 @@ class PoisonInputTest {
       f.format =
           new StateFormat() {
             @Override
-            public byte[] encode(io.kairos.engine.ProfileState state, WorkspaceEngine engine) {
+            public io.kairos.engine.StateCodec.Encoded encode(
+                io.kairos.engine.ProfileState state, WorkspaceEngine engine) {
               if (state.profile().trait("poison") != null) {
                 throw new IllegalArgumentException("cannot encode the poison (test)");
               }

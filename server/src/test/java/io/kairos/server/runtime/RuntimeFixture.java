@@ -113,8 +113,19 @@ final class RuntimeFixture implements AutoCloseable {
   }
 
   static RuntimeSettings settings(int partitions, int batchSize, int timerWindow) {
+    return settings(partitions, batchSize, timerWindow, 256L << 20);
+  }
+
+  /** With the profile cache's heap bounded to {@code cacheBytes}. */
+  static RuntimeSettings settings(int partitions, int batchSize, int timerWindow, long cacheBytes) {
     return new RuntimeSettings(
-        partitions, batchSize, timerWindow, 100_000, Duration.ofHours(72), Duration.ofSeconds(30));
+        partitions,
+        batchSize,
+        timerWindow,
+        100_000,
+        cacheBytes,
+        Duration.ofHours(72),
+        Duration.ofSeconds(30));
   }
 
   /** Starts a runtime over the store (as a new process would). */

@@ -69,6 +69,10 @@ class ServerRuntimeTest {
       assertThat(value(metrics, "kairos_engine_lag_seconds")).isZero();
       // Each cart waits an hour (abandoned-cart) and starts a quiet period (reactivation).
       assertThat(value(metrics, "kairos_timers_pending")).isGreaterThanOrEqualTo(4);
+      // Every profile the events changed is cached, at its estimated heap.
+      double cached = value(metrics, "kairos_runtime_cache_profiles");
+      assertThat(cached).isPositive();
+      assertThat(value(metrics, "kairos_runtime_cache_bytes")).isGreaterThan(cached * 1024);
       assertThat(metrics).contains("kairos_runtime_commit_seconds_count");
       assertThat(metrics).contains("kairos_runtime_decision_seconds");
 
@@ -94,6 +98,15 @@ class ServerRuntimeTest {
     assertThat(c.timerWindow()).isEqualTo(5000);
     assertThat(c.runtimeBatchSize()).isEqualTo(2000);
     assertThat(c.cacheProfiles()).isEqualTo(100_000);
+    // Unset, the cache's heap is a share of the JVM's; set, it is what it says.
+    long share = Runtime.getRuntime().maxMemory() / 100 * 25;
+    assertThat(c.cacheBytes()).isEqualTo(share);
+    assertThat(new ConfigLoader().set("runtime.cache_mb", "300").build().cacheBytes())
+        .isEqualTo(300L << 20);
+    assertThatThrownBy(() -> new ConfigLoader().set("runtime.cache_mb", "lots").build())
+        .hasMessageStartingWith("runtime.cache_mb: expected a whole number");
+    assertThatThrownBy(() -> new ConfigLoader().set("runtime.cache_mb", "-5").build())
+        .hasMessageStartingWith("runtime.cache_mb: must be between 0 and");
   }
 
   private static double value(String metrics, String name) {

@@ -79,26 +79,58 @@ class SimulatorEquivalenceTest {
             "s15-lead-scoring.jsonl");
   }
 
-  private record Run(List<String> expected, List<String> actual) {
+  /**
+   * A cache with room for a state or two, and batches of three inputs: most batches read their
+   * profiles back from the store, evicted by others. What was read back must be what was cached.
+   */
+  @ParameterizedTest
+  @EnumSource(StoreKind.class)
+  void profilesReadBackFromTheStoreGiveTheSameTraceAsCachedOnes(StoreKind kind) throws IOException {
+    db = TestStores.open(kind, dir);
+    RuntimeSettings tiny = RuntimeFixture.settings(1, 3, 10_000, 4_000);
+    RuntimeSettings roomy = RuntimeFixture.settings(1, 3, 10_000);
+    double readBack = 0;
+    double readBackRoomy = 0;
+    for (Path t : timelines()) {
+      Run run = run(db, t, tiny);
+      assertThat(run.actual()).as("%s", t.getFileName()).isEqualTo(run.expected());
+      readBack += run.statesFromStore();
+      readBackRoomy += run(db, t, roomy).statesFromStore();
+    }
+    // The small cache did make the batches read states back (1,347 of them), a large one none.
+    assertThat(readBack).isGreaterThan(1_000);
+    assertThat(readBackRoomy).isZero();
+  }
+
+  private record Run(List<String> expected, List<String> actual, double statesFromStore) {
     Map<String, List<String>> perProfile() {
       return Reference.byProfile(actual);
     }
   }
 
   private static Run run(Database db, Path timeline, int partitions) throws IOException {
+    return run(db, timeline, RuntimeFixture.settings(partitions));
+  }
+
+  private static Run run(Database db, Path timeline, RuntimeSettings settings) throws IOException {
     List<String> lines = lines(timeline);
     long end = lastTimestamp(lines);
     List<String> expected = Reference.run(EXAMPLES, lines, end);
-    try (RuntimeFixture f =
-        new RuntimeFixture(
-            db, new TestDefinitions(EXAMPLES), RuntimeFixture.settings(partitions))) {
+    try (RuntimeFixture f = new RuntimeFixture(db, new TestDefinitions(EXAMPLES), settings)) {
       // The clock is at the end before the events arrive, as for a backlog: each event still
       // comes after the timers due before its own timestamp.
       f.clock.set(Instant.ofEpochMilli(end));
       f.feed(lines);
       f.idle();
       f.assertTimelinesLinked();
-      return new Run(expected, f.trace());
+      double fromStore =
+          f.metrics
+              .registry()
+              .get("kairos.runtime.profiles.loaded")
+              .tag("source", "store")
+              .counter()
+              .count();
+      return new Run(expected, f.trace(), fromStore);
     }
   }
 
