@@ -20,9 +20,9 @@
 # KAIROS_JAVA_OPTS; the first line of the results names that JVM and its options.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
 
-APP_JAR=app/target/kairos.jar
-BENCH_JAR=bench/target/kairos-bench.jar
 PORT=18181
 PG_PORT=54329
 stores=(sqlite postgres)
@@ -47,20 +47,9 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 
-if [[ $build == 1 || ! -f $APP_JAR || ! -f $BENCH_JAR ]]; then
-  mvn -B -q -ntp -pl app,bench -am package -DskipTests
-fi
+build_jars "$build"
 
-mkdir -p bench/results
-out="bench/results/ingest-$(date -u +%Y%m%dT%H%M%SZ).txt"
-work="$(mktemp -d)"
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
+begin_run ingest
 
 # The launcher's default for `kairos server`, and its JVM.
 : "${KAIROS_JAVA_OPTS:=-XX:+UseG1GC -XX:MaxGCPauseMillis=20 -Xmx1g}"
@@ -121,13 +110,7 @@ for store in "${stores[@]}"; do
   data="$work/$store"
   mkdir -p "$data"
   export KAIROS_STORE_URL="" KAIROS_STORE_USER=""
-  if [[ $store == postgres ]]; then
-    java -cp "$BENCH_JAR" io.kairos.bench.PostgresForBench "$PG_PORT" "$work/pg" >"$work/pg.url" &
-    pids+=($!)
-    # The JDBC URL is the one line of stdout that starts with jdbc: (the rest is PostgreSQL's log).
-    for _ in $(seq 1 600); do grep -q '^jdbc:' "$work/pg.url" && break; sleep 0.1; done
-    export KAIROS_STORE_URL="$(grep -m1 '^jdbc:' "$work/pg.url")" KAIROS_STORE_USER=postgres
-  fi
+  if [[ $store == postgres ]]; then start_postgres "$PG_PORT"; fi
   # shellcheck disable=SC2086
   "$server_java" $KAIROS_JAVA_OPTS -jar "$APP_JAR" server --port "$PORT" --data "$data" \
     --journeys examples/journeys >"$work/server-$store.log" 2>&1 &
@@ -161,6 +144,6 @@ for store in "${stores[@]}"; do
     | sed "s/^/store=$store metric /" | tee -a "$out" || true
   kill "$server"; wait "$server" 2>/dev/null || true
   cp "$work/server-$store.log" "${out%.txt}-server-$store.log"
-  if [[ $store == postgres ]]; then kill "${pids[-2]}" 2>/dev/null || true; fi
+  if [[ $store == postgres ]]; then kill "$pg" 2>/dev/null || true; fi
 done
 echo "results in $out"

@@ -10,14 +10,14 @@
 # The server runs as `./kairos server` runs it (KAIROS_JAVA_OPTS, by default G1 with 1 GB), with
 # examples/journeys and a GC log. Each sample: seconds, events acknowledged in the window and per
 # second, engine lag (events), cached profiles and their estimated heap (MB), the server's resident
-# memory (MB), the store's size (MB; SQLite: the file and its WAL), WAL restarts, and the count of
-# full collections so far. After the loop: the generator's line and the collector's totals. A copy
-# goes to bench/results/ (git-ignored).
+# memory (MB), the store's size on disk (MB; SQLite: the file and its WAL), SQLite's WAL restarts,
+# and the count of full collections so far. After the loop: the generator's line and the
+# collector's totals. A copy goes to bench/results/ (git-ignored).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
 
-APP_JAR=app/target/kairos.jar
-BENCH_JAR=bench/target/kairos-bench.jar
 PORT=18185
 PG_PORT=54331
 store=sqlite
@@ -32,20 +32,9 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 
-if [[ $build == 1 || ! -f $APP_JAR || ! -f $BENCH_JAR ]]; then
-  mvn -B -q -ntp -pl app,bench -am package -DskipTests
-fi
+build_jars "$build"
 
-mkdir -p bench/results
-out="bench/results/soak-$(date -u +%Y%m%dT%H%M%SZ).txt"
-work="$(mktemp -d)"
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
+begin_run soak
 
 : "${KAIROS_JAVA_OPTS:=-XX:+UseG1GC -XX:MaxGCPauseMillis=20 -Xmx1g}"
 server_java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
@@ -53,14 +42,11 @@ echo "jvm=$("$server_java" -version 2>&1 | head -1 | tr ' ' '_') opts=${KAIROS_J
   "store=$store events=$events" | tee -a "$out"
 
 export KAIROS_STORE_URL="" KAIROS_STORE_USER=""
-if [[ $store == postgres ]]; then
-  java -cp "$BENCH_JAR" io.kairos.bench.PostgresForBench "$PG_PORT" "$work/pg" >"$work/pg.url" &
-  pids+=($!)
-  for _ in $(seq 1 600); do grep -q '^jdbc:' "$work/pg.url" && break; sleep 0.1; done
-  export KAIROS_STORE_URL="$(grep -m1 '^jdbc:' "$work/pg.url")" KAIROS_STORE_USER=postgres
-fi
+if [[ $store == postgres ]]; then start_postgres "$PG_PORT"; fi
 data="$work/data"
 mkdir -p "$data"
+store_dir="$data"
+if [[ $store == postgres ]]; then store_dir="$work/pg"; fi
 # shellcheck disable=SC2086
 "$server_java" $KAIROS_JAVA_OPTS -Xlog:gc:file="$work/gc.log" -jar "$APP_JAR" server \
   --port "$PORT" --data "$data" --journeys examples/journeys >"$work/server.log" 2>&1 &
@@ -87,7 +73,7 @@ while kill -0 "$load" 2>/dev/null; do
   curl -s "http://127.0.0.1:$PORT/metrics" >"$work/metrics.txt" || continue
   acked="$(awk '/^kairos_ingest_events_total\{result="accepted"/ { printf "%d", $2 }' "$work/metrics.txt")"
   rss="$(awk '/VmRSS/ { printf "%d", $2 / 1024 }' "/proc/$server/status")"
-  size="$(du -sm "$data" | cut -f1)"
+  size="$(du -sm "$store_dir" | cut -f1)"
   full="$(grep -c 'Pause Full' "$work/gc.log" || true)"
   echo "$(($(date +%s) - start)) $((acked - last)) $(((acked - last) / 30))" \
     "$(metric kairos_engine_lag_events) $(metric kairos_runtime_cache_profiles)" \

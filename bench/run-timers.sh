@@ -18,9 +18,9 @@
 # each) and the store's size read. One line per step; a copy goes to bench/results/ (git-ignored).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
 
-APP_JAR=app/target/kairos.jar
-BENCH_JAR=bench/target/kairos-bench.jar
 PORT=18182
 PG_PORT=54330
 stores=(sqlite postgres)
@@ -39,20 +39,9 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 
-if [[ $build == 1 || ! -f $APP_JAR || ! -f $BENCH_JAR ]]; then
-  mvn -B -q -ntp -pl app,bench -am package -DskipTests
-fi
+build_jars "$build"
 
-mkdir -p bench/results
-out="bench/results/timers-$(date -u +%Y%m%dT%H%M%SZ).txt"
-work="$(mktemp -d)"
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
+begin_run timers
 
 : "${KAIROS_JAVA_OPTS:=-XX:+UseParallelGC -Xmx1g}"
 now_ms() { date +%s%3N; }
@@ -100,13 +89,7 @@ for store in "${stores[@]}"; do
   data="$work/$store"
   mkdir -p "$data"
   export KAIROS_STORE_URL="" KAIROS_STORE_USER=""
-  if [[ $store == postgres ]]; then
-    java -cp "$BENCH_JAR" io.kairos.bench.PostgresForBench "$PG_PORT" "$work/pg" >"$work/pg.url" &
-    pg=$!
-    pids+=($pg)
-    for _ in $(seq 1 600); do grep -q '^jdbc:' "$work/pg.url" && break; sleep 0.1; done
-    export KAIROS_STORE_URL="$(grep -m1 '^jdbc:' "$work/pg.url")" KAIROS_STORE_USER=postgres
-  fi
+  if [[ $store == postgres ]]; then start_postgres "$PG_PORT"; fi
 
   # 1. The server creates the store and the default workspace (examples/journeys), then stops.
   start_server "$work/server-$store-0.log"
