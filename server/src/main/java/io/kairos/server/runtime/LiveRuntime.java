@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.ToLongFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -367,11 +368,7 @@ public final class LiveRuntime implements Capability {
 
   /** Stored timers of the partitions that have counted theirs since the start. */
   long pendingTimers() {
-    long n = 0;
-    for (PartitionWorker w : workers) {
-      n += w.pendingTimers.get();
-    }
-    return n;
+    return sumOverPartitions(w -> w.pendingTimers.get());
   }
 
   /** Stored timers, or NaN until every partition has counted its own after the start. */
@@ -390,18 +387,18 @@ public final class LiveRuntime implements Capability {
 
   /** Profile states in the partitions' caches. */
   double cachedProfiles() {
-    long n = 0;
-    for (PartitionWorker w : workers) {
-      n += w.cache().sizeSeen();
-    }
-    return n;
+    return sumOverPartitions(w -> w.cache().sizeSeen());
   }
 
   /** The heap of the cached profile states, as the caches estimate it. */
   double cachedProfileBytes() {
+    return sumOverPartitions(w -> w.cache().bytesSeen());
+  }
+
+  private long sumOverPartitions(ToLongFunction<PartitionWorker> value) {
     long n = 0;
     for (PartitionWorker w : workers) {
-      n += w.cache().bytesSeen();
+      n += value.applyAsLong(w);
     }
     return n;
   }

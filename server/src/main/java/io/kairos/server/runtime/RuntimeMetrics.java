@@ -78,28 +78,33 @@ final class RuntimeMetrics {
   }
 
   private static Counter inputs(MeterRegistry registry, String kind) {
-    return Counter.builder("kairos.runtime.inputs")
-        .description("inputs applied by the partition writers")
-        .tag("kind", kind)
-        .register(registry);
+    return counter(
+        registry, "kairos.runtime.inputs", "inputs applied by the partition writers", "kind", kind);
   }
 
   private static Counter logRows(MeterRegistry registry, String source) {
-    return Counter.builder("kairos.runtime.log.rows")
-        .description(
-            "log rows the partition writers took: handed over by the log's writer at its commit"
-                + " (memory), or read back from the store (after a start, or far behind)")
-        .tag("source", source)
-        .register(registry);
+    return counter(
+        registry,
+        "kairos.runtime.log.rows",
+        "log rows the partition writers took: handed over by the log's writer at its commit"
+            + " (memory), or read back from the store (after a start, or far behind)",
+        "source",
+        source);
   }
 
   private static Counter profilesLoaded(MeterRegistry registry, String source) {
-    return Counter.builder("kairos.runtime.profiles.loaded")
-        .description(
-            "profile states the partition writers' batches took from their cache, or read from"
-                + " the store")
-        .tag("source", source)
-        .register(registry);
+    return counter(
+        registry,
+        "kairos.runtime.profiles.loaded",
+        "profile states the partition writers' batches took from their cache, or read from the"
+            + " store",
+        "source",
+        source);
+  }
+
+  private static Counter counter(
+      MeterRegistry registry, String name, String description, String tag, String value) {
+    return Counter.builder(name).description(description).tag(tag, value).register(registry);
   }
 
   /** A batch took {@code n} profile states from the cache. */
