@@ -20,12 +20,21 @@ import java.util.PriorityQueue;
  * object dropped in between. Timers are kept outside the state, as a runtime keeps them, each with
  * the row it belongs to.
  *
- * <p>With {@code codec} false the rows hold the objects themselves, which checks this class against
- * the simulator before the codec is checked against both.
+ * <p>{@link Keep#OBJECTS} keeps the objects themselves, which checks this class against the
+ * simulator before the codec is checked against both. {@link Keep#ENCODED_AND_OBJECTS} encodes each
+ * state after every input, as the server's commit does, and goes on with the same object, as its
+ * profile cache does: encoding may change how a state holds what it holds, never what it holds.
  */
 final class StoredRuntime {
 
-  /** One profile as stored: bytes with the codec, the object without. */
+  /** How a profile is kept between its inputs. */
+  enum Keep {
+    OBJECTS,
+    BYTES,
+    ENCODED_AND_OBJECTS
+  }
+
+  /** One profile as stored: bytes, the object, or both. */
   private static final class Row {
     byte[] bytes;
     ProfileState object;
@@ -35,7 +44,7 @@ final class StoredRuntime {
 
   private final Engine engine;
   private final StateCodec.Journeys journeys;
-  private final boolean codec;
+  private final Keep keep;
   private final Effects out;
   private final PriorityQueue<Queued> timers =
       new PriorityQueue<>(
@@ -52,24 +61,25 @@ final class StoredRuntime {
   long encodedBytes;
   int largest;
 
-  StoredRuntime(Engine engine, boolean codec, Effects out) {
+  StoredRuntime(Engine engine, Keep keep, Effects out) {
     this.engine = engine;
     this.journeys = StateCodec.Journeys.of(engine);
-    this.codec = codec;
+    this.keep = keep;
     this.out = out;
   }
 
   private ProfileState load(Row row) {
-    return codec ? StateCodec.decode(row.bytes, journeys) : row.object;
+    return keep == Keep.BYTES ? StateCodec.decode(row.bytes, journeys) : row.object;
   }
 
   private void store(Row row, ProfileState state) {
-    if (codec) {
+    if (keep != Keep.OBJECTS) {
       row.bytes = StateCodec.encode(state, journeys);
       encoded++;
       encodedBytes += row.bytes.length;
       largest = Math.max(largest, row.bytes.length);
-    } else {
+    }
+    if (keep != Keep.BYTES) {
       row.object = state;
     }
   }

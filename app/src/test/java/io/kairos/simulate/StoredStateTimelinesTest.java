@@ -12,6 +12,7 @@ import io.kairos.event.Event;
 import io.kairos.event.EventParser;
 import io.kairos.event.JsonObject;
 import io.kairos.journeys.DefinitionFiles;
+import io.kairos.simulate.StoredRuntime.Keep;
 import io.kairos.simulation.Simulator;
 import io.kairos.time.Timestamps;
 import java.io.IOException;
@@ -55,9 +56,12 @@ class StoredStateTimelinesTest {
       long end = events.get(events.size() - 1).timestamp() + 40L * 86_400_000L;
 
       List<String> simulated = trace(out -> simulate(defs, events, end, out));
-      List<String> inMemory = trace(out -> stored(defs, events, end, false, out));
+      List<String> inMemory = trace(out -> stored(defs, events, end, Keep.OBJECTS, out));
       StoredRuntime[] runtime = new StoredRuntime[1];
-      List<String> throughBytes = trace(out -> runtime[0] = stored(defs, events, end, true, out));
+      List<String> throughBytes =
+          trace(out -> runtime[0] = stored(defs, events, end, Keep.BYTES, out));
+      List<String> encodedAndKept =
+          trace(out -> stored(defs, events, end, Keep.ENCODED_AND_OBJECTS, out));
 
       assertThat(simulated).as("seed %d: something happened", seed).hasSizeGreaterThan(300);
       assertThat(simulated)
@@ -68,6 +72,9 @@ class StoredStateTimelinesTest {
           .isEqualTo(simulated);
       assertThat(throughBytes)
           .as("seed %d: encoded and decoded after every input", seed)
+          .isEqualTo(simulated);
+      assertThat(encodedAndKept)
+          .as("seed %d: encoded after every input, and the same object kept", seed)
           .isEqualTo(simulated);
       assertThat(runtime[0].encoded)
           .as("seed %d: states stored", seed)
@@ -198,8 +205,8 @@ class StoredStateTimelinesTest {
   }
 
   private static StoredRuntime stored(
-      Definitions defs, List<Event> events, long end, boolean codec, Effects out) {
-    StoredRuntime runtime = new StoredRuntime(new Engine(defs, ZoneOffset.UTC), codec, out);
+      Definitions defs, List<Event> events, long end, Keep keep, Effects out) {
+    StoredRuntime runtime = new StoredRuntime(new Engine(defs, ZoneOffset.UTC), keep, out);
     events.forEach(runtime::accept);
     runtime.finish(end);
     return runtime;

@@ -171,6 +171,11 @@ final class ByteWriter {
     size = p;
   }
 
+  /** The bytes written, without a checksum: a part of a state another writer will hold. */
+  byte[] toByteArray() {
+    return Arrays.copyOf(buf, size);
+  }
+
   /** The bytes written, followed by their CRC-32C (4 bytes, little-endian). */
   byte[] finishWithChecksum() {
     CRC32C crc = new CRC32C();

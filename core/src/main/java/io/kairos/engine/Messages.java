@@ -140,18 +140,19 @@ final class Messages {
 
   /** A {@link Timer.Kind#MESSAGE} timer fired: decides every deferred message due by now. */
   void due(ProfileState state, Timer t, long now, ZoneId zone, Effects out) {
-    if (state.deferred == null || !isCurrent(state.deferred, t)) {
+    List<PendingMessage> deferred = state.deferred();
+    if (deferred == null || !isCurrent(deferred, t)) {
       return; // stale: the message went, moved or was merged away since
     }
     List<PendingMessage> batch = new ArrayList<>();
-    for (PendingMessage p : state.deferred) {
+    for (PendingMessage p : deferred) {
       if (p.due <= now) {
         batch.add(p);
       }
     }
     batch.sort(ORDER);
-    state.deferred.removeAll(batch);
-    if (state.deferred.isEmpty()) {
+    deferred.removeAll(batch);
+    if (deferred.isEmpty()) {
       state.deferred = null;
     }
     for (PendingMessage p : batch) {
@@ -243,10 +244,7 @@ final class Messages {
     Message m = p.message;
     if (d instanceof Decision.Defer defer) {
       p.due = defer.until();
-      if (state.deferred == null) {
-        state.deferred = new ArrayList<>(2);
-      }
-      state.deferred.add(p);
+      state.defer(p);
       out.schedule(Timer.message(profile, defer.until(), m.id()));
       out.emit(
           new Effect.Deferred(
@@ -302,12 +300,10 @@ final class Messages {
       }
       target.sendLog.absorb(source.sendLog);
     }
-    if (source.deferred != null) {
-      if (target.deferred == null) {
-        target.deferred = new ArrayList<>(source.deferred.size());
-      }
-      for (PendingMessage p : source.deferred) {
-        target.deferred.add(p);
+    List<PendingMessage> moving = source.deferred();
+    if (moving != null) {
+      for (PendingMessage p : moving) {
+        target.defer(p);
         out.schedule(Timer.message(target.profile().id(), p.due, p.message.id()));
       }
     }

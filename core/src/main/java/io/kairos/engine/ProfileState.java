@@ -63,8 +63,21 @@ public final class ProfileState {
   /** Recent marketing sends, for caps and gaps; null until one is kept. */
   SendLog sendLog;
 
-  /** Messages the policies hold back, in the order they were deferred; null when none. */
+  /**
+   * Messages the policies hold back, in the order they were deferred, after those still {@link
+   * #deferredHeld}; null when none. The engine reads them through {@link #deferred()}.
+   */
   List<PendingMessage> deferred;
+
+  /**
+   * The oldest {@link #deferredHeldCount} deferred messages as {@link StateCodec} wrote them, not
+   * yet decoded; null when none. A profile that keeps deferring collects many messages, each with
+   * its event, and the engine reads them only when one is due: holding them as bytes keeps a state
+   * that is decoded, changed and encoded at every batch small in the heap and cheap to encode.
+   */
+  byte[] deferredHeld;
+
+  int deferredHeldCount;
 
   /**
    * Ids of the segments the profile is in; null until its segments are first evaluated, then {@link
@@ -111,7 +124,31 @@ public final class ProfileState {
 
   /** The messages the policies hold back. */
   public List<PendingMessage> deferredMessages() {
-    return deferred == null ? List.of() : Collections.unmodifiableList(deferred);
+    List<PendingMessage> all = deferred();
+    return all == null ? List.of() : Collections.unmodifiableList(all);
+  }
+
+  /** How many messages the policies hold back, without decoding them. */
+  public int deferredCount() {
+    return deferredHeldCount + (deferred == null ? 0 : deferred.size());
+  }
+
+  /** The deferred messages, all decoded, for reading and changing; null when none. */
+  List<PendingMessage> deferred() {
+    if (deferredHeld != null) {
+      deferred = StateCodec.readHeld(deferredHeld, deferredHeldCount, deferred);
+      deferredHeld = null;
+      deferredHeldCount = 0;
+    }
+    return deferred;
+  }
+
+  /** Holds {@code p} back after the others, without decoding those still held as bytes. */
+  void defer(PendingMessage p) {
+    if (deferred == null) {
+      deferred = new java.util.ArrayList<>(2);
+    }
+    deferred.add(p);
   }
 
   /** How many journey instances are in flight. */

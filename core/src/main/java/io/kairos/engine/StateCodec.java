@@ -42,7 +42,8 @@ import java.util.zip.CRC32C;
  * #FORMAT_VERSION}); the last four are a CRC-32C of the rest, so a damaged row is refused instead
  * of run. Maps, sets and lists keep their order; values keep their Java types (long, int, double,
  * BigDecimal, Instant, Duration, nested maps and lists, ...), and event objects that were never
- * parsed stay the JSON text they arrived as.
+ * parsed stay the JSON text they arrived as. Deferred messages are one length-prefixed run (version
+ * 3), which a decoded state keeps as bytes until the engine reads one.
  *
  * <p>What the engine indexes by position in its current definitions is stored by name instead,
  * because a new deployment may order them differently: the per-journey entry history, inactivity
@@ -54,7 +55,7 @@ import java.util.zip.CRC32C;
 public final class StateCodec {
 
   /** The version of the format {@link #encode} writes and {@link #decode} reads. */
-  public static final int FORMAT_VERSION = 2;
+  public static final int FORMAT_VERSION = 3;
 
   /** Deeper values than this are refused: nesting a parser allows is far below it. */
   static final int MAX_DEPTH = 1_100;
@@ -170,7 +171,7 @@ public final class StateCodec {
     writeShopper(w, state.shopper);
     writeConsent(w, state.consent);
     writeSendLog(w, state.sendLog);
-    writeDeferred(w, state.deferred);
+    writeDeferred(w, state);
     Set<String> segments = state.segments;
     w.nullableCount(segments == null ? 0 : segments.size(), segments == null);
     if (segments != null) {
@@ -496,35 +497,85 @@ public final class StateCodec {
     }
   }
 
-  private static void writeDeferred(ByteWriter w, List<PendingMessage> deferred) {
-    w.nullableCount(deferred == null ? 0 : deferred.size(), deferred == null);
-    if (deferred == null) {
+  /**
+   * Version 3: the count, then the messages as one length-prefixed run of bytes, which a decoded
+   * state keeps as it is until the engine reads a message ({@link ProfileState#deferredHeld}).
+   * Messages deferred since the state was decoded are encoded after the held ones, and the state
+   * then holds the whole run as bytes instead: what it keeps in memory is what the estimate counts.
+   */
+  private static void writeDeferred(ByteWriter w, ProfileState state) {
+    List<PendingMessage> decoded = state.deferred;
+    byte[] held = state.deferredHeld;
+    if (decoded == null && held == null) {
+      w.nullableCount(0, true);
       return;
     }
-    w.heap(LIST_HEAP + 8L * deferred.size());
-    for (PendingMessage p : deferred) {
-      w.heap(2 * RECORD_HEAP);
-      w.string(p.journey);
-      w.nullableString(p.version);
-      w.nullableString(p.step);
-      w.zigzag(p.instance);
-      w.nullableString(p.template);
-      writeMap(w, p.data, 0);
-      Message m = p.message;
-      w.string(m.id());
-      w.string(m.channel());
-      w.u8(m.category().ordinal());
-      w.nullableString(m.topic());
-      w.zigzag(m.createdAt());
-      w.zigzag(m.expiresAt());
-      w.nullableString(m.expireAfter());
-      w.zigzag(p.firstDeferredAt);
-      w.zigzag(p.due);
-      // Version 2: the event the message was decided on (its template may use it).
-      w.nullableCount(p.event == null ? 0 : 1, p.event == null);
-      if (p.event != null) {
-        writeMap(w, p.event, 0);
+    int n = state.deferredCount();
+    if (decoded != null && !decoded.isEmpty()) {
+      ByteWriter more = new ByteWriter(256 * decoded.size());
+      for (PendingMessage p : decoded) {
+        writePending(more, p);
       }
+      byte[] tail = more.toByteArray();
+      if (held == null) {
+        held = tail;
+      } else {
+        byte[] joined = Arrays.copyOf(held, held.length + tail.length);
+        System.arraycopy(tail, 0, joined, held.length, tail.length);
+        held = joined;
+      }
+      state.deferredHeld = held;
+      state.deferredHeldCount = n;
+      state.deferred = null;
+    } else if (held == null) {
+      held = new byte[0]; // an empty list: kept apart from none
+    }
+    w.nullableCount(n, false);
+    w.heap(RECORD_HEAP);
+    w.bytes(held);
+  }
+
+  /**
+   * The messages {@link #writeDeferred} held as bytes, decoded, followed by {@code after} (those
+   * deferred since); a new list.
+   */
+  static List<PendingMessage> readHeld(byte[] held, int count, List<PendingMessage> after) {
+    List<PendingMessage> all =
+        new ArrayList<>(Math.max(2, count + (after == null ? 0 : after.size())));
+    ByteReader r = new ByteReader(held, 0, held.length, FORMAT_VERSION);
+    for (int i = 0; i < count; i++) {
+      all.add(readPending(r));
+    }
+    if (r.remaining() != 0) {
+      throw ByteReader.corrupt(r.remaining() + " bytes after the deferred messages");
+    }
+    if (after != null) {
+      all.addAll(after);
+    }
+    return all;
+  }
+
+  private static void writePending(ByteWriter w, PendingMessage p) {
+    w.string(p.journey);
+    w.nullableString(p.version);
+    w.nullableString(p.step);
+    w.zigzag(p.instance);
+    w.nullableString(p.template);
+    writeMap(w, p.data, 0);
+    Message m = p.message;
+    w.string(m.id());
+    w.string(m.channel());
+    w.u8(m.category().ordinal());
+    w.nullableString(m.topic());
+    w.zigzag(m.createdAt());
+    w.zigzag(m.expiresAt());
+    w.nullableString(m.expireAfter());
+    w.zigzag(p.firstDeferredAt);
+    w.zigzag(p.due);
+    // Version 2: the event the message was decided on (its template may use it).
+    w.nullableCount(p.event == null ? 0 : 1, p.event == null);
+    if (p.event != null) {
+      writeMap(w, p.event, 0);
     }
   }
 
@@ -728,7 +779,7 @@ public final class StateCodec {
     state.shopper = readShopper(r);
     state.consent = readConsent(r);
     state.sendLog = readSendLog(r);
-    state.deferred = readDeferred(r);
+    readDeferred(r, state);
     n = r.nullableCount();
     if (n == 0) {
       state.segments = Membership.NOT_IN_ANY;
@@ -1102,45 +1153,55 @@ public final class StateCodec {
     return log;
   }
 
-  private static List<PendingMessage> readDeferred(ByteReader r) {
+  private static void readDeferred(ByteReader r, ProfileState state) {
     int n = r.nullableCount();
     if (n < 0) {
-      return null;
+      return;
+    }
+    if (r.formatVersion() >= 3) {
+      byte[] held = r.bytes();
+      if (n == 0) {
+        if (held.length != 0) {
+          throw ByteReader.corrupt(held.length + " bytes for no deferred messages");
+        }
+        state.deferred = new ArrayList<>(2);
+      } else {
+        state.deferredHeld = held;
+        state.deferredHeldCount = n;
+      }
+      return;
     }
     List<PendingMessage> deferred = new ArrayList<>(Math.max(2, n));
     for (int i = 0; i < n; i++) {
-      String journey = r.string();
-      String version = r.nullableString();
-      String step = r.nullableString();
-      int instance = r.int32();
-      String template = r.nullableString();
-      Map<String, Object> data = readMap(r, 0);
-      String id = r.string();
-      String channel = r.string();
-      Category category = CATEGORIES[r.index(CATEGORIES.length, "category")];
-      Message m =
-          new Message(
-              id,
-              channel,
-              category,
-              r.nullableString(),
-              r.zigzag(),
-              r.zigzag(),
-              r.nullableString());
-      deferred.add(
-          new PendingMessage(
-              journey,
-              version,
-              step,
-              instance,
-              template,
-              data.isEmpty() ? Map.of() : data,
-              m,
-              r.zigzag(),
-              r.zigzag(),
-              r.formatVersion() >= 2 && r.nullableCount() >= 0 ? readMap(r, 0) : null));
+      deferred.add(readPending(r));
     }
-    return deferred;
+    state.deferred = deferred;
+  }
+
+  private static PendingMessage readPending(ByteReader r) {
+    String journey = r.string();
+    String version = r.nullableString();
+    String step = r.nullableString();
+    int instance = r.int32();
+    String template = r.nullableString();
+    Map<String, Object> data = readMap(r, 0);
+    String id = r.string();
+    String channel = r.string();
+    Category category = CATEGORIES[r.index(CATEGORIES.length, "category")];
+    Message m =
+        new Message(
+            id, channel, category, r.nullableString(), r.zigzag(), r.zigzag(), r.nullableString());
+    return new PendingMessage(
+        journey,
+        version,
+        step,
+        instance,
+        template,
+        data.isEmpty() ? Map.of() : data,
+        m,
+        r.zigzag(),
+        r.zigzag(),
+        r.formatVersion() >= 2 && r.nullableCount() >= 0 ? readMap(r, 0) : null);
   }
 
   private static long[] readSegmentNext(ByteReader r, SegmentSet segments) {

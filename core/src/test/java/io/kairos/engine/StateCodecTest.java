@@ -364,7 +364,7 @@ class StateCodecTest {
     ProfileState deferring = everything(engine);
     deferring.deferred = new ArrayList<>();
     for (int i = 0; i < 40; i++) {
-      deferring.deferred.addAll(full.deferred);
+      deferring.deferred.addAll(full.deferred());
     }
     ProfileState fresh = new ProfileState(new Profile("u-new"));
     for (ProfileState s : List.of(fresh, full, deferring)) {
@@ -435,6 +435,78 @@ class StateCodecTest {
     }
     assertThat(StateDump.of(StateCodec.decode(v1, of(engine)), engine))
         .isEqualTo(StateDump.of(s, engine));
+  }
+
+  @Test
+  void deferredMessagesStayBytesUntilTheEngineReadsThem() {
+    Engine engine = workspace();
+    ProfileState s = everything(engine);
+    ProfileState back = roundTrip(s, engine);
+    assertThat(back.deferred).isNull();
+    assertThat(back.deferredHeld).isNotNull();
+    assertThat(back.deferredCount()).isEqualTo(2);
+
+    // One deferred since goes after them, and they stay bytes...
+    back.defer(
+        new PendingMessage(
+            "cart",
+            engine.journeys().get("cart").version(),
+            "thanks",
+            4,
+            "thanks",
+            Map.of(),
+            new Message("msg-3", "push", Category.MARKETING, null, T, Long.MAX_VALUE, null),
+            T + 1,
+            T + 9_000_000,
+            Map.of("name", "Order Completed", "properties", Map.of(), "timestamp", T)));
+    assertThat(back.deferredHeldCount).isEqualTo(2);
+    assertThat(back.deferredCount()).isEqualTo(3);
+
+    // ...until the encoding holds all three as bytes, as the next decoding would.
+    byte[] bytes = StateCodec.encode(back, of(engine));
+    assertThat(back.deferred).isNull();
+    assertThat(back.deferredHeldCount).isEqualTo(3);
+    assertThat(StateCodec.encode(back, of(engine))).isEqualTo(bytes);
+    ProfileState third = StateCodec.decode(bytes, of(engine));
+    assertThat(third.deferredMessages())
+        .extracting(p -> p.message().id())
+        .containsExactly("msg-1", "msg-2", "msg-3");
+    assertThat(StateDump.of(third, engine)).isEqualTo(StateDump.of(back, engine));
+    assertThat(third.deferred).hasSize(3);
+    assertThat(third.deferredHeld).isNull();
+
+    // Read, the messages are the engine's objects again, and what it changes is encoded.
+    third.deferred.remove(0).due = 0;
+    ProfileState fourth = roundTrip(third, engine);
+    assertThat(fourth.deferredMessages())
+        .extracting(p -> p.message().id())
+        .containsExactly("msg-2", "msg-3");
+  }
+
+  @Test
+  void aVersion2StateWithDeferredMessagesStillDecodes() {
+    // Version 3 only put the deferred messages' length before them. With the last three parts
+    // unset (one byte each), the run of messages ends seven bytes before the end of the state.
+    Engine engine = workspace();
+    ProfileState s = everything(engine);
+    s.segments = null;
+    s.segmentsDue = 0;
+    s.segmentNext = null;
+    byte[] v3 = StateCodec.encode(s, of(engine));
+    int run = s.deferredHeld.length;
+    int lengthSize = 1;
+    for (long v = run; v >= 0x80; v >>>= 7) {
+      lengthSize++;
+    }
+    int lengthAt = v3.length - 4 - 3 - run - lengthSize;
+    byte[] body = new byte[v3.length - 4 - lengthSize];
+    System.arraycopy(v3, 0, body, 0, lengthAt);
+    System.arraycopy(v3, lengthAt + lengthSize, body, lengthAt, body.length - lengthAt);
+    body[0] = 2;
+    ProfileState back = StateCodec.decode(seal(body), of(engine));
+    assertThat(back.deferred).as("decoded at once: version 2 has no run to hold").hasSize(2);
+    assertThat(StateDump.of(back, engine)).isEqualTo(StateDump.of(s, engine));
+    assertThat(StateCodec.encode(back, of(engine))).isEqualTo(v3);
   }
 
   @Test
@@ -592,7 +664,7 @@ class StateCodecTest {
     assertThat(dropped.watching).isNull();
     assertThat(dropped.nextSeq).isEqualTo(5);
     assertThat(dropped.lastEntry(engine.journeys().slot("cart"))).isEqualTo(T);
-    assertThat(dropped.deferred).hasSize(2);
+    assertThat(dropped.deferred()).hasSize(2);
 
     StateCodec.Journeys withOld =
         new StateCodec.Journeys() {
@@ -746,6 +818,7 @@ class StateCodecTest {
       byte[] sealed = seal(Arrays.copyOf(damaged, damaged.length - 4));
       try {
         ProfileState s = StateCodec.decode(sealed, of(engine));
+        s.deferredMessages(); // held as bytes until read
         StateCodec.encode(s, of(engine));
         decodedAnyway++;
       } catch (IllegalArgumentException expected) {
@@ -792,6 +865,8 @@ class StateCodecTest {
             "consent",
             "sendLog",
             "deferred",
+            "deferredHeld",
+            "deferredHeldCount",
             "segments",
             "segmentsDue",
             "segmentNext");

@@ -90,11 +90,11 @@ final class StateDump {
       }
       line("sendLog", log);
     }
-    if (s.deferred == null) {
+    if (s.deferred() == null) {
       line("deferred", null);
     } else {
-      line("deferred.size", s.deferred.size());
-      for (PendingMessage p : s.deferred) {
+      line("deferred.size", s.deferred().size());
+      for (PendingMessage p : s.deferred()) {
         line(
             "deferred",
             p.journey
