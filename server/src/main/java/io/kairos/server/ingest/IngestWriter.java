@@ -247,6 +247,9 @@ final class IngestWriter implements EventLog {
   private volatile boolean stopping;
   private long nextSeq;
 
+  /** What the commits of the group in hand took off {@link #queued}; the writer's thread only. */
+  private int released;
+
   /**
    * Identity rows by (workspace, value): {userId's profile, anonymous id's profile}, either null
    * when the store has none. The writer is the only writer of {@code identities} (an erasure
@@ -453,6 +456,8 @@ final class IngestWriter implements EventLog {
       }
       group.add(l);
       events += l.size();
+      // Waiting to be stored, as a request's events are: the commit releases them.
+      queued.addAndGet(l.size());
       if (events >= MAX_COMMIT_EVENTS) {
         commit(group);
         group.clear();
@@ -840,8 +845,10 @@ final class IngestWriter implements EventLog {
         group.add(next);
         events += next.size();
       }
+      released = 0;
       commitGroup(group);
-      queued.addAndGet(-events);
+      // What a commit released it released as its seq showed; the rest (failed parts) now.
+      queued.addAndGet(released - events);
       group.clear();
       if (halted) {
         log.error(
@@ -1047,6 +1054,14 @@ final class IngestWriter implements EventLog {
         }
       }
     }
+    // Before the new seq shows: from then on the engine's lag counts these events, and counted
+    // twice they could refuse a request with 503 though the engine has caught up.
+    int size = 0;
+    for (Work w : group) {
+      size += w.size();
+    }
+    queued.addAndGet(-size);
+    released += size;
     committedSeq = nextSeq - 1;
     if (group.size() == 1 && erases(group.get(0))) {
       identityCache.clear();

@@ -107,6 +107,8 @@ class AcknowledgedBeforeStoredTest {
       assertThat(f.rows("SELECT value FROM settings WHERE key = 'ingest_log_stored'"))
           .extracting(r -> r.get("value"))
           .containsExactly("3");
+      // Counted while they waited for the store, released by their commit: nothing waits now.
+      assertThat(f.server.ingestion().writer().queued()).isZero();
       var repeat = f.post("/v1/track", track("c-2", "ben"));
       assertThat(repeat.json().get("duplicates").asInt()).isOne();
       assertThat(f.post("/v1/track", track("after", "ben")).status()).isEqualTo(200);
