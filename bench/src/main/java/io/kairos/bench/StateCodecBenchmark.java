@@ -47,7 +47,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * scores, segments, consent, sends and deferred messages. {@code state}: {@code median}, the
  * profile whose encoded size is the median; {@code p99}, the 99th percentile; {@code waiting}, the
  * median of the profiles with a journey in flight (its trigger event is kept whole, context and
- * all). The set-up prints the sizes in bytes.
+ * all); {@code deferring}, the profile with the most messages the policies hold back (each with its
+ * event). The set-up prints the sizes in bytes.
  *
  * <pre>
  * mvn -q -pl bench -am package -DskipTests
@@ -64,7 +65,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 2)
 public class StateCodecBenchmark {
 
-  @Param({"median", "p99", "waiting"})
+  @Param({"median", "p99", "waiting", "deferring"})
   String state;
 
   /** Events and customers played to build the states; smaller only in the smoke test. */
@@ -129,13 +130,18 @@ public class StateCodecBenchmark {
           case "median" -> states.get(sizes.length / 2).state();
           case "p99" -> states.get((int) (sizes.length * 0.99)).state();
           case "waiting" -> waiting.get(waiting.size() / 2).state();
+          case "deferring" ->
+              states.stream()
+                  .max(Comparator.comparingInt(x -> x.state().deferredCount()))
+                  .orElseThrow()
+                  .state();
           default -> throw new IllegalArgumentException("state: " + state);
         };
     bytes = StateCodec.encode(profile, journeys);
     System.out.printf(
         Locale.ROOT,
         "%n%d profiles (%d with journeys in flight), bytes per state: mean %d, median %d, p99 %d,"
-            + " max %d; measuring %s (%d bytes, %d journeys in flight)%n",
+            + " max %d; measuring %s (%d bytes, %d journeys in flight, %d messages deferred)%n",
         sizes.length,
         waiting.size(),
         total / sizes.length,
@@ -144,7 +150,8 @@ public class StateCodecBenchmark {
         sizes[sizes.length - 1],
         state,
         bytes.length,
-        profile.activeInstances());
+        profile.activeInstances(),
+        profile.deferredCount());
   }
 
   @Benchmark
