@@ -5,6 +5,7 @@
 #   bench/run-soak.sh                     SQLite, 3M events
 #   bench/run-soak.sh --events 10000000   more events
 #   bench/run-soak.sh --store postgres    PostgreSQL (started for the run, as run-ingest.sh does)
+#   bench/run-soak.sh --users 1000000     the events spread over more customers (default 100000)
 #   bench/run-soak.sh --build             rebuild the jars first
 #
 # The server runs as `./kairos server` runs it (KAIROS_JAVA_OPTS, by default G1 with 1 GB), with
@@ -22,13 +23,15 @@ PORT=18185
 PG_PORT=54331
 store=sqlite
 events=3000000
+users=100000
 build=0
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --store) store="$2"; shift 2 ;;
     --events) events="$2"; shift 2 ;;
+    --users) users="$2"; shift 2 ;;
     --build) build=1; shift ;;
-    *) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+    *) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
   esac
 done
 
@@ -39,7 +42,7 @@ begin_run soak
 : "${KAIROS_JAVA_OPTS:=-XX:+UseG1GC -XX:MaxGCPauseMillis=20 -Xmx1g}"
 server_java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 echo "jvm=$("$server_java" -version 2>&1 | head -1 | tr ' ' '_') opts=${KAIROS_JAVA_OPTS// /,}" \
-  "store=$store events=$events" | tee -a "$out"
+  "store=$store events=$events users=$users" | tee -a "$out"
 
 export KAIROS_STORE_URL="" KAIROS_STORE_USER=""
 if [[ $store == postgres ]]; then start_postgres "$PG_PORT"; fi
@@ -59,7 +62,7 @@ done
 key="$(java -jar "$APP_JAR" keys create --workspace default --scope ingest --data "$data" 2>/dev/null)"
 
 java -cp "$BENCH_JAR" io.kairos.bench.IngestLoad --url "http://127.0.0.1:$PORT" --key "$key" \
-  --events "$events" --connections 8 >"$work/load.txt" 2>&1 &
+  --events "$events" --users "$users" --connections 8 >"$work/load.txt" 2>&1 &
 load=$!
 pids+=($load)
 
