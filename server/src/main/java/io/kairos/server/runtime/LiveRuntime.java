@@ -3,6 +3,7 @@ package io.kairos.server.runtime;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.kairos.engine.Engine;
 import io.kairos.engine.ProfileState;
+import io.kairos.engine.StateCodec;
 import io.kairos.event.EventParser;
 import io.kairos.journey.Journey;
 import io.kairos.journey.Trigger;
@@ -11,6 +12,8 @@ import io.kairos.server.config.ServerConfig;
 import io.kairos.server.definitions.PublishedDefinitions;
 import io.kairos.server.ops.Metrics;
 import io.kairos.server.store.Database;
+import io.kairos.server.store.Settings;
+import io.kairos.server.store.StoreException;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
@@ -104,11 +107,15 @@ public final class LiveRuntime implements Capability {
     }
   }
 
+  /** Settings key: the newest profile state format written to this store ({@link StateCodec}). */
+  static final String STATE_FORMAT = "profile_state_format";
+
   @Override
   public void start() {
     if (started) {
       return;
     }
+    checkStateFormat(db);
     started = true;
     inputLog.onCommittedRows(this::feed);
     inputLog.onCommitted(seq -> wake());
@@ -124,6 +131,37 @@ public final class LiveRuntime implements Capability {
         workers.size(),
         settings.cacheProfiles(),
         settings.cacheBytes() >> 20);
+  }
+
+  /**
+   * Records the profile state format this build writes, and refuses a store that a newer build
+   * wrote states to in a format this one cannot read: every input of those profiles would be set
+   * apart.
+   *
+   * @throws StoreException when the store holds states in a newer format
+   */
+  static void checkStateFormat(Database db) {
+    int stored =
+        db.transaction(
+            true,
+            c -> {
+              String value = Settings.get(c, STATE_FORMAT);
+              int format = value == null ? 0 : Integer.parseInt(value.trim());
+              if (format < StateCodec.FORMAT_VERSION) {
+                Settings.put(c, STATE_FORMAT, Integer.toString(StateCodec.FORMAT_VERSION));
+              }
+              return format;
+            });
+    if (stored > StateCodec.FORMAT_VERSION) {
+      throw new StoreException(
+          "the store holds profile states in format "
+              + stored
+              + ", written by a newer Kairos; this build reads formats 1 to "
+              + StateCodec.FORMAT_VERSION
+              + ". Start the newer build: a store cannot go back past a state format"
+              + " (docs/operations.md, \"…a new version starts on an older store\")",
+          null);
+    }
   }
 
   @Override

@@ -3,9 +3,13 @@ package io.kairos.server.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.kairos.engine.StateCodec;
 import io.kairos.server.KairosServer;
 import io.kairos.server.config.ConfigException;
 import io.kairos.server.config.ConfigLoader;
+import io.kairos.server.config.ServerConfig;
+import io.kairos.server.store.Settings;
+import io.kairos.server.store.StoreException;
 import io.kairos.server.testing.Http;
 import io.kairos.server.testing.StoreKind;
 import io.kairos.server.testing.TestStores;
@@ -83,6 +87,31 @@ class ServerRuntimeTest {
           .isGreaterThanOrEqualTo(4);
       assertThat(value(metrics, "kairos_outbox_depth")).isEqualTo(4);
     }
+  }
+
+  @ParameterizedTest
+  @EnumSource(StoreKind.class)
+  void aStoreWithStatesInANewerFormatIsRefusedAtTheStart(StoreKind kind) {
+    VirtualClock clock = new VirtualClock(Instant.parse("2026-03-02T10:00:00Z"));
+    ServerConfig config = TestStores.config(kind, dir).build();
+    String newer = Integer.toString(StateCodec.FORMAT_VERSION + 1);
+    try (KairosServer server = KairosServer.start(config, clock)) {
+      String recorded =
+          server.database().transaction(c -> Settings.get(c, LiveRuntime.STATE_FORMAT));
+      assertThat(recorded).isEqualTo(Integer.toString(StateCodec.FORMAT_VERSION));
+      // As a newer build would leave it.
+      server
+          .database()
+          .transaction(
+              c -> {
+                Settings.put(c, LiveRuntime.STATE_FORMAT, newer);
+                return null;
+              });
+    }
+    assertThatThrownBy(() -> KairosServer.start(config, clock).close())
+        .isInstanceOf(StoreException.class)
+        .hasMessageContaining("profile states in format " + newer)
+        .hasMessageContaining("reads formats 1 to " + StateCodec.FORMAT_VERSION);
   }
 
   @Test
