@@ -5,6 +5,7 @@ import io.kairos.policy.Consent;
 import io.kairos.policy.SendLog;
 import io.kairos.profile.Profile;
 import io.kairos.recommend.Shopper;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
@@ -146,7 +147,7 @@ public final class ProfileState {
   /** Holds {@code p} back after the others, without decoding those still held as bytes. */
   void defer(PendingMessage p) {
     if (deferred == null) {
-      deferred = new java.util.ArrayList<>(2);
+      deferred = new ArrayList<>(2);
     }
     deferred.add(p);
   }
